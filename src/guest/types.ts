@@ -1,0 +1,136 @@
+// The Guest interface: every command talks to a Guest, never to the host filesystem
+// or a transport directly. Backends: MountedGuest (image or directory), AgentGuest (live VM).
+
+export type FileType = 'file' | 'directory' | 'symlink' | 'block' | 'char' | 'fifo' | 'socket' | 'unknown';
+
+export interface GuestStat {
+  path: string; // canonical guest path
+  type: FileType;
+  size: number;
+  mode: number; // permission bits incl. setuid/setgid/sticky (mode & 0o7777)
+  uid: number;
+  gid: number;
+  nlink: number;
+  inode: number;
+  mtime: Date;
+  atime: Date;
+  ctime: Date;
+  symlinkTarget?: string; // for lstat of a symlink
+}
+
+export interface DirEntry {
+  name: string;
+  type: FileType;
+}
+
+export interface WriteOptions {
+  /** Mode for a new file (default 0o644). An existing file keeps its own owner, mode and xattrs. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** Keep the previous content as PATH.bak (or the given guest path) before replacing. */
+  backupPath?: string;
+}
+
+export interface MkdirOptions {
+  parents?: boolean;
+  mode?: number;
+}
+
+export interface RemoveOptions {
+  recursive?: boolean;
+}
+
+/** File operations on guest paths. Paths are absolute guest paths; symlinks resolve inside the guest. */
+export interface GuestFs {
+  readFile(path: string): Promise<Buffer>;
+  /** Atomic create-or-replace: temp file in the same guest directory, then rename. */
+  writeFile(path: string, data: Buffer | string, opts?: WriteOptions): Promise<void>;
+  list(path: string): Promise<DirEntry[]>;
+  stat(path: string): Promise<GuestStat>;
+  lstat(path: string): Promise<GuestStat>;
+  readlink(path: string): Promise<string>;
+  exists(path: string): Promise<boolean>;
+  mkdir(path: string, opts?: MkdirOptions): Promise<void>;
+  remove(path: string, opts?: RemoveOptions): Promise<void>;
+  rename(from: string, to: string): Promise<void>;
+  copy(from: string, to: string): Promise<void>;
+  chmod(path: string, mode: number): Promise<void>;
+  chown(path: string, uid: number, gid: number): Promise<void>;
+  symlink(target: string, linkPath: string): Promise<void>;
+  /** Canonical guest path of `path` with every symlink resolved inside the guest. */
+  realpath(path: string): Promise<string>;
+}
+
+export interface ExecOptions {
+  stdin?: string | Buffer;
+  /** Give the command the host network (offline sandbox only); default: no network. */
+  network?: boolean;
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Stream output to the terminal instead of capturing it. */
+  inherit?: boolean;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface MountInfo {
+  device: string;
+  mountpoint: string; // guest path
+  fstype: string;
+  options?: string;
+  driver?: 'kernel' | 'fuse';
+}
+
+export interface FilesystemInfo {
+  device: string; // e.g. /dev/sda2 as the guest would name it
+  partition?: number;
+  fstype: string | null;
+  size: number;
+  label: string | null;
+  uuid: string | null;
+  partuuid: string | null;
+  partlabel: string | null;
+  mountpoint: string | null; // guest path when mounted
+  note?: string;
+}
+
+export interface OsInfo {
+  type: 'linux' | 'windows' | 'unknown';
+  distro: string | null; // os-release ID
+  version: string | null; // VERSION_ID
+  product: string | null; // PRETTY_NAME
+  shortName: string | null; // e.g. debian12
+  arch: string | null; // x86_64, aarch64, ...
+  hostname: string | null;
+  packageFormat: string | null; // deb, rpm, apk, pacman
+  packageManager: string | null; // apt, dnf, yum, zypper, apk, pacman
+  initSystem: string | null; // systemd, openrc, sysvinit, busybox
+  kernels: string[];
+  live: boolean;
+}
+
+export type GuestCapability = 'fs' | 'exec' | 'live' | 'mount';
+
+export interface Guest {
+  readonly kind: 'image' | 'directory' | 'live';
+  /** Short display name (image file name, directory name or domain). */
+  readonly name: string;
+  readonly readOnly: boolean;
+  readonly capabilities: ReadonlySet<GuestCapability>;
+  readonly fs: GuestFs;
+  os: OsInfo;
+  exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
+  mounts(): MountInfo[];
+  filesystems(): Promise<FilesystemInfo[]>;
+  /** Offline only: mount a device of the image at a guest directory. */
+  mount?(device: string, guestDir: string, opts?: { readOnly?: boolean; fstype?: string }): Promise<MountInfo>;
+  umount?(guestDir: string): Promise<void>;
+  close(): Promise<void>;
+}
