@@ -86,6 +86,8 @@ export interface MountInfo {
   fstype: string;
   options?: string;
   driver?: 'kernel' | 'fuse';
+  /** Something the user should know, e.g. mounted read-only through a userspace driver. */
+  note?: string;
 }
 
 export interface FilesystemInfo {
@@ -130,7 +132,7 @@ export interface Guest {
   mounts(): MountInfo[];
   filesystems(): Promise<FilesystemInfo[]>;
   /** Offline only: mount a device of the image at a guest directory. */
-  mount?(device: string, guestDir: string, opts?: { readOnly?: boolean; fstype?: string }): Promise<MountInfo>;
+  mount?(device: string, guestDir: string, opts?: { readOnly?: boolean; fstype?: string; fstabOptions?: string[] }): Promise<MountInfo>;
   umount?(guestDir: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -46,6 +46,16 @@ export class ResourceStack {
     await this.save();
   }
 
+  /** Release one resource now (e.g. a loop device whose mount failed, or an explicit umount). */
+  async release(match: (r: Resource) => boolean): Promise<void> {
+    const i = this.resources.findLastIndex(match);
+    if (i < 0) return;
+    const [r] = this.resources.splice(i, 1);
+    await this.save();
+    const problems = await releaseAll([r!]);
+    if (problems.length > 0) throw new Error(problems.join('; '));
+  }
+
   /** Release everything in reverse order; every step is attempted, failures are reported together. */
   async unwind(): Promise<string[]> {
     if (this.unwound) return [];

@@ -1,0 +1,77 @@
+import { defineCommand } from '../../src/shell/command.js';
+import type { GuestStat } from '../../src/guest/types.js';
+import type { Output } from '../../src/shell/output.js';
+import { formatMode } from '../../src/parsers/mode.js';
+import { guestNames } from '../../src/inspect/names.js';
+
+interface LsEntry {
+  name: string;
+  type: string;
+  size: number;
+  mode: string;
+  uid: number;
+  gid: number;
+  owner: string;
+  group: string;
+  mtime: string;
+  target?: string;
+}
+
+const TYPE_CHAR: Record<string, string> = { file: '-', directory: 'd', symlink: 'l', block: 'b', char: 'c', fifo: 'p', socket: 's', unknown: '?' };
+
+export const ls = defineCommand({
+  name: 'ls',
+  aliases: ['dir'],
+  category: 'File Operations',
+  summary: 'List a guest directory (owners are named from the guest\'s own passwd and group)',
+  examples: ['ls /etc', 'ls -l /root', 'ls -la'],
+  positionals: [{ name: 'PATH', optional: true, complete: 'guest-path', description: 'directory or file (default: cwd)' }],
+  options: {
+    long: { type: 'boolean', short: 'l', description: 'long listing: mode, owner, group, size, date' },
+    all: { type: 'boolean', short: 'a', description: 'include names starting with .' },
+  },
+  needs: ['fs'],
+  async run(ctx, args) {
+    const path = ctx.guestPath(args.optStr('PATH') ?? '.');
+    const fs = ctx.guest.fs;
+    const target = await fs.lstat(path);
+    const showAll = args.flag('all');
+    let stats: { name: string; st: GuestStat }[];
+    if (target.type === 'directory' || (target.type === 'symlink' && (await fs.stat(path)).type === 'directory')) {
+      const dir = await fs.realpath(path);
+      const entries = (await fs.list(dir)).filter((e) => showAll || !e.name.startsWith('.'));
+      stats = await Promise.all(entries.map(async (e) => ({ name: e.name, st: await fs.lstat(`${dir === '/' ? '' : dir}/${e.name}`) })));
+    } else {
+      stats = [{ name: args.optStr('PATH') ?? target.path, st: target }];
+    }
+    const names = await guestNames(fs);
+    const rows: LsEntry[] = stats.map(({ name, st }) => ({
+      name,
+      type: st.type,
+      size: st.size,
+      mode: formatMode(TYPE_CHAR[st.type] ?? '?', st.mode),
+      uid: st.uid,
+      gid: st.gid,
+      owner: names.user(st.uid),
+      group: names.group(st.gid),
+      mtime: st.mtime.toISOString(),
+      ...(st.symlinkTarget !== undefined ? { target: st.symlinkTarget } : {}),
+    }));
+    if (!ctx.json) render(rows, args.flag('long'), ctx.out);
+    return rows;
+  },
+});
+
+function render(rows: LsEntry[], long: boolean, out: Output): void {
+  if (!long) {
+    for (const r of rows) out.line(r.type === 'directory' ? out.color.blue(r.name) : r.name);
+    return;
+  }
+  const w = (k: keyof LsEntry) => Math.max(0, ...rows.map((r) => String(r[k]).length));
+  const [wo, wg, ws] = [w('owner'), w('group'), w('size')];
+  for (const r of rows) {
+    const date = r.mtime.slice(0, 16).replace('T', ' ');
+    const name = r.target !== undefined ? `${r.name} -> ${r.target}` : r.name;
+    out.line(`${r.mode} ${r.owner.padEnd(wo)} ${r.group.padEnd(wg)} ${String(r.size).padStart(ws)} ${date} ${name}`);
+  }
+}

@@ -1,0 +1,8 @@
+import type { Plugin } from '../../src/shell/registry.js';
+import { cd, pwd } from './navigation.js';
+import { exit, quit } from './exit.js';
+import { clear } from './clear.js';
+import { run } from './run.js';
+
+const plugin: Plugin = { category: 'Shell', commands: [cd, pwd, run, clear, exit, quit] };
+export default plugin;

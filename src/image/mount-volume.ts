@@ -1,0 +1,129 @@
+import { CliError } from '../util/errors.js';
+import { runTool } from '../util/run-tool.js';
+import type { ResourceStack } from '../session/resources.js';
+import { attachLoop } from './attach.js';
+import type { Volume } from './volumes.js';
+
+// Mount one volume at a host directory: the kernel driver where there is one, a
+// userspace (FUSE) driver where the kernel lacks it, else a clear refusal that
+// names what is missing.
+
+export interface MountedVolume {
+  driver: 'kernel' | 'fuse';
+  options: string;
+  readOnly: boolean;
+  note?: string;
+}
+
+const UNMOUNTABLE: Record<string, string> = {
+  swap: 'swap space',
+  LVM2_member: 'an LVM physical volume: LVM needs device-mapper, which guestctl does not use yet',
+  crypto_LUKS: 'a LUKS encrypted volume: LUKS needs device-mapper, which guestctl does not use yet',
+  linux_raid_member: 'a Linux RAID member: software RAID is not supported yet',
+  BitLocker: 'a BitLocker encrypted volume',
+};
+
+/** Userspace drivers, by filesystem type: program, Debian package, whether writes are trusted. */
+const FUSE_DRIVERS: Record<string, { program: string; pkg: string; writable: boolean }> = {
+  vfat: { program: 'fusefat', pkg: 'fusefat', writable: false },
+  msdos: { program: 'fusefat', pkg: 'fusefat', writable: false },
+  ntfs: { program: 'ntfs-3g', pkg: 'ntfs-3g', writable: true },
+  iso9660: { program: 'fuseiso', pkg: 'fuseiso', writable: false },
+  ext2: { program: 'fuse2fs', pkg: 'fuse2fs', writable: true },
+  ext3: { program: 'fuse2fs', pkg: 'fuse2fs', writable: true },
+  ext4: { program: 'fuse2fs', pkg: 'fuse2fs', writable: true },
+};
+
+export function whyUnmountable(vol: Volume): string | null {
+  if (!vol.fstype) return 'no filesystem found';
+  return UNMOUNTABLE[vol.fstype] ?? null;
+}
+
+function kernelOptions(fstype: string, readOnly: boolean, extra: string[]): string {
+  const opts = [readOnly ? 'ro' : 'rw', 'nodev', 'nosuid'];
+  if (readOnly && (fstype === 'ext3' || fstype === 'ext4')) opts.push('noload');
+  if (readOnly && fstype === 'xfs') opts.push('norecovery');
+  if (readOnly && fstype === 'btrfs') opts.push('nologreplay');
+  return [...opts, ...extra].join(',');
+}
+
+/** Options from the guest's fstab worth keeping (which subvolume, for instance). */
+export function carriedOptions(fstype: string, fstabOptions: string[]): string[] {
+  if (fstype === 'btrfs') return fstabOptions.filter((o) => /^(subvol|subvolid)=/.test(o));
+  return [];
+}
+
+export async function mountVolume(
+  vol: Volume,
+  hostDir: string,
+  opts: { rawPath: string; readOnly: boolean; stack: ResourceStack; fstabOptions?: string[]; fstype?: string },
+): Promise<MountedVolume> {
+  const fstype = opts.fstype ?? vol.fstype;
+  const why = whyUnmountable({ ...vol, fstype: fstype ?? null });
+  if (why || !fstype) throw new CliError('unsupported', `cannot mount ${vol.device}: ${why ?? 'unknown filesystem'}`);
+  const loop = await attachLoop(opts.rawPath, { offset: vol.offset, size: vol.size }, opts.readOnly, opts.stack);
+  try {
+    return await mountLoop(vol, fstype, loop, hostDir, opts);
+  } catch (err) {
+    await opts.stack.release((r) => r.kind === 'loop' && r.device === loop);
+    throw err;
+  }
+}
+
+async function mountLoop(
+  vol: Volume,
+  fstype: string,
+  loop: string,
+  hostDir: string,
+  opts: { readOnly: boolean; stack: ResourceStack; fstabOptions?: string[] },
+): Promise<MountedVolume> {
+  const options = kernelOptions(fstype, opts.readOnly, carriedOptions(fstype, opts.fstabOptions ?? []));
+  const r = await runTool('mount', ['-t', fstype, '-o', options, '--', loop, hostDir]);
+  if (r.code === 0) {
+    await opts.stack.push({ kind: 'mount', path: hostDir });
+    return { driver: 'kernel', options, readOnly: opts.readOnly };
+  }
+  if (!/unknown filesystem type|no such device/i.test(r.stderr) && !/wrong fs type/i.test(r.stderr))
+    throw new CliError('failed', `cannot mount ${vol.device} (${fstype}): ${r.stderr.trim()}`);
+  return mountWithFuse(vol, fstype, loop, hostDir, opts);
+}
+
+async function mountWithFuse(
+  vol: Volume,
+  fstype: string,
+  loop: string,
+  hostDir: string,
+  opts: { readOnly: boolean; stack: ResourceStack },
+): Promise<MountedVolume> {
+  const driver = FUSE_DRIVERS[fstype];
+  if (!driver)
+    throw new CliError('unsupported', `cannot mount ${vol.device}: this kernel has no ${fstype} driver and guestctl knows no userspace driver for it`);
+  const readOnly = opts.readOnly || !driver.writable;
+  const options = readOnly ? 'ro' : 'rw';
+  const args = driverArgs(driver.program, loop, hostDir, readOnly);
+  const r = await runTool(driver.program, args).catch((err: unknown) => {
+    if (err instanceof CliError && err.code === 'missing-tool')
+      throw new CliError(
+        'unsupported',
+        `cannot mount ${vol.device}: this kernel has no ${fstype} driver; install the Debian package ${driver.pkg} for a userspace one`,
+      );
+    throw err;
+  });
+  if (r.code !== 0) throw new CliError('failed', `cannot mount ${vol.device} with ${driver.program}: ${r.stderr.trim() || `exit ${r.code}`}`);
+  await opts.stack.push({ kind: 'mount', path: hostDir });
+  const note = readOnly && !opts.readOnly ? `${vol.device} (${fstype}) is mounted read-only through ${driver.program}: the kernel has no ${fstype} driver` : undefined;
+  return { driver: 'fuse', options, readOnly, note };
+}
+
+function driverArgs(program: string, device: string, dir: string, readOnly: boolean): string[] {
+  switch (program) {
+    case 'fuse2fs':
+      return [device, dir, '-o', readOnly ? 'ro' : 'rw', '-o', 'fakeroot'];
+    case 'fusefat':
+      return readOnly ? ['-o', 'ro', device, dir] : ['-o', 'rw+', device, dir];
+    case 'ntfs-3g':
+      return [device, dir, '-o', readOnly ? 'ro' : 'rw'];
+    default:
+      return [device, dir];
+  }
+}

@@ -1,0 +1,29 @@
+import { runTool } from '../util/run-tool.js';
+
+export interface Probe {
+  fstype: string | null;
+  uuid: string | null;
+  label: string | null;
+  usage: string | null; // filesystem, raid, crypto, other
+}
+
+/** Low-level probe of a byte range of a raw disk file (no loop device needed). */
+export async function probeRange(rawPath: string, offset: number, size: number): Promise<Probe> {
+  const r = await runTool('blkid', ['-p', '-o', 'export', '-O', String(offset), '-S', String(size), '--', rawPath]);
+  const fields = parseBlkidExport(r.stdout);
+  return {
+    fstype: fields.TYPE ?? null,
+    uuid: fields.UUID ?? null,
+    label: fields.LABEL ?? null,
+    usage: fields.USAGE ?? null,
+  };
+}
+
+export function parseBlkidExport(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0) out[line.slice(0, eq)] = line.slice(eq + 1).replace(/\\(.)/g, '$1');
+  }
+  return out;
+}

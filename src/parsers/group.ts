@@ -1,0 +1,55 @@
+// /etc/group, lossless in the same way as passwd.ts: groups as fields, every other line raw.
+
+import { otherLineKind, parseId, splitLines, type PasswdOther } from './passwd.js';
+
+export interface GroupEntry {
+  kind: 'group';
+  name: string;
+  password: string;
+  gid: number;
+  /** Supplementary members, in file order (empty list for an empty field). */
+  members: string[];
+  /** 1-based line number. */
+  line: number;
+  /** The line as it was, without its newline. */
+  raw: string;
+}
+
+export type GroupOther = PasswdOther;
+export type GroupLine = GroupEntry | GroupOther;
+
+export function parseGroup(text: string): GroupLine[] {
+  return splitLines(text).map((raw, i): GroupLine => {
+    const line = i + 1;
+    const kind = otherLineKind(raw);
+    if (kind) return { kind, line, raw };
+    const fields = raw.replace(/\r$/, '').split(':');
+    const invalid = (reason: string): GroupOther => ({ kind: 'invalid', line, raw, reason });
+    if (fields.length !== 4) return invalid(`expected 4 fields, found ${fields.length}`);
+    const [name, password, gidText, memberText] = fields as [string, string, string, string];
+    if (name === '') return invalid('empty group name');
+    const gid = parseId(gidText);
+    if (gid === null) return invalid(`bad gid '${gidText}'`);
+    const members = memberText
+      .split(',')
+      .map((m) => m.trim())
+      .filter((m) => m !== '');
+    return { kind: 'group', name, password, gid, members, line, raw };
+  });
+}
+
+export function groupEntries(entries: GroupLine[]): GroupEntry[] {
+  return entries.filter((e): e is GroupEntry => e.kind === 'group');
+}
+
+/** The first group with that name, or with that gid (number, or digits that are not a name). */
+export function findGroup(entries: GroupLine[], nameOrGid: string | number): GroupEntry | undefined {
+  const groups = groupEntries(entries);
+  if (typeof nameOrGid === 'string') {
+    const byName = groups.find((g) => g.name === nameOrGid);
+    if (byName) return byName;
+    const id = parseId(nameOrGid);
+    return id === null ? undefined : groups.find((g) => g.gid === id);
+  }
+  return groups.find((g) => g.gid === nameOrGid);
+}

@@ -1,0 +1,90 @@
+// /etc/passwd, lossless: every line comes back, users as fields and everything else (NIS
+// +/- lines, comments, blank and malformed lines) as raw entries, so editors can rewrite
+// the file keeping what they do not understand.
+
+export interface PasswdUser {
+  kind: 'user';
+  name: string;
+  password: string;
+  uid: number;
+  gid: number;
+  gecos: string;
+  home: string;
+  shell: string;
+  /** 1-based line number. */
+  line: number;
+  /** The line as it was, without its newline. */
+  raw: string;
+}
+
+export interface PasswdOther {
+  /** nis: a +/- compat line; comment/blank: ignored by glibc; invalid: not 7 usable fields. */
+  kind: 'nis' | 'comment' | 'blank' | 'invalid';
+  line: number;
+  raw: string;
+  /** Why an 'invalid' line is not a user. */
+  reason?: string;
+}
+
+export type PasswdEntry = PasswdUser | PasswdOther;
+
+/** Lines of a text file without their terminators; no phantom line after a final newline. */
+export function splitLines(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}
+
+/** A decimal user/group id as glibc accepts it (0 .. 2^32-2; 2^32-1 is "no id"). */
+export function parseId(text: string): number | null {
+  if (!/^\d{1,10}$/.test(text)) return null;
+  const n = Number(text);
+  return n <= 0xfffffffe ? n : null;
+}
+
+/** Classify a line that is not a regular entry; null when it should be parsed as one. */
+export function otherLineKind(raw: string): PasswdOther['kind'] | null {
+  const body = raw.replace(/\r$/, '');
+  if (body.trim() === '') return 'blank';
+  if (body.trimStart().startsWith('#')) return 'comment';
+  if (body.startsWith('+') || body.startsWith('-')) return 'nis';
+  return null;
+}
+
+export function parsePasswd(text: string): PasswdEntry[] {
+  return splitLines(text).map((raw, i): PasswdEntry => {
+    const line = i + 1;
+    const kind = otherLineKind(raw);
+    if (kind) return { kind, line, raw };
+    const fields = raw.replace(/\r$/, '').split(':');
+    const invalid = (reason: string): PasswdOther => ({ kind: 'invalid', line, raw, reason });
+    if (fields.length !== 7) return invalid(`expected 7 fields, found ${fields.length}`);
+    const [name, password, uidText, gidText, gecos, home, shell] = fields as [string, string, string, string, string, string, string];
+    if (name === '') return invalid('empty user name');
+    const uid = parseId(uidText);
+    if (uid === null) return invalid(`bad uid '${uidText}'`);
+    const gid = parseId(gidText);
+    if (gid === null) return invalid(`bad gid '${gidText}'`);
+    return { kind: 'user', name, password, uid, gid, gecos, home, shell, line, raw };
+  });
+}
+
+export function passwdUsers(entries: PasswdEntry[]): PasswdUser[] {
+  return entries.filter((e): e is PasswdUser => e.kind === 'user');
+}
+
+/**
+ * The first user with that name, or with that uid (a number, or an all-digit string that
+ * is not itself a user name, the way chown resolves its argument).
+ */
+export function findUser(entries: PasswdEntry[], nameOrUid: string | number): PasswdUser | undefined {
+  const users = passwdUsers(entries);
+  if (typeof nameOrUid === 'string') {
+    const byName = users.find((u) => u.name === nameOrUid);
+    if (byName) return byName;
+    const id = parseId(nameOrUid);
+    return id === null ? undefined : users.find((u) => u.uid === id);
+  }
+  return users.find((u) => u.uid === nameOrUid);
+}

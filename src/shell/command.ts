@@ -1,0 +1,97 @@
+import type { Guest, GuestCapability } from '../guest/types.js';
+import type { Output } from './output.js';
+import type { Prompter } from './prompter.js';
+
+// A command is a plain object: its help text, argument spec and implementation live
+// together, and `help`, usage lines, completion and the README table are generated from it.
+
+export type Completion = 'guest-path' | 'guest-dir' | 'host-path' | 'device' | 'command' | 'none';
+
+export interface PositionalSpec {
+  name: string;
+  description?: string;
+  optional?: boolean;
+  variadic?: boolean;
+  complete?: Completion;
+}
+
+export interface OptionSpec {
+  type: 'boolean' | 'string';
+  short?: string;
+  description: string;
+  valueName?: string;
+  multiple?: boolean;
+}
+
+export interface CommandDef {
+  name: string;
+  aliases?: string[];
+  category: string;
+  summary: string;
+  description?: string;
+  examples: string[];
+  positionals?: PositionalSpec[];
+  options?: Record<string, OptionSpec>;
+  /** What the guest must offer; the registry refuses the command with a reason otherwise. */
+  needs?: GuestCapability[];
+  /** Changes the guest: refused on a read-only session. */
+  mutates?: boolean;
+  /** The command parses its own arguments (e.g. `find` with its -name/-type syntax). */
+  rawArgs?: boolean;
+  /** Uses the terminal itself (an editor, an interactive program). */
+  usesTerminal?: boolean;
+  run(ctx: CommandContext, args: Args): Promise<unknown>;
+  /** Human rendering of what run() returned; without it, run() prints for itself. */
+  render?(data: never, out: Output): void;
+}
+
+export function defineCommand<T extends CommandDef>(def: T): T {
+  return def;
+}
+
+export interface SessionState {
+  cwd: string;
+}
+
+export interface CommandContext {
+  guest: Guest;
+  out: Output;
+  prompt: Prompter;
+  session: SessionState;
+  signal: AbortSignal;
+  json: boolean;
+  /** All commands, for `help` and completion. */
+  commands: readonly CommandDef[];
+  /** A path typed by the user, made absolute against the guest cwd (symlinks are left to the guest fs). */
+  guestPath(path: string): string;
+  setExitCode(code: number): void;
+}
+
+export class Args {
+  constructor(
+    readonly positionals: Record<string, string | string[] | undefined>,
+    readonly options: Record<string, string | boolean | string[] | undefined>,
+    readonly raw: string[],
+  ) {}
+
+  str(name: string): string {
+    const v = this.positionals[name] ?? this.options[name];
+    if (typeof v !== 'string') throw new Error(`internal: argument ${name} is not a string`);
+    return v;
+  }
+
+  optStr(name: string): string | undefined {
+    const v = this.positionals[name] ?? this.options[name];
+    return typeof v === 'string' ? v : undefined;
+  }
+
+  list(name: string): string[] {
+    const v = this.positionals[name] ?? this.options[name];
+    if (v === undefined) return [];
+    return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
+  }
+
+  flag(name: string): boolean {
+    return this.options[name] === true;
+  }
+}

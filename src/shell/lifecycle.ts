@@ -1,0 +1,76 @@
+import type { Guest } from '../guest/types.js';
+import { describeError } from '../util/errors.js';
+import type { Output } from './output.js';
+
+// Every way out of a session ends the same way: the guest is closed (sync, unmount in
+// reverse order, detach loops, stop the storage daemon). A signal that arrives while a
+// command runs cancels the command; while idle, it ends the session.
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+export class Lifecycle {
+  private running: AbortController | null = null;
+  private closing: Promise<void> | null = null;
+  private readonly handlers: [string, (...a: unknown[]) => void][] = [];
+  /** Called when a signal arrives while idle (the REPL uses it to stop reading). */
+  onIdleSignal: ((signal: string) => void) | null = null;
+
+  constructor(
+    private readonly guest: Guest,
+    private readonly out: Output,
+  ) {}
+
+  install(): void {
+    for (const sig of Object.keys(SIGNAL_EXIT)) this.on(sig, () => this.signal(sig));
+    this.on('uncaughtException', (err) => this.crash(err));
+    this.on('unhandledRejection', (err) => this.crash(err));
+  }
+
+  /** Run a command with its own cancellation. */
+  async runCommand<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const ctl = new AbortController();
+    this.running = ctl;
+    try {
+      return await fn(ctl.signal);
+    } finally {
+      this.running = null;
+    }
+  }
+
+  private signal(sig: string): void {
+    if (sig === 'SIGINT' && this.running) {
+      this.running.abort();
+      return;
+    }
+    this.running?.abort();
+    if (this.onIdleSignal) {
+      this.onIdleSignal(sig);
+      return;
+    }
+    void this.close().finally(() => process.exit(SIGNAL_EXIT[sig] ?? 1));
+  }
+
+  private crash(err: unknown): void {
+    this.out.error(`internal error: ${describeError(err)}`);
+    void this.close().finally(() => process.exit(1));
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      try {
+        await this.guest.close();
+      } catch (err) {
+        this.out.error(describeError(err));
+        process.exitCode = 1;
+      } finally {
+        for (const [event, handler] of this.handlers) process.off(event, handler);
+      }
+    })();
+    return this.closing;
+  }
+
+  private on(event: string, handler: (...a: unknown[]) => void): void {
+    process.on(event, handler);
+    this.handlers.push([event, handler]);
+  }
+}

@@ -1,0 +1,54 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+
+// All command output goes through here: human text on stdout, notes and errors on stderr,
+// and with --json exactly one JSON value on stdout (human text is dropped).
+
+export interface OutputStreams {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+export class Output {
+  readonly color: ChalkInstance;
+
+  constructor(
+    readonly json: boolean,
+    useColor: boolean,
+    private readonly streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
+  ) {
+    this.color = new Chalk({ level: useColor ? 1 : 0 });
+  }
+
+  write(text: string | Buffer): void {
+    if (!this.json) this.streams.stdout.write(text);
+  }
+
+  line(text = ''): void {
+    this.write(text + '\n');
+  }
+
+  /** Something worth knowing that is not the command's result (always stderr). */
+  note(text: string): void {
+    this.streams.stderr.write(`${this.color.yellow('note:')} ${text}\n`);
+  }
+
+  error(text: string): void {
+    this.streams.stderr.write(`${this.color.red('error:')} ${text}\n`);
+  }
+
+  printJson(value: unknown): void {
+    this.streams.stdout.write(JSON.stringify(value ?? null, null, 2) + '\n');
+  }
+
+  table(columns: string[], rows: (string | number | null | undefined)[][], opts: { rightAlign?: number[] } = {}): void {
+    const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))));
+    const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length)));
+    const fmt = (r: string[]) =>
+      r
+        .map((c, i) => (opts.rightAlign?.includes(i) ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!)))
+        .join('  ')
+        .trimEnd();
+    this.line(this.color.bold(fmt(columns)));
+    for (const r of cells) this.line(fmt(r));
+  }
+}

@@ -1,0 +1,24 @@
+import enquirer from 'enquirer';
+import { CliError } from '../util/errors.js';
+
+// Questions to the user. Only on a TTY: in scripts a question is an error that names the
+// option to pass instead, never a silent default.
+
+export interface Prompter {
+  readonly interactive: boolean;
+  confirm(question: string, defaultYes?: boolean): Promise<boolean>;
+}
+
+export class TtyPrompter implements Prompter {
+  constructor(readonly interactive: boolean) {}
+
+  async confirm(question: string, defaultYes = false): Promise<boolean> {
+    if (!this.interactive) throw new CliError('usage', `${question}: cannot ask without a terminal`);
+    try {
+      const answer = (await enquirer.prompt({ type: 'confirm', name: 'ok', message: question, initial: defaultYes })) as { ok: boolean };
+      return answer.ok;
+    } catch {
+      throw new CliError('cancelled', 'cancelled');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import { CliError } from '../util/errors.js';
+import type { CommandDef } from './command.js';
+
+// Every command of every category plugin, looked up by name or alias.
+
+export interface Plugin {
+  category: string;
+  commands: CommandDef[];
+}
+
+export class Registry {
+  private readonly byName = new Map<string, CommandDef>();
+  readonly commands: CommandDef[] = [];
+  readonly categories: string[] = [];
+
+  constructor(plugins: Plugin[]) {
+    for (const plugin of plugins) {
+      this.categories.push(plugin.category);
+      for (const cmd of plugin.commands) {
+        if (cmd.category !== plugin.category) throw new Error(`internal: ${cmd.name} is in ${plugin.category} but says ${cmd.category}`);
+        this.commands.push(cmd);
+        for (const name of [cmd.name, ...(cmd.aliases ?? [])]) {
+          if (this.byName.has(name)) throw new Error(`internal: duplicate command name ${name}`);
+          this.byName.set(name, cmd);
+        }
+      }
+    }
+  }
+
+  find(name: string): CommandDef | undefined {
+    return this.byName.get(name);
+  }
+
+  get(name: string): CommandDef {
+    const cmd = this.find(name);
+    if (cmd) return cmd;
+    const close = this.closest(name);
+    const hint = close.length > 0 ? `; did you mean ${close.join(', ')}?` : `; type 'help' for the list`;
+    throw new CliError('usage', `unknown command '${name}'${hint}`);
+  }
+
+  names(): string[] {
+    return [...this.byName.keys()].sort();
+  }
+
+  inCategory(category: string): CommandDef[] {
+    return this.commands.filter((c) => c.category === category);
+  }
+
+  /** The nearest names by edit distance (and prefix matches), for "did you mean". */
+  closest(name: string, max = 3): string[] {
+    const scored = this.names()
+      .map((n) => ({ n, d: n.startsWith(name) || name.startsWith(n) ? 1 : editDistance(name, n) }))
+      .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 3)))
+      .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+    return scored.slice(0, max).map((x) => x.n);
+  }
+}
+
+export function editDistance(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const up = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = up;
+    }
+  }
+  return prev[b.length]!;
+}

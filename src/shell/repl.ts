@@ -1,0 +1,80 @@
+import { createInterface, type Interface } from 'node:readline';
+import { executeLine, ExitRequest, type ShellEnv } from './executor.js';
+import type { Lifecycle } from './lifecycle.js';
+import { appendHistory, HISTORY_MAX, loadHistory } from './history.js';
+import { complete } from './complete.js';
+
+// The prompt: `deb12.qcow2 debian12:/etc> `, completion, history. While a command runs the
+// terminal is handed back in cooked mode, so Ctrl-C reaches guestctl as SIGINT and cancels
+// that command (the session stays); Ctrl-C on an empty prompt, Ctrl-D or `exit` end it.
+
+export function promptText(env: ShellEnv): string {
+  const os = env.guest.os.shortName ?? (env.guest.os.type === 'unknown' ? 'no-os' : env.guest.os.type);
+  const c = env.out.color;
+  return `${c.cyan(env.guest.name)} ${c.green(os)}:${c.blue(env.session.cwd)}> `;
+}
+
+export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<number> {
+  const rl = createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: true,
+    history: loadHistory(),
+    historySize: HISTORY_MAX,
+    removeHistoryDuplicates: true,
+    completer: (line: string, cb: (err: Error | null, result: [string[], string]) => void) => {
+      complete(line, {
+        commands: env.registry.commands,
+        findCommand: (n) => env.registry.find(n),
+        cwd: env.session.cwd,
+        listGuestDir: (p) => env.guest.fs.list(p),
+      }).then(
+        (r) => cb(null, r),
+        () => cb(null, [[], line]),
+      );
+    },
+  });
+
+  let lastStatus = 0;
+  return new Promise<number>((resolve) => {
+    let finished = false;
+    const finish = (code: number) => {
+      if (finished) return;
+      finished = true;
+      lifecycle.onIdleSignal = null;
+      rl.close();
+      resolve(code);
+    };
+    lifecycle.onIdleSignal = (sig) => {
+      process.stdout.write('\n');
+      finish(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
+    };
+    rl.on('SIGINT', () => {
+      if (rl.line.length > 0) {
+        process.stdout.write('^C\n');
+        (rl as Interface & { line: string }).line = '';
+        rl.prompt();
+        return;
+      }
+      process.stdout.write('\n');
+      finish(lastStatus);
+    });
+    rl.on('close', () => finish(lastStatus));
+    rl.on('line', (line) => {
+      void (async () => {
+        appendHistory(line);
+        rl.pause();
+        process.stdin.setRawMode?.(false);
+        const result = await lifecycle.runCommand((signal) => executeLine(line, env, signal));
+        if (result instanceof ExitRequest) return finish(result.code);
+        lastStatus = result;
+        if (finished) return;
+        rl.setPrompt(promptText(env));
+        rl.resume();
+        rl.prompt();
+      })();
+    });
+    rl.setPrompt(promptText(env));
+    rl.prompt();
+  });
+}

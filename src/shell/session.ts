@@ -1,0 +1,47 @@
+import type { InteractiveOptions } from '../cli.js';
+import { openTarget } from '../guest/open.js';
+import type { Guest } from '../guest/types.js';
+import { describeError } from '../util/errors.js';
+import { loadRegistry } from '../../commands/index.js';
+import { Output } from './output.js';
+import { TtyPrompter } from './prompter.js';
+import type { ShellEnv } from './executor.js';
+import { runScript } from './script.js';
+import { runRepl } from './repl.js';
+import { Lifecycle } from './lifecycle.js';
+
+// One interactive session: open the guest, run commands (from -c, a script on stdin, or
+// the prompt), and always close the guest on the way out, whatever the way out is.
+
+export async function runInteractive(opts: InteractiveOptions): Promise<number> {
+  const out = new Output(opts.json, opts.color);
+  const guest: Guest & { notes?: string[] } = await openTarget(opts.target, { readOnly: opts.readOnly, format: opts.format });
+  const lifecycle = new Lifecycle(guest, out);
+  lifecycle.install();
+  try {
+    for (const note of guest.notes ?? []) out.note(note);
+    const interactive = process.stdin.isTTY === true && opts.commands.length === 0;
+    const env: ShellEnv = {
+      guest,
+      registry: loadRegistry(),
+      out,
+      prompt: new TtyPrompter(process.stdin.isTTY === true && process.stdout.isTTY === true),
+      session: { cwd: '/' },
+      debug: opts.debug,
+    };
+    if (opts.commands.length > 0) return await runScript(opts.commands, env, lifecycle, opts.keepGoing, '-c');
+    if (!interactive) return await runScript(await readStdinLines(), env, lifecycle, opts.keepGoing, 'line');
+    return await runRepl(env, lifecycle);
+  } catch (err) {
+    out.error(describeError(err));
+    return 1;
+  } finally {
+    await lifecycle.close();
+  }
+}
+
+async function readStdinLines(): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').split('\n');
+}
