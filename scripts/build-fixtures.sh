@@ -33,14 +33,16 @@ hostile_inputs()   { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/hostile.sh"; }
 
 hash_of() { local files; read -r -a files <<<"$("$1")"; fixture_hash "${files[@]}"; }
 
-ensure_rootfs()    { ensure_cached debian-rootfs "$(hash_of rootfs_inputs)" "$FX/debian-rootfs.sh"; }
+# (hashes go through a plain assignment so a missing script aborts under set -e)
+ensure_rootfs()    { local h; h="$(hash_of rootfs_inputs)"; ensure_cached debian-rootfs "$h" "$FX/debian-rootfs.sh"; }
 ensure_debian() {
-  local rootfs_dir
+  local h rootfs_dir
   rootfs_dir="$(ensure_rootfs)"
-  ensure_cached debian "$(hash_of debian_inputs)" "$FX/debian.sh" "$rootfs_dir/rootfs.tar"
+  h="$(hash_of debian_inputs)"
+  ensure_cached debian "$h" "$FX/debian.sh" "$rootfs_dir/rootfs.tar"
 }
-ensure_synthetic() { ensure_cached synthetic "$(hash_of synthetic_inputs)" "$FX/synthetic.sh"; }
-ensure_hostile()   { ensure_cached hostile "$(hash_of hostile_inputs)" "$FX/hostile.sh"; }
+ensure_synthetic() { local h; h="$(hash_of synthetic_inputs)"; ensure_cached synthetic "$h" "$FX/synthetic.sh"; }
+ensure_hostile()   { local h; h="$(hash_of hostile_inputs)"; ensure_cached hostile "$h" "$FX/hostile.sh"; }
 
 # NAME -> "<fixture> <image file>"
 image_of() {
@@ -54,24 +56,21 @@ image_of() {
   esac
 }
 
-preflight() {
-  need_root
-  need_cmds sha256sum flock truncate dd mke2fs e2fsck sfdisk qemu-img openssl "$@"
-}
+# Tool checks, run by ensure_cached only when something actually has to be
+# built (so `path` on a cached fixture needs neither root nor the tools).
+preflight_common()        { need_root; need_cmds flock truncate dd mke2fs e2fsck blkid sfdisk qemu-img; }
+preflight_debian-rootfs() { need_root; need_cmds debootstrap unshare chroot tar; }
+preflight_debian()        { preflight_common; need_cmds sgdisk mkfs.vfat fsck.vfat mmd mcopy mkswap tar; }
+preflight_synthetic()     { preflight_common; need_cmds busybox openssl; }
+preflight_hostile()       { preflight_common; need_cmds busybox; }
 
 usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 build_one() {
   case "$1" in
-    debian | demo)
-      preflight debootstrap unshare sgdisk mkfs.vfat mcopy mmd mkswap tar
-      ensure_debian >/dev/null ;;
-    synthetic)
-      preflight busybox
-      ensure_synthetic >/dev/null ;;
-    hostile)
-      preflight busybox
-      ensure_hostile >/dev/null ;;
+    debian | demo) ensure_debian >/dev/null ;;
+    synthetic)     ensure_synthetic >/dev/null ;;
+    hostile)       ensure_hostile >/dev/null ;;
     *) usage ;;
   esac
 }
@@ -90,7 +89,7 @@ case "$cmd" in
   path | dir)
     [[ $# -eq 2 ]] || usage
     read -r fixture file <<<"$(image_of "$2")"
-    build_one "$fixture"
+    [[ -n ${fixture:-} ]] || exit 2
     dir="$("ensure_$fixture")"
     [[ -f $dir/$file ]] || die "$dir/$file missing from a completed build"
     if [[ $cmd == path ]]; then printf '%s\n' "$dir/$file"; else printf '%s\n' "$dir"; fi

@@ -1,8 +1,7 @@
 import type { ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, MountInfo, OsInfo } from './types.js';
 import { LocalGuestFs } from './local-fs.js';
-import { sandboxExec } from './sandbox.js';
+import { checkArch, sandboxExec } from './sandbox.js';
 import { emptyOsInfo } from '../inspect/os.js';
-import { hostArchName } from '../parsers/elf.js';
 import { CliError } from '../util/errors.js';
 import type { ResourceStack } from '../session/resources.js';
 import type { Volume } from '../image/volumes.js';
@@ -72,12 +71,8 @@ export class MountedGuest implements Guest {
   private archChecked = false;
   private async checkArch(): Promise<void> {
     if (this.archChecked) return;
-    const host = hostArchName();
-    if (this.os.arch && this.os.arch !== host && !(host === 'x86_64' && this.os.arch === 'i386'))
-      throw new CliError(
-        'unsupported',
-        `the guest is ${this.os.arch} and this host is ${host}: its programs cannot run here (install qemu-user-static and binfmt-support)`,
-      );
+    const header = await this.fs.readFile('/bin/sh').catch(() => null);
+    if (header) checkArch(header.subarray(0, 64));
     this.archChecked = true;
   }
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Install what guestctl needs on a Debian 12 host (idempotent, quick when done):
+# system packages, npm dependencies, and the build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(
+  qemu-utils            # qemu-img
+  qemu-system-common    # qemu-storage-daemon (FUSE export of qcow2/vmdk/vdi/vhdx)
+  fuse3                 # fusermount3, /dev/fuse users
+  util-linux mount      # losetup, mount, unshare, findmnt, blkid
+  e2fsprogs fuse2fs     # ext2/3/4 tools; fuse2fs: userspace ext4 where the kernel lacks it
+  dosfstools mtools fusefat  # vfat: build fixtures, userspace driver
+  fuseiso ntfs-3g       # userspace iso9660 and ntfs drivers
+  xfsprogs
+  attr                  # getfattr/setfattr: keep SELinux labels and ACLs on replaced files
+  fdisk gdisk           # sfdisk/sgdisk: build partitioned test images
+  debootstrap           # build the Debian test/demo guest
+  busybox-static        # the synthetic test guests' userland
+  procps psmisc openssl whois
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if ((${#missing[@]} > 0)); then
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "setup: run as root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  apt-get update -q >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund >&2
+fi
+npx tsc -p tsconfig.json

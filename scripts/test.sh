@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# The whole test suite: set-up, fixture images (cached outside the repo), then vitest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+bash scripts/build-fixtures.sh all
+exec npx vitest run "$@"
