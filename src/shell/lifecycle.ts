@@ -9,16 +9,29 @@ import type { Output } from './output.js';
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
 
 export class Lifecycle {
+  private guest: Guest | null = null;
+  private opening: Promise<unknown> | null = null;
   private running: AbortController | null = null;
   private closing: Promise<void> | null = null;
   private readonly handlers: [string, (...a: unknown[]) => void][] = [];
   /** Called when a signal arrives while idle (the REPL uses it to stop reading). */
   onIdleSignal: ((signal: string) => void) | null = null;
 
-  constructor(
-    private readonly guest: Guest,
-    private readonly out: Output,
-  ) {}
+  constructor(private readonly out: Output) {}
+
+  /**
+   * Open the guest under this lifecycle: a signal that arrives while the image is being
+   * attached waits for the open to settle (it releases everything itself if it fails),
+   * then closes what was opened.
+   */
+  async open<G extends Guest>(fn: () => Promise<G>): Promise<G> {
+    const p = fn();
+    this.opening = p.catch(() => undefined);
+    const guest = await p;
+    this.guest = guest;
+    this.opening = null;
+    return guest;
+  }
 
   install(): void {
     for (const sig of Object.keys(SIGNAL_EXIT)) this.on(sig, () => this.signal(sig));
@@ -43,7 +56,7 @@ export class Lifecycle {
       return;
     }
     this.running?.abort();
-    if (this.onIdleSignal) {
+    if (this.onIdleSignal && !this.opening) {
       this.onIdleSignal(sig);
       return;
     }
@@ -58,7 +71,8 @@ export class Lifecycle {
   close(): Promise<void> {
     this.closing ??= (async () => {
       try {
-        await this.guest.close();
+        if (this.opening) await this.opening;
+        await this.guest?.close();
       } catch (err) {
         this.out.error(describeError(err));
         process.exitCode = 1;

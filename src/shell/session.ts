@@ -1,7 +1,7 @@
 import type { InteractiveOptions } from '../cli.js';
 import { openTarget } from '../guest/open.js';
 import type { Guest } from '../guest/types.js';
-import { describeError } from '../util/errors.js';
+import { CliError, describeError } from '../util/errors.js';
 import { loadRegistry } from '../../commands/index.js';
 import { Output } from './output.js';
 import { TtyPrompter } from './prompter.js';
@@ -15,10 +15,12 @@ import { Lifecycle } from './lifecycle.js';
 
 export async function runInteractive(opts: InteractiveOptions): Promise<number> {
   const out = new Output(opts.json, opts.color);
-  const guest: Guest & { notes?: string[] } = await openTarget(opts.target, { readOnly: opts.readOnly, format: opts.format });
-  const lifecycle = new Lifecycle(guest, out);
+  const lifecycle = new Lifecycle(out);
   lifecycle.install();
   try {
+    const guest: Guest & { notes?: string[] } = await lifecycle.open(() =>
+      openTarget(opts.target, { readOnly: opts.readOnly, format: opts.format }),
+    );
     for (const note of guest.notes ?? []) out.note(note);
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;
     const env: ShellEnv = {
@@ -34,7 +36,8 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     return await runRepl(env, lifecycle);
   } catch (err) {
     out.error(describeError(err));
-    return 1;
+    if (opts.debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    return err instanceof CliError ? err.exitCode : 1;
   } finally {
     await lifecycle.close();
   }
