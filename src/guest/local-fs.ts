@@ -25,6 +25,9 @@ export class LocalGuestFs implements GuestFs {
   async readFile(path: string): Promise<Buffer> {
     const r = this.existing(path, true);
     return guestErrors(r.guestPath, async () => {
+      // Never open a device node: it would open the HOST device with that number.
+      const pre = await fsp.lstat(r.hostPath);
+      if (!pre.isFile() && !pre.isDirectory() && !pre.isSymbolicLink()) throw errno('EINVAL', r.guestPath, 'not a regular file');
       const fh = await fsp.open(r.hostPath, C.O_RDONLY | OPEN_NOFOLLOW);
       try {
         const st = await fh.stat();
@@ -175,12 +178,12 @@ export class LocalGuestFs implements GuestFs {
 
   async chmod(path: string, mode: number): Promise<void> {
     this.writable();
-    await this.withHandle(path, (fh) => fh.chmod(mode));
+    await this.withHandle(path, (fh) => fh.chmod(mode), (host) => fsp.chmod(host, mode));
   }
 
   async chown(path: string, uid: number, gid: number): Promise<void> {
     this.writable();
-    await this.withHandle(path, (fh) => fh.chown(uid, gid));
+    await this.withHandle(path, (fh) => fh.chown(uid, gid), (host) => fsp.lchown(host, uid, gid));
   }
 
   async symlink(target: string, linkPath: string): Promise<void> {
@@ -195,9 +198,17 @@ export class LocalGuestFs implements GuestFs {
     return this.existing(path, followLast);
   }
 
-  private async withHandle(path: string, fn: (fh: fsp.FileHandle) => Promise<void>): Promise<void> {
+  /**
+   * Run fn on an O_NOFOLLOW handle of a file or directory. Device nodes, FIFOs and sockets are
+   * never opened (opening a guest's device node would open the HOST device with that number):
+   * they get the path operation instead, after checking the last component is not a symlink.
+   */
+  private async withHandle(path: string, fn: (fh: fsp.FileHandle) => Promise<void>, special: (hostPath: string) => Promise<void>): Promise<void> {
     const r = this.existing(path, true);
     await guestErrors(r.guestPath, async () => {
+      const st = await fsp.lstat(r.hostPath);
+      if (st.isSymbolicLink()) throw errno('ELOOP', r.guestPath, 'refused: the path changed into a symlink');
+      if (!st.isFile() && !st.isDirectory()) return special(r.hostPath);
       const fh = await fsp.open(r.hostPath, C.O_RDONLY | OPEN_NOFOLLOW);
       try {
         await fn(fh);

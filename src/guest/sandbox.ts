@@ -120,7 +120,9 @@ async function runSandbox(p: RunPlan): Promise<ExecResult> {
   if (opts.signal?.aborted) throw cancelled(p.prog, opts.signal);
 
   const inherit = opts.inherit === true;
-  const child = execa(p.unshare, args, {
+  // setpriv --pdeathsig: if guestctl itself dies (even by SIGKILL), the kernel kills unshare,
+  // and --kill-child takes the whole sandbox with it, so nothing keeps the guest's mounts busy.
+  const child = execa('setpriv', ['--pdeathsig', 'KILL', p.unshare, ...args], {
     reject: false,
     stripFinalNewline: false,
     extendEnv: false,

@@ -15,6 +15,10 @@ export interface WalkEntry {
   /** Bytes allocated on disk (st_blocks * 512), as du counts them. */
   allocated: number;
   depth: number;
+  /** With `stat` on a host-backed guest: device, inode and link count (du counts hard links once). */
+  dev?: number;
+  inode?: number;
+  nlink?: number;
 }
 
 export interface WalkOptions {
@@ -31,7 +35,7 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
   const toGuest = (host: string) => host.slice(rootLen) || '/';
   const first = lstatSync(r.hostPath);
   const type0 = first.isDirectory() ? 'directory' : first.isSymbolicLink() ? 'symlink' : first.isFile() ? 'file' : 'unknown';
-  yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0 };
+  yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink };
   if (type0 !== 'directory') return;
   const stack: [string, number][] = [[r.hostPath, 1]];
   while (stack.length > 0) {
@@ -48,18 +52,17 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
     for (const e of entries) {
       const host = `${base}/${e.name}`;
       const type: FileType = e.isDirectory() ? 'directory' : e.isFile() ? 'file' : e.isSymbolicLink() ? 'symlink' : e.isBlockDevice() ? 'block' : e.isCharacterDevice() ? 'char' : e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'unknown';
-      let size = 0;
-      let allocated = 0;
       if (opts.stat) {
+        let st;
         try {
-          const st = lstatSync(host);
-          size = st.size;
-          allocated = st.blocks * 512;
+          st = lstatSync(host);
         } catch {
           continue; // vanished
         }
+        yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink };
+      } else {
+        yield { path: toGuest(host), type, size: 0, allocated: 0, depth };
       }
-      yield { path: toGuest(host), type, size, allocated, depth };
       if (type === 'directory') stack.push([host, depth + 1]);
     }
   }

@@ -45,7 +45,16 @@ export function guestctl(args: string[], opts: { input?: string; env?: Record<st
 
 /** `guestctl interactive TARGET -c CMD...` */
 export function shell(target: string, commands: string[], extra: string[] = []): Promise<CliResult> {
-  return guestctl(['interactive', target, ...extra, ...commands.flatMap((c) => ['-c', c])]);
+  return guestctl(['interactive', target, ...extra, ...commands.flatMap((c) => ['-c', c])], { env: sessionEnv(target) });
+}
+
+/**
+ * Sessions keep their work dir (mount points, FUSE export) under TMPDIR: pointing it next to
+ * the test's image makes every mount, loop device and daemon of that session name the
+ * test's own directory, so `leftovers(dir)` sees exactly that test's resources.
+ */
+export function sessionEnv(target: string): Record<string, string> {
+  return { TMPDIR: dirname(target) };
 }
 
 export function tempDir(prefix = 'guestctl-test-'): { path: string; cleanup(): void } {
@@ -57,10 +66,10 @@ export function tempDir(prefix = 'guestctl-test-'): { path: string; cleanup(): v
 export function leftovers(needle: string): string[] {
   const found: string[] = [];
   const mounts = execFileSync('findmnt', ['-rn', '-o', 'TARGET,SOURCE'], { encoding: 'utf8' });
-  for (const l of mounts.split('\n')) if (l.includes(needle) || l.includes('guestctl-')) found.push(`mount: ${l}`);
+  for (const l of mounts.split('\n')) if (l.includes(needle)) found.push(`mount: ${l}`);
   const loops = execFileSync('losetup', ['-a'], { encoding: 'utf8' });
-  for (const l of loops.split('\n')) if (l.includes(needle) || l.includes('guestctl-')) found.push(`loop: ${l}`);
+  for (const l of loops.split('\n')) if (l.includes(needle)) found.push(`loop: ${l}`);
   const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  for (const l of ps.split('\n')) if (l.includes('qemu-storage-daemon') && (l.includes(needle) || l.includes('guestctl-'))) found.push(`process: ${l.trim()}`);
+  for (const l of ps.split('\n')) if (/qemu-storage-daemon|fuse|unshare/.test(l) && l.includes(needle)) found.push(`process: ${l.trim()}`);
   return found;
 }
