@@ -64,5 +64,6 @@ async function completeGuestPath(word: string, dirsOnly: boolean, src: Completio
   return entries
     .filter((e) => e.name.startsWith(prefix) && (prefix.startsWith('.') || !e.name.startsWith('.')))
     .filter((e) => !dirsOnly || e.type === 'directory' || e.type === 'symlink')
-    .map((e) => dirPart + e.name + (e.type === 'directory' ? '/' : ''));
+    .map((e) => dirPart + e.name + (e.type === 'directory' ? '/' : ''))
+    .sort();
 }

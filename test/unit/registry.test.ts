@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { loadRegistry } from '../../commands/index.js';
+import { parseCommandArgs } from '../../src/shell/args.js';
+import { parseLine } from '../../src/shell/parse-line.js';
+import { updateReadme } from '../../src/tools/command-table.js';
+
+// One walk over the whole registry: every command is complete and its examples are valid.
+
+const registry = loadRegistry();
+
+describe('the command registry', () => {
+  it('has unique names and aliases (the constructor refuses duplicates)', () => {
+    const all = registry.commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it.each(registry.commands.map((c) => [c.name, c] as const))('%s has a category, a summary and examples that parse', (_, cmd) => {
+    expect(registry.categories).toContain(cmd.category);
+    expect(cmd.summary.length).toBeGreaterThan(10);
+    expect(cmd.examples.length).toBeGreaterThan(0);
+    for (const example of cmd.examples) {
+      const [name, ...args] = parseLine(example);
+      expect([cmd.name, ...(cmd.aliases ?? [])]).toContain(name);
+      expect(() => parseCommandArgs(cmd, args), example).not.toThrow();
+    }
+  });
+
+  it('suggests close names for typos', () => {
+    expect(registry.closest('lss')).toContain('ls');
+    expect(() => registry.get('moutn')).toThrow(/did you mean mount/);
+  });
+
+  it('the README command tables are up to date (npm run readme-table)', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    expect(updateReadme(readme)).toBe(readme);
+  });
+});
