@@ -3,6 +3,7 @@ import { cd, pwd } from './navigation.js';
 import { exit, quit } from './exit.js';
 import { clear } from './clear.js';
 import { run } from './run.js';
+import { time } from './time.js';
 
-const plugin: Plugin = { category: 'Shell', commands: [cd, pwd, run, clear, exit, quit] };
+const plugin: Plugin = { category: 'Shell', commands: [cd, pwd, run, time, clear, exit, quit] };
 export default plugin;

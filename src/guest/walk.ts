@@ -34,13 +34,48 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
   const rootLen = r.hostPath.length - (r.guestPath === '/' ? 0 : r.guestPath.length);
   const toGuest = (host: string) => host.slice(rootLen) || '/';
   const first = lstatSync(r.hostPath);
-  const type0 = first.isDirectory() ? 'directory' : first.isSymbolicLink() ? 'symlink' : first.isFile() ? 'file' : 'unknown';
+  const type0 = statType(first);
   yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink };
   if (type0 !== 'directory') return;
+  // A corrupt or hostile filesystem can make a directory its own descendant; each directory
+  // (device, inode) is entered once, as find and du do.
+  const seen = new Set<string>();
   const stack: [string, number][] = [[r.hostPath, 1]];
   while (stack.length > 0) {
     if (opts.signal?.aborted) throw new Error('cancelled');
     const [dir, depth] = stack.pop()!;
+    const id = lstatSync(dir, { throwIfNoEntry: false });
+    if (!id) continue;
+    const key = `${id.dev}:${id.ino}`;
+    if (seen.has(key)) {
+      opts.onError?.(toGuest(dir), new Error('filesystem loop detected: directory already visited'));
+      continue;
+    }
+    seen.add(key);
+    const base = dir === '/' ? '' : dir;
+    if (opts.stat) {
+      // Names only: the type comes from the lstat that is needed anyway (no Dirent objects).
+      let names: string[];
+      try {
+        names = readdirSync(dir);
+      } catch (err) {
+        opts.onError?.(toGuest(dir), err as Error);
+        continue;
+      }
+      for (const name of names) {
+        const host = `${base}/${name}`;
+        let st;
+        try {
+          st = lstatSync(host);
+        } catch {
+          continue; // vanished
+        }
+        const type = statType(st);
+        yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink };
+        if (type === 'directory') stack.push([host, depth + 1]);
+      }
+      continue;
+    }
     let entries;
     try {
       entries = readdirSync(dir, { withFileTypes: true });
@@ -48,24 +83,17 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
       opts.onError?.(toGuest(dir), err as Error);
       continue;
     }
-    const base = dir === '/' ? '' : dir;
     for (const e of entries) {
       const host = `${base}/${e.name}`;
-      const type: FileType = e.isDirectory() ? 'directory' : e.isFile() ? 'file' : e.isSymbolicLink() ? 'symlink' : e.isBlockDevice() ? 'block' : e.isCharacterDevice() ? 'char' : e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'unknown';
-      if (opts.stat) {
-        let st;
-        try {
-          st = lstatSync(host);
-        } catch {
-          continue; // vanished
-        }
-        yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink };
-      } else {
-        yield { path: toGuest(host), type, size: 0, allocated: 0, depth };
-      }
+      const type = statType(e);
+      yield { path: toGuest(host), type, size: 0, allocated: 0, depth };
       if (type === 'directory') stack.push([host, depth + 1]);
     }
   }
+}
+
+function statType(e: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): FileType {
+  return e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : e.isBlockDevice() ? 'block' : e.isCharacterDevice() ? 'char' : e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'unknown';
 }
 
 /** Generic walk through the GuestFs interface (live guests and anything not host-backed). */

@@ -23,10 +23,12 @@ const UNMOUNTABLE: Record<string, string> = {
   BitLocker: 'a BitLocker encrypted volume',
 };
 
-/** Userspace drivers, by filesystem type: program, Debian package, whether writes are trusted. */
+/**
+ * Userspace drivers, by filesystem type: program, Debian package, whether writes are trusted.
+ * fusefat is deliberately absent: it lists long-named directories as files (and twice), which
+ * sends any tree walk into a loop; a FAT volume without a kernel driver is skipped instead.
+ */
 const FUSE_DRIVERS: Record<string, { program: string; pkg: string; writable: boolean }> = {
-  vfat: { program: 'fusefat', pkg: 'fusefat', writable: false },
-  msdos: { program: 'fusefat', pkg: 'fusefat', writable: false },
   ntfs: { program: 'ntfs-3g', pkg: 'ntfs-3g', writable: true },
   iso9660: { program: 'fuseiso', pkg: 'fuseiso', writable: false },
   ext2: { program: 'fuse2fs', pkg: 'fuse2fs', writable: true },
@@ -78,14 +80,20 @@ async function mountLoop(
   opts: { readOnly: boolean; stack: ResourceStack; fstabOptions?: string[] },
 ): Promise<MountedVolume> {
   const options = kernelOptions(fstype, opts.readOnly, carriedOptions(fstype, opts.fstabOptions ?? []));
+  if (kernelLacks(fstype)) return mountWithFuse(vol, fstype, loop, hostDir, opts);
   const r = await runTool('mount', ['-t', fstype, '-o', options, '--', loop, hostDir]);
   if (r.code === 0) {
     await opts.stack.push({ kind: 'mount', path: hostDir });
     return { driver: 'kernel', options, readOnly: opts.readOnly };
   }
-  if (!/unknown filesystem type|no such device/i.test(r.stderr) && !/wrong fs type/i.test(r.stderr))
+  if (!/unknown filesystem type|no such device/i.test(r.stderr))
     throw new CliError('failed', `cannot mount ${vol.device} (${fstype}): ${r.stderr.trim()}`);
   return mountWithFuse(vol, fstype, loop, hostDir, opts);
+}
+
+/** GUESTCTL_NO_KERNEL_FS=ext4,xfs pretends the kernel lacks those drivers (to test the fallbacks). */
+function kernelLacks(fstype: string): boolean {
+  return (process.env.GUESTCTL_NO_KERNEL_FS ?? '').split(',').includes(fstype);
 }
 
 async function mountWithFuse(
@@ -97,7 +105,7 @@ async function mountWithFuse(
 ): Promise<MountedVolume> {
   const driver = FUSE_DRIVERS[fstype];
   if (!driver)
-    throw new CliError('unsupported', `cannot mount ${vol.device}: this kernel has no ${fstype} driver and guestctl knows no userspace driver for it`);
+    throw new CliError('unsupported', `cannot mount ${vol.device} (${fstype}): this kernel has no ${fstype} driver and there is no usable userspace driver`);
   const readOnly = opts.readOnly || !driver.writable;
   const options = readOnly ? 'ro' : 'rw';
   const args = driverArgs(driver.program, loop, hostDir, readOnly);

@@ -45,6 +45,9 @@ export interface CommandDef {
   render?(data: never, out: Output): void;
 }
 
+/** Returned by a command whose output was already printed (e.g. by a command it invoked). */
+export const PRINTED = Symbol('printed');
+
 export function defineCommand<T extends CommandDef>(def: T): T {
   return def;
 }
@@ -65,6 +68,8 @@ export interface CommandContext {
   /** A path typed by the user, made absolute against the guest cwd (symlinks are left to the guest fs). */
   guestPath(path: string): string;
   setExitCode(code: number): void;
+  /** Run another command line (argv) in this session; returns its exit status. */
+  invoke(argv: string[]): Promise<number>;
 }
 
 export class Args {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CliError, describeError } from '../util/errors.js';
 import type { Guest } from '../guest/types.js';
-import type { CommandContext, CommandDef, SessionState } from './command.js';
+import { PRINTED, type CommandContext, type CommandDef, type SessionState } from './command.js';
 import { parseCommandArgs } from './args.js';
 import { parseLine } from './parse-line.js';
 import type { Output } from './output.js';
@@ -55,9 +55,14 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
       setExitCode: (code) => {
         exitCode = code;
       },
+      invoke: async (inner) => {
+        const r = await executeArgv(inner, env, signal);
+        return r instanceof ExitRequest ? r.code : r;
+      },
     };
     const data = await cmd.run(ctx, args);
     if (data instanceof ExitRequest) return data;
+    if (data === PRINTED) return exitCode;
     if (env.out.json) env.out.printJson(data);
     else if (cmd.render && data !== undefined) cmd.render(data as never, env.out);
     return exitCode;

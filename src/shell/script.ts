@@ -4,10 +4,18 @@ import type { Lifecycle } from './lifecycle.js';
 // Non-interactive use: each line is one command; `#` comments and blank lines are skipped.
 // The first failing line stops the run (exit 1, naming the line) unless --keep-going.
 
-export async function runScript(lines: string[], env: ShellEnv, lifecycle: Lifecycle, keepGoing: boolean, label: '-c' | 'line'): Promise<number> {
+export async function runScript(
+  lines: Iterable<string> | AsyncIterable<string>,
+  env: ShellEnv,
+  lifecycle: Lifecycle,
+  keepGoing: boolean,
+  label: '-c' | 'line',
+): Promise<number> {
   let worst = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
+  let i = -1;
+  for await (const raw of lines) {
+    i++;
+    const line = raw.trim();
     if (!line || line.startsWith('#')) continue;
     const result = await lifecycle.runCommand((signal) => executeLine(line, env, signal));
     if (result instanceof ExitRequest) return result.code || worst;

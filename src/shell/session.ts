@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline';
 import type { InteractiveOptions } from '../cli.js';
 import { openTarget } from '../guest/open.js';
 import type { Guest } from '../guest/types.js';
@@ -32,7 +33,7 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
       debug: opts.debug,
     };
     if (opts.commands.length > 0) return await runScript(opts.commands, env, lifecycle, opts.keepGoing, '-c');
-    if (!interactive) return await runScript(await readStdinLines(), env, lifecycle, opts.keepGoing, 'line');
+    if (!interactive) return await runScript(stdinLines(), env, lifecycle, opts.keepGoing, 'line');
     return await runRepl(env, lifecycle);
   } catch (err) {
     out.error(describeError(err));
@@ -43,8 +44,7 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   }
 }
 
-async function readStdinLines(): Promise<string[]> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8').split('\n');
+/** Lines of stdin as they arrive, so a pipe can drive a session one command at a time. */
+function stdinLines(): AsyncIterable<string> {
+  return createInterface({ input: process.stdin, terminal: false, crlfDelay: Infinity });
 }

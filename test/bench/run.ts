@@ -1,0 +1,102 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BIN } from '../helpers/cli.js';
+import { workCopy } from '../helpers/fixtures.js';
+
+// `npm run bench`: medians over RUNS runs, and ratios against GNU tools measured in the
+// same run on the same mounted guest root. Prints figures; asserts nothing.
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'], env });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return ms;
+}
+
+function row(label: string, ms: number, goal: string, ref?: { label: string; ms: number }): void {
+  const ratio = ref ? `  ${ref.label} ${ref.ms.toFixed(1)} ms  ratio ${(ms / ref.ms).toFixed(2)}x` : '';
+  console.log(`${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms${ratio}   (goal ${goal})`);
+}
+
+/** A session kept open on stdin: each `time …` line reports its duration on stderr. */
+class Session {
+  private readonly child;
+  private stderr = '';
+  constructor(image: string, env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [BIN, 'interactive', image], { stdio: ['pipe', 'ignore', 'pipe'], env });
+    this.child.stderr.on('data', (d: Buffer) => (this.stderr += d.toString()));
+  }
+  async time(line: string): Promise<number> {
+    const before = this.stderr.length;
+    this.child.stdin.write(`time ${line}\n`);
+    for (;;) {
+      const m = /time: ([\d.]+) ms/.exec(this.stderr.slice(before));
+      if (m) return Number(m[1]);
+      if (/error:/.test(this.stderr.slice(before))) throw new Error(this.stderr.slice(before));
+      await new Promise((res) => setTimeout(res, 5));
+    }
+  }
+  async close(): Promise<void> {
+    this.child.stdin.end('exit\n');
+    await new Promise((res) => this.child.on('exit', res));
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'guestctl-bench-'));
+  const env = { ...process.env, TMPDIR: dir, NO_COLOR: '1', GUESTCTL_HISTORY: '/dev/null' };
+  try {
+    const image = await workCopy('debian', dir);
+    console.log(`guestctl benchmarks — Debian 12 qcow2 fixture, median of ${RUNS} runs\n`);
+
+    timeProcess(process.execPath, [BIN, '--version']);
+    row('guestctl --version', median(Array.from({ length: RUNS }, () => timeProcess(process.execPath, [BIN, '--version']))), '<= 150 ms');
+
+    timeProcess(process.execPath, [BIN, 'interactive', image, '-c', 'info'], env);
+    const info = Array.from({ length: RUNS }, () => timeProcess(process.execPath, [BIN, 'interactive', image, '-c', 'info'], env));
+    row('guestctl interactive deb.qcow2 -c info', median(info), '<= 1000 ms');
+
+    const session = new Session(image, env);
+    await session.time('pwd');
+    const root = join(dir, readdirSync(dir).find((n) => n.startsWith('guestctl-'))!, 'root');
+    const gnu = (args: string[]) => timeProcess(args[0]!, args.slice(1));
+
+    const duArgs = ['du', '-s', root];
+    const findArgs = ['find', root, '-name', '*.conf'];
+    gnu(duArgs);
+    await session.time('disk-usage /');
+    const du: number[] = [];
+    const ours: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      du.push(gnu(duArgs));
+      ours.push(await session.time('disk-usage /'));
+    }
+    row('disk-usage / (in session)', median(ours), '<= 1.5x du -s', { label: 'GNU du -s', ms: median(du) });
+
+    const gf: number[] = [];
+    const of: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      gf.push(gnu(findArgs));
+      of.push(await session.time("find / -name '*.conf'"));
+    }
+    row("find / -name '*.conf' (in session)", median(of), '<= 1.5x find', { label: 'GNU find', ms: median(gf) });
+    const count = execFileSync('find', findArgs.slice(1), { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+    console.log(`\n(${count} *.conf files in the guest)`);
+    await session.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
