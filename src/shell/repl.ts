@@ -70,6 +70,7 @@ export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<numb
         lastStatus = result;
         if (finished) return;
         rl.setPrompt(promptText(env));
+        process.stdin.setRawMode?.(true);
         rl.resume();
         rl.prompt();
       })();

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BIN, leftovers, tempDir } from '../helpers/cli.js';
+import { workCopy } from '../helpers/fixtures.js';
+
+// The interactive prompt on a real pseudo-terminal (util-linux `script` provides the pty):
+// the prompt text, Tab completion from the guest, history, Ctrl-C semantics.
+
+const dir = tempDir('guestctl-repl-');
+afterAll(() => {
+  expect(leftovers(dir.path)).toEqual([]);
+  dir.cleanup();
+});
+
+class Pty {
+  readonly child: ChildProcessWithoutNullStreams;
+  screen = '';
+  constructor(image: string, history: string) {
+    this.child = spawn('script', ['-qfec', `${process.execPath} ${BIN} interactive ${image}`, '/dev/null'], {
+      env: { ...process.env, NO_COLOR: '1', GUESTCTL_HISTORY: history, TMPDIR: dir.path, TERM: 'xterm' },
+    });
+    this.child.stdout.on('data', (d: Buffer) => (this.screen += d.toString()));
+  }
+  /** Wait until the screen (from `from` on) matches. */
+  async waitFor(re: RegExp, from = 0, ms = 20_000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!re.test(this.screen.slice(from))) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${re}; screen: ${JSON.stringify(this.screen)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  /** Type keys and wait for `expect` to show up on the current prompt line or after it. */
+  async type(keys: string, expect: RegExp): Promise<void> {
+    const from = Math.max(0, this.screen.lastIndexOf('> '));
+    this.child.stdin.write(keys);
+    await this.waitFor(expect, from);
+  }
+  exited(): Promise<number | null> {
+    return new Promise((res) => (this.child.exitCode !== null ? res(this.child.exitCode) : this.child.on('exit', res)));
+  }
+}
+
+describe('the interactive prompt', () => {
+  it('shows target, OS and cwd, completes guest paths, keeps history, and Ctrl-C cancels only the command', async () => {
+    const img = await workCopy('synthetic', dir.path);
+    const history = `${dir.path}/history`;
+    const pty = new Pty(img, history);
+    await pty.waitFor(/synthetic\.raw synth1\.0:\/> /);
+    await pty.type('cd /et', /cd \/et/);
+    await pty.type('\t', /cd \/etc\//);
+    await pty.type('\r', /synth1\.0:\/etc> /);
+    await pty.type('cat /home/alice/no', /no/);
+    await pty.type('\t', /notes\.txt/);
+    await pty.type('\r', /hello from alice[\s\S]*:\/etc> /);
+    await pty.type('run sleep 60\r', /run sleep 60/);
+    await new Promise((r) => setTimeout(r, 1000));
+    await pty.type('\x03', /cancelled[\s\S]*:\/etc> /);
+    await pty.type('pwd\r', /\/etc\r?\n[\s\S]*:\/etc> /);
+    pty.child.stdin.write('\x03'); // on an empty prompt: ends the session
+    await pty.exited();
+    expect(readFileSync(history, 'utf8').split('\n')).toEqual(['cd /etc/', 'cat /home/alice/notes.txt', 'run sleep 60', 'pwd', '']);
+    expect(statSync(history).mode & 0o777).toBe(0o600);
+    expect(leftovers(dir.path)).toEqual([]);
+  });
+
+  it('Ctrl-D ends the session and releases everything', async () => {
+    const img = await workCopy('synthetic-qcow2', dir.path);
+    const pty = new Pty(img, `${dir.path}/history2`);
+    await pty.waitFor(/synth1\.0:\/> /);
+    pty.child.stdin.write('\x04');
+    await pty.exited();
+    expect(leftovers(dir.path)).toEqual([]);
+  });
+});
