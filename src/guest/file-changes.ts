@@ -1,0 +1,70 @@
+import type { Guest } from './types.js';
+import { unifiedDiff } from '../parsers/diff.js';
+import { CliError, describeError } from '../util/errors.js';
+
+// Commands that change configuration compute the new text with a pure editor and hand it
+// here: one place applies changes atomically (each file: temp + rename, owner/mode/xattrs
+// kept), rolls back the files already written when a later one fails, and renders --dry-run
+// diffs. Several files (passwd, shadow, group, gshadow) change together or not at all.
+
+export interface FileChange {
+  path: string;
+  /** Content before the change; null when the file does not exist yet. */
+  before: string | null;
+  after: string;
+  /** For a new file: its mode and owner (an existing file keeps its own). */
+  mode?: number;
+  uid?: number;
+  gid?: number;
+}
+
+/** Read a guest text file, or null when it does not exist. */
+export async function readOptional(guest: Guest, path: string): Promise<string | null> {
+  try {
+    return (await guest.fs.readFile(path)).toString('utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+}
+
+/** A change computed by `edit` on the current content (null: the file is missing). */
+export async function planChange(guest: Guest, path: string, edit: (text: string | null) => string, opts: Omit<FileChange, 'path' | 'before' | 'after'> = {}): Promise<FileChange> {
+  const before = await readOptional(guest, path);
+  return { path, before, after: edit(before), ...opts };
+}
+
+export function changed(c: FileChange): boolean {
+  return c.before !== c.after;
+}
+
+export function diffOf(changes: FileChange[]): string {
+  return changes
+    .filter(changed)
+    .map((c) => unifiedDiff(c.before ?? '', c.after, { oldLabel: c.before === null ? '/dev/null' : `a${c.path}`, newLabel: `b${c.path}` }))
+    .join('');
+}
+
+/** Write every changed file; on failure restore the ones already written and rethrow. */
+export async function applyChanges(guest: Guest, changes: FileChange[]): Promise<string[]> {
+  const done: FileChange[] = [];
+  try {
+    for (const c of changes.filter(changed)) {
+      await guest.fs.writeFile(c.path, c.after, { mode: c.mode, uid: c.uid, gid: c.gid });
+      done.push(c);
+    }
+  } catch (err) {
+    const failed: string[] = [];
+    for (const c of done.reverse()) {
+      try {
+        if (c.before === null) await guest.fs.remove(c.path);
+        else await guest.fs.writeFile(c.path, c.before);
+      } catch {
+        failed.push(c.path);
+      }
+    }
+    const rollback = failed.length > 0 ? `; could not restore ${failed.join(', ')}` : done.length > 0 ? '; earlier files restored' : '';
+    throw new CliError('failed', `${describeError(err)}${rollback}`);
+  }
+  return done.map((c) => c.path);
+}
