@@ -37,7 +37,13 @@ export const ls = defineCommand({
     const target = await fs.lstat(path);
     const showAll = args.flag('all');
     let stats: { name: string; st: GuestStat }[];
-    if (target.type === 'directory' || (target.type === 'symlink' && (await fs.stat(path)).type === 'directory')) {
+    // Like GNU ls: a symlink to a directory is listed through, except with -l (which shows the
+    // link itself unless the path ends with '/'); a dangling symlink is shown, not an error.
+    const throughLink =
+      target.type === 'symlink' &&
+      (!args.flag('long') || (args.optStr('PATH') ?? '').endsWith('/')) &&
+      (await fs.stat(path).then((s) => s.type === 'directory', () => false));
+    if (target.type === 'directory' || throughLink) {
       const dir = await fs.realpath(path);
       const entries = (await fs.list(dir)).filter((e) => showAll || !e.name.startsWith('.'));
       stats = await Promise.all(entries.map(async (e) => ({ name: e.name, st: await fs.lstat(`${dir === '/' ? '' : dir}/${e.name}`) })));

@@ -8,7 +8,7 @@ export const filesystems = defineCommand({
   aliases: ['lsblk'],
   category: 'Filesystems',
   summary: 'List every partition and filesystem of the image: device, type, size, label, UUID, mount point',
-  examples: ['filesystems', 'filesystems --json'],
+  examples: ['filesystems'],
   needs: ['mount'],
   async run(ctx) {
     return ctx.guest.filesystems();

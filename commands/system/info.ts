@@ -14,7 +14,7 @@ export const info = defineCommand({
   name: 'info',
   category: 'System Information',
   summary: 'Show what the guest is: OS, version, architecture, hostname, packaging, init, kernels, mounts',
-  examples: ['info', 'info --json'],
+  examples: ['info'],
   async run(ctx): Promise<InfoData> {
     const g = ctx.guest as typeof ctx.guest & { notes?: string[] };
     return {
