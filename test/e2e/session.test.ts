@@ -139,6 +139,27 @@ describe('errors are one line and name the fix', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
   });
 
+  it('not root: says why root is needed', async () => {
+    const img = await workCopy('synthetic', dir.path);
+    execFileSync('chmod', ['755', dir.path]);
+    execFileSync('chmod', ['644', img]);
+    const r = await new Promise<{ code: number | null; stderr: string }>((res) => {
+      const c = spawn('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/guestctl.js', 'interactive', img, '-c', 'info']);
+      let stderr = '';
+      c.stderr.on('data', (d) => (stderr += d));
+      c.on('exit', (code) => res({ code, stderr }));
+    });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/must run as root.*loop devices.*mounts/);
+  });
+
+  it('a missing system tool names its Debian package', async () => {
+    const img = await workCopy('synthetic', dir.path);
+    const r = await guestctl(['interactive', img, '-c', 'info'], { env: { PATH: '/nonexistent' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('error: qemu-img not found: install the Debian package qemu-utils');
+  });
+
   it('a corrupt qcow2', async () => {
     const img = `${dir.path}/corrupt.qcow2`;
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', img, '64M']);
