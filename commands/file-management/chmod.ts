@@ -1,0 +1,56 @@
+import { defineCommand } from '../../src/shell/command.js';
+import { parseMode } from '../../src/parsers/mode.js';
+import { CliError } from '../../src/util/errors.js';
+import { cancelled, octal, treePaths } from './common.js';
+
+function modeOf(spec: string, current: number, isDir: boolean): number {
+  try {
+    return parseMode(spec, current, isDir);
+  } catch (err) {
+    throw new CliError('usage', (err as Error).message);
+  }
+}
+
+export const chmod = defineCommand({
+  name: 'chmod',
+  category: 'File Management',
+  summary: 'Change the permission bits of a guest path (octal or symbolic mode, as chmod(1))',
+  description:
+    'MODE is octal (0640, 4755) or symbolic (u+x, go-w, a=rX, u=rw,g=r,o=) and is computed exactly as GNU chmod does ' +
+    '(no umask). A symlink given as PATH changes the file it points to inside the guest; with -R symlinks found in the tree are skipped, never followed.',
+  examples: ['chmod 0600 /root/.ssh/authorized_keys', 'chmod u+x /usr/local/bin/tool', 'chmod -R go-w /srv/www'],
+  positionals: [
+    { name: 'MODE', description: 'octal or symbolic mode' },
+    { name: 'PATH', complete: 'guest-path', description: 'guest path' },
+  ],
+  options: {
+    recursive: { type: 'boolean', short: 'R', description: 'change everything under a directory too (symlinks are not followed)' },
+  },
+  needs: ['fs'],
+  mutates: true,
+  async run(ctx, args) {
+    const fs = ctx.guest.fs;
+    const spec = args.str('MODE');
+    modeOf(spec, 0, false); // a bad mode fails before anything changes
+    const top = await fs.stat(ctx.guestPath(args.str('PATH')));
+    if (!args.flag('recursive')) {
+      const mode = modeOf(spec, top.mode, top.type === 'directory');
+      if (mode !== top.mode) await fs.chmod(top.path, mode);
+      ctx.out.line(`mode of ${top.path}: ${octal(top.mode)} -> ${octal(mode)}`);
+      return { path: top.path, mode: octal(mode), previous: octal(top.mode) };
+    }
+    const paths = top.type === 'directory' ? await treePaths(ctx.guest, top.path, ctx.signal) : [{ path: top.path, type: top.type }];
+    let changed = 0;
+    for (const { path } of paths) {
+      cancelled(ctx.signal);
+      const st = await fs.lstat(path);
+      if (st.type === 'symlink') continue; // replaced by a symlink since the walk: never follow it
+      const mode = modeOf(spec, st.mode, st.type === 'directory');
+      if (mode === st.mode) continue;
+      await fs.chmod(path, mode);
+      changed++;
+    }
+    ctx.out.line(`changed the mode of ${changed} of ${paths.length} paths under ${top.path}`);
+    return { path: top.path, recursive: true, paths: paths.length, changed };
+  },
+});

@@ -1,0 +1,30 @@
+import { defineCommand } from '../../src/shell/command.js';
+import { CliError } from '../../src/util/errors.js';
+
+export const symlink = defineCommand({
+  name: 'symlink',
+  aliases: ['ln-s'],
+  category: 'File Management',
+  summary: 'Create a symbolic link in the guest (the target text is stored as given)',
+  description:
+    'TARGET is stored verbatim and means what it means inside the guest (an absolute target is relative to the guest root ' +
+    'when the guest runs). It need not exist. LINK must not exist.',
+  examples: ['symlink /usr/share/zoneinfo/UTC /etc/localtime', 'ln-s ../sites-available/app /etc/nginx/sites-enabled/app'],
+  positionals: [
+    { name: 'TARGET', description: 'the text the link holds' },
+    { name: 'LINK', complete: 'guest-path', description: 'path of the new link (must not exist)' },
+  ],
+  needs: ['fs'],
+  mutates: true,
+  async run(ctx, args) {
+    const fs = ctx.guest.fs;
+    const target = args.str('TARGET');
+    if (target === '') throw new CliError('usage', 'empty symlink target');
+    if (target.includes('\0')) throw new CliError('usage', 'symlink target contains a NUL byte');
+    const link = ctx.guestPath(args.str('LINK'));
+    await fs.symlink(target, link);
+    const st = await fs.lstat(link);
+    ctx.out.line(`created ${st.path} -> ${target}`);
+    return { path: st.path, target };
+  },
+});

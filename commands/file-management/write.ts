@@ -1,0 +1,35 @@
+import { defineCommand } from '../../src/shell/command.js';
+import { unescapeContent } from '../../src/shell/parse-line.js';
+import { statOrNull } from './common.js';
+
+export const write = defineCommand({
+  name: 'write',
+  category: 'File Management',
+  summary: 'Write text to a guest file, replacing it atomically (\\n, \\t, \\\\ escapes are interpreted)',
+  description:
+    'CONTENT is one argument: quote it. The file is written under a temporary name and renamed into place, so readers ' +
+    'see the old or the new content, never a mix. An existing file keeps its owner, mode and extended attributes; a new ' +
+    'one is root:root 0644. A symlink is written through, resolved inside the guest. No newline is added: end CONTENT with \\n.',
+  examples: ["write /etc/hostname 'web01\\n'", "write /etc/motd 'Welcome\\nAuthorized use only\\n'", "write --append /etc/hosts '10.0.0.5 db\\n'"],
+  positionals: [
+    { name: 'PATH', complete: 'guest-path', description: 'guest file' },
+    { name: 'CONTENT', description: 'the text (one quoted argument)' },
+  ],
+  options: {
+    append: { type: 'boolean', short: 'a', description: 'add CONTENT at the end instead of replacing (still atomic)' },
+  },
+  needs: ['fs'],
+  mutates: true,
+  async run(ctx, args) {
+    const fs = ctx.guest.fs;
+    const path = ctx.guestPath(args.str('PATH'));
+    let data = Buffer.from(unescapeContent(args.str('CONTENT')), 'utf8');
+    const append = args.flag('append');
+    const before = await statOrNull(fs, path);
+    if (append && before) data = Buffer.concat([await fs.readFile(path), data]);
+    await fs.writeFile(path, data);
+    const st = await fs.stat(path);
+    ctx.out.line(`${append && before ? 'appended to' : before ? 'replaced' : 'created'} ${st.path} (${st.size} bytes)`);
+    return { path: st.path, size: st.size, created: before === null, appended: append && before !== null };
+  },
+});

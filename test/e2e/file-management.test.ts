@@ -1,0 +1,611 @@
+// The File Management commands (write, copy, move, delete, mkdir, chmod, chown, symlink,
+// large-files, disk-usage) on real fixture images. Every change is checked from outside the
+// command: a NEW guestctl process reopens the image and the guest's own busybox (via `run`)
+// looks at the result.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { quote } from 'shell-quote';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { leftovers, shell, tempDir, type CliResult } from '../helpers/cli.js';
+import { fixtureInfo, workCopy } from '../helpers/fixtures.js';
+
+const dir = tempDir('guestctl-fm-');
+afterAll(() => {
+  expect(leftovers(dir.path)).toEqual([]);
+  dir.cleanup();
+});
+
+const LONG = { timeout: 240_000 };
+const q = (...argv: string[]): string => quote(argv);
+const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/** Commands that must all succeed, in one session. */
+async function ok(img: string, cmds: string[], extra: string[] = []): Promise<CliResult> {
+  const r = await shell(img, cmds, extra);
+  expect(r.code, `${cmds.join(' ; ')}\n${r.stderr}`).toBe(0);
+  return r;
+}
+
+/** One command that must fail: an `error:` line, and no success line on stdout. */
+async function fails(img: string, cmd: string, extra: string[] = []): Promise<string> {
+  const r = await shell(img, [cmd], extra);
+  expect(r.code, `${cmd} should fail\n${r.stdout}`).not.toBe(0);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toMatch(/^error: /);
+  return r.stderr.split('\n')[0]!;
+}
+
+async function json(img: string, cmd: string): Promise<any> {
+  const r = await ok(img, [cmd], ['--json']);
+  return JSON.parse(r.stdout);
+}
+
+/** A shell script run by the guest's own busybox, in a new guestctl process. */
+async function guest(img: string, script: string): Promise<string> {
+  const r = await shell(img, [q('run', 'sh', '-c', script)]);
+  expect(r.code, `${script}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** `mode uid gid type` of each path (the guest's stat), '-' when missing. */
+async function gstat(img: string, ...paths: string[]): Promise<string[]> {
+  const script = paths.map((p) => `stat -c '%a %u %g %F' ${q(p)} 2>/dev/null || echo -`).join('; ');
+  return (await guest(img, script)).trimEnd().split('\n');
+}
+
+async function gcat(img: string, path: string): Promise<string> {
+  return guest(img, `cat ${q(path)}`);
+}
+
+/** Every entry under `top` as `relpath|mode|uid|gid|type|size-or-link`, sorted. */
+async function tree(img: string, top: string): Promise<string[]> {
+  const out = await guest(
+    img,
+    `cd ${q(top)} && find . | while read f; do if [ -L "$f" ]; then stat -c '%n|%a|%u|%g|%F|%N' "$f"; elif [ -d "$f" ]; then stat -c '%n|%a|%u|%g|%F|' "$f"; else stat -c '%n|%a|%u|%g|%F|%s' "$f"; fi; done`,
+  );
+  return out
+    .trimEnd()
+    .split('\n')
+    .map((l) => l.replace(/\|'[^']*' -> /, '|-> '))
+    .sort();
+}
+
+async function names(img: string, path: string): Promise<string[]> {
+  return (await guest(img, `ls -a ${q(path)}`)).split(/\s+/).filter(Boolean);
+}
+
+describe('file management on the synthetic image', LONG, () => {
+  let img = '';
+  const bb = (out: string) => Number(out.trim().split(/\s+/)[0]) * 1024; // busybox du -k → bytes
+
+  beforeAll(async () => {
+    img = await workCopy('synthetic', join(dir.path, 'synthetic'));
+  }, 300_000);
+
+  it('large-files lists the biggest regular files, biggest first, without following symlinks', async () => {
+    await ok(img, ['symlink /etc/big/blob.bin /root/bloblink']);
+    const rows = await json(img, 'large-files / --min 1M');
+    const blob = fixtureInfo('synthetic').files['/etc/big/blob.bin'];
+    expect(rows[0]).toEqual({ path: '/etc/big/blob.bin', size: blob.size });
+    expect(rows.map((r: any) => r.path)).toContain('/bin/busybox');
+    expect(rows.map((r: any) => r.path)).not.toContain('/root/bloblink');
+    for (let i = 1; i < rows.length; i++) expect(rows[i].size).toBeLessThanOrEqual(rows[i - 1].size);
+    for (const r of rows) expect(r.size).toBeGreaterThanOrEqual(1 << 20);
+    expect(await json(img, 'large-files / --min 1M --top 1')).toEqual([{ path: '/etc/big/blob.bin', size: blob.size }]);
+    expect(await json(img, 'large-files')).toEqual([]); // default --min 10M
+    // mounted guest filesystems are included (/data is its own partition)
+    expect(await json(img, 'large-files /data --min 1')).toEqual([
+      { path: '/data/hello.txt', size: 15 },
+      { path: '/data/sub/deep.txt', size: 10 },
+    ]);
+    const human = await ok(img, ['large-files /etc --min 1M']);
+    expect(human.stdout).toBe('SIZE  PATH\n3.0M  /etc/big/blob.bin\n');
+    expect(await fails(img, 'large-files / --min lots')).toBe("error: invalid size: 'lots'");
+  });
+
+  it("disk-usage agrees with the guest's own du, counts hard links once and lists --depth", async () => {
+    const perDir = async () => {
+      const out = await guest(img, 'for d in / /proc /sys /dev /etc /etc/big /data /bin /home; do du -s -k $d; done');
+      return Object.fromEntries(out.trimEnd().split('\n').map((l) => [l.split('\t')[1]!, bb(l)]));
+    };
+    const theirs = await perDir();
+    const ours = Object.fromEntries(((await json(img, 'disk-usage / --depth 1')) as { path: string; size: number }[]).map((r) => [r.path, r.size]));
+    for (const d of ['/etc', '/data', '/bin', '/home']) expect(ours[d], d).toBe(theirs[d]);
+    // In the sandbox /proc, /sys and /dev are the kernel's (0 KiB); ours are the guest's own directories.
+    const pseudo = ['/proc', '/sys', '/dev'];
+    const expectedRoot = theirs['/']! - pseudo.reduce((s, d) => s + theirs[d]!, 0) + pseudo.reduce((s, d) => s + ours[d]!, 0);
+    expect(ours['/']).toBe(expectedRoot);
+    expect((await json(img, 'disk-usage /'))).toEqual([{ path: '/', size: expectedRoot }]);
+    // the total is the last row and the sum of what is listed above it plus / itself
+    const rows = (await json(img, 'disk-usage / --depth 1')) as { path: string; size: number }[];
+    expect(rows[rows.length - 1]!.path).toBe('/');
+    // --depth 2 lists /etc/big with what the guest's du says
+    const deep = (await json(img, 'disk-usage /etc --depth 2')) as { path: string; size: number }[];
+    expect(deep.find((r) => r.path === '/etc/big')!.size).toBe(theirs['/etc/big']);
+    expect(deep[deep.length - 1]).toEqual({ path: '/etc', size: theirs['/etc'] });
+
+    // a second hard link to the 3 MiB blob adds nothing
+    await guest(img, 'ln /etc/big/blob.bin /etc/big/blob.hardlink');
+    const after = await perDir();
+    expect(after['/etc']).toBe(theirs['/etc']);
+    expect(await json(img, 'du /etc')).toEqual([{ path: '/etc', size: after['/etc'] }]);
+    await guest(img, 'rm /etc/big/blob.hardlink');
+
+    const human = await ok(img, ['du /etc/big']);
+    expect(human.stdout).toBe('SIZE  PATH\n3.1M  /etc/big\n');
+  });
+
+  it('write creates 0644 root:root files, interprets escapes, replaces atomically keeping owner and mode', async () => {
+    const r = await ok(img, [String.raw`write /etc/new.conf 'a\tb\nc\\d\n'`]);
+    expect(r.stdout).toBe('created /etc/new.conf (8 bytes)\n');
+    expect(await gcat(img, '/etc/new.conf')).toBe('a\tb\nc\\d\n');
+    expect(await gstat(img, '/etc/new.conf')).toEqual(['644 0 0 regular file']);
+
+    await guest(img, 'chown 1000:50 /etc/app.conf && chmod 600 /etc/app.conf');
+    const inodeBefore = (await guest(img, 'stat -c %i /etc/app.conf')).trim();
+    await ok(img, [String.raw`write /etc/app.conf 'listen = 127.0.0.1:80\n'`]);
+    expect(await gcat(img, '/etc/app.conf')).toBe('listen = 127.0.0.1:80\n');
+    expect(await gstat(img, '/etc/app.conf')).toEqual(['600 1000 50 regular file']);
+    // replaced by rename: a new inode, the old content was never rewritten in place
+    expect((await guest(img, 'stat -c %i /etc/app.conf')).trim()).not.toBe(inodeBefore);
+
+    await ok(img, [String.raw`write --append /etc/new.conf 'more\n'`]);
+    expect(await gcat(img, '/etc/new.conf')).toBe('a\tb\nc\\d\nmore\n');
+    await ok(img, [String.raw`write -a /etc/appended 'first\n'`]); // append to a missing file creates it
+    expect(await gcat(img, '/etc/appended')).toBe('first\n');
+
+    expect(await fails(img, "write /nonexistent/dir/f 'x'")).toBe('error: no such file or directory: /nonexistent');
+    expect(await fails(img, "write /etc/conf.d 'x'")).toBe('error: is a directory: /etc/conf.d');
+    expect(await fails(img, "write /etc/ro-test 'x'", ['--ro'])).toMatch(/read-only/);
+    expect(await gstat(img, '/etc/ro-test', '/nonexistent')).toEqual(['-', '-']);
+    expect((await names(img, '/etc')).filter((n) => n.includes('guestctl'))).toEqual([]);
+  });
+
+  it('copy keeps mode, owner and group, copies into directories, replaces files atomically', async () => {
+    await ok(img, [String.raw`write /root/src.txt 'payload\n'`, 'chown alice:staff /root/src.txt', 'chmod 4750 /root/src.txt']);
+    expect(await gstat(img, '/root/src.txt')).toEqual(['4750 1000 50 regular file']);
+
+    const r = await ok(img, ['copy /root/src.txt /home/alice/copy.txt']);
+    expect(r.stdout).toBe('copied /root/src.txt to /home/alice/copy.txt\n');
+    await ok(img, ['cp /root/src.txt /tmp']); // into an existing directory, basename kept
+    await ok(img, [String.raw`write /tmp/over.txt 'old\n'`, 'copy /root/src.txt /tmp/over.txt']);
+    for (const p of ['/home/alice/copy.txt', '/tmp/src.txt', '/tmp/over.txt']) {
+      expect(await gcat(img, p)).toBe('payload\n');
+      expect(await gstat(img, p)).toEqual(['4750 1000 50 regular file']);
+    }
+    // a symlinked source is followed without -r
+    await ok(img, ['symlink ../root/src.txt /tmp/srclink', 'copy /tmp/srclink /tmp/fromlink']);
+    expect(await gstat(img, '/tmp/fromlink')).toEqual(['4750 1000 50 regular file']);
+
+    expect(await fails(img, 'copy /etc/conf.d /tmp/confcopy')).toBe('error: /etc/conf.d is a directory (use copy -r)');
+    expect(await fails(img, 'copy /root/src.txt /root/src.txt')).toMatch(/are the same file/);
+    expect(await fails(img, 'copy /nonexistent /tmp/x')).toBe('error: no such file or directory: /nonexistent');
+    expect(await gstat(img, '/tmp/confcopy')).toEqual(['-']);
+  });
+
+  it('copy -r copies a tree with modes, owners and symlinks as symlinks, never merging', async () => {
+    await ok(img, [
+      'mkdir -p /var/tree/sub',
+      String.raw`write /var/tree/sub/f 'F\n'`,
+      'chown alice:staff /var/tree/sub/f',
+      'chmod 0640 /var/tree/sub/f',
+      'chown alice:staff /var/tree/sub',
+      'chmod 2750 /var/tree/sub',
+      'symlink sub/f /var/tree/rel',
+      'symlink /etc/shadow /var/tree/abs',
+      'symlink /nowhere /var/tree/dangling',
+      'chmod 0700 /var/tree',
+    ]);
+    const original = await tree(img, '/var/tree');
+    expect(original).toEqual([
+      '.|700|0|0|directory|',
+      './abs|777|0|0|symbolic link|-> \'/etc/shadow\'',
+      './dangling|777|0|0|symbolic link|-> \'/nowhere\'',
+      './rel|777|0|0|symbolic link|-> \'sub/f\'',
+      './sub/f|640|1000|50|regular file|2',
+      './sub|2750|1000|50|directory|',
+    ].sort());
+    const r = await ok(img, ['copy -r /var/tree /var/tree2']);
+    expect(r.stdout).toBe('copied /var/tree to /var/tree2 (1 file, 2 directories, 3 symlinks)\n');
+    expect(await tree(img, '/var/tree2')).toEqual(original);
+    expect(await gcat(img, '/var/tree2/rel')).toBe('F\n');
+
+    await ok(img, ['copy -r /var/tree /tmp']);
+    expect(await tree(img, '/tmp/tree')).toEqual(original);
+    // never merges into (or replaces) an existing directory
+    await ok(img, ['delete /tmp/tree/sub/f']);
+    expect(await fails(img, 'copy -r /var/tree /tmp')).toMatch(/^error: \/tmp\/tree already exists/);
+    expect(await gstat(img, '/tmp/tree/sub/f')).toEqual(['-']);
+    expect(await fails(img, 'copy -r /var/tree /var/tree/sub')).toBe('error: cannot copy directory /var/tree into itself (/var/tree/sub/tree)');
+    // a symlink copied with -r stays a symlink
+    await ok(img, ['copy -r /var/tree/abs /tmp/abs-copy']);
+    expect(await guest(img, 'stat -c %N /tmp/abs-copy')).toBe("'/tmp/abs-copy' -> '/etc/shadow'\n");
+    for (const d of ['/tmp', '/var', '/var/tree/sub']) expect((await names(img, d)).filter((n) => n.includes('guestctl'))).toEqual([]);
+  });
+
+  it('move renames in place, moves into directories and moves symlinks themselves', async () => {
+    await ok(img, [String.raw`write /etc/mv1 'm\n'`]);
+    const inode = (await guest(img, 'stat -c %i /etc/mv1')).trim();
+    expect((await ok(img, ['move /etc/mv1 /etc/mv2'])).stdout).toBe('moved /etc/mv1 to /etc/mv2\n');
+    expect(await gstat(img, '/etc/mv1')).toEqual(['-']);
+    expect((await guest(img, 'stat -c %i /etc/mv2')).trim()).toBe(inode);
+    await ok(img, ['mv /etc/mv2 /home/alice']);
+    expect(await gcat(img, '/home/alice/mv2')).toBe('m\n');
+
+    await ok(img, ['symlink /etc/hosts /etc/ln1', 'move /etc/ln1 /root/ln1']);
+    expect(await guest(img, 'stat -c %N /root/ln1')).toBe("'/root/ln1' -> '/etc/hosts'\n");
+    expect(await gstat(img, '/etc/hosts', '/etc/ln1')).toEqual(['644 0 0 regular file', '-']);
+
+    expect(await fails(img, 'move /var/tree /var/tree/sub')).toMatch(/cannot move directory \/var\/tree into itself/);
+    expect(await fails(img, 'move /home/alice/mv2 /home/alice/mv2')).toMatch(/are the same file/);
+    expect(await fails(img, 'move /data /mnt/data')).toMatch(/mount point/);
+    await ok(img, ['mkdir /tmp/hosts']);
+    expect(await fails(img, 'move /etc/hosts /tmp/')).toBe('error: cannot overwrite directory /tmp/hosts with non-directory /etc/hosts');
+    expect(await fails(img, 'move /tmp/hosts /etc/hostname')).toBe('error: cannot overwrite non-directory /etc/hostname with directory /tmp/hosts');
+  });
+
+  it('cross-filesystem move (/etc on / to /data, its own partition) copies, keeps metadata, then deletes', async () => {
+    const devs = (await guest(img, 'stat -c %d /etc /data')).trim().split('\n');
+    expect(devs[0]).not.toBe(devs[1]); // really two filesystems: rename(2) gives EXDEV
+    await ok(img, [String.raw`write /etc/x 'cross\n'`, 'chown alice:staff /etc/x', 'chmod 0640 /etc/x']);
+    const r = await ok(img, ['move /etc/x /data/x']);
+    expect(r.stdout).toBe('moved /etc/x to /data/x (copied across filesystems)\n');
+    expect(await gstat(img, '/etc/x', '/data/x')).toEqual(['-', '640 1000 50 regular file']);
+    expect(await gcat(img, '/data/x')).toBe('cross\n');
+
+    // a directory tree with symlinks, into an existing directory on the other filesystem
+    const original = await tree(img, '/var/tree2');
+    await ok(img, ['move /var/tree2 /data/']);
+    expect(await gstat(img, '/var/tree2')).toEqual(['-']);
+    expect(await tree(img, '/data/tree2')).toEqual(original);
+    // and back, replacing nothing
+    await ok(img, ['move /data/tree2 /var/tree3']);
+    expect(await tree(img, '/var/tree3')).toEqual(original);
+    expect(await gstat(img, '/data/tree2')).toEqual(['-']);
+    expect((await names(img, '/data')).filter((n) => n.includes('guestctl'))).toEqual([]);
+  });
+
+  it('a cross-filesystem move that fails (disk full) leaves the source intact and nothing at the destination', async () => {
+    await ok(img, ['mkdir /var/bigdir', 'copy /etc/big/blob.bin /var/bigdir/', String.raw`write /var/bigdir/small 's\n'`]);
+    const before = await tree(img, '/var/bigdir');
+    // fill /data completely (as root, reserved blocks included)
+    await guest(img, 'head -c 100000000 /dev/zero > /data/fill 2>/dev/null; true');
+    const err = await fails(img, 'move /var/bigdir /data/');
+    expect(err).toMatch(/no space left/);
+    expect(await tree(img, '/var/bigdir')).toEqual(before);
+    expect(await gstat(img, '/data/bigdir')).toEqual(['-']);
+    expect((await names(img, '/data')).filter((n) => n.includes('guestctl'))).toEqual([]);
+    await ok(img, ['delete /data/fill']);
+  });
+
+  it('delete removes files, symlinks (never their targets) and trees with -r; refuses / and system paths', async () => {
+    await ok(img, [
+      String.raw`write /tmp/d1 'x'`,
+      'symlink /etc/hosts /tmp/dl',
+      'mkdir -p /tmp/dt/sub',
+      'symlink /etc /tmp/dt/sub/etc-link',
+      String.raw`write /tmp/dt/sub/f 'y'`,
+    ]);
+    expect((await ok(img, ['delete /tmp/d1'])).stdout).toBe('deleted /tmp/d1\n');
+    expect((await ok(img, ['rm /tmp/dl'])).stdout).toBe('deleted /tmp/dl (symlink)\n');
+    expect(await gstat(img, '/tmp/d1', '/tmp/dl', '/etc/hosts')).toEqual(['-', '-', '644 0 0 regular file']);
+
+    expect(await fails(img, 'delete /tmp/dt')).toBe('error: /tmp/dt is a directory (use delete -r)');
+    expect(await gstat(img, '/tmp/dt/sub/f')).toEqual(['644 0 0 regular file']);
+    const etcBefore = await names(img, '/etc');
+    await ok(img, ['delete -r /tmp/dt']);
+    expect(await gstat(img, '/tmp/dt')).toEqual(['-']);
+    expect(await names(img, '/etc')).toEqual(etcBefore); // the symlink inside was not followed
+
+    expect(await fails(img, 'delete -r --force /')).toBe('error: refusing to delete the guest root');
+    expect(await fails(img, 'delete -r --force /etc/..')).toBe('error: refusing to delete the guest root');
+    for (const p of ['/etc', '/usr/bin', '/home', '/root/../var']) {
+      expect(await fails(img, `delete -r ${p}`)).toMatch(/^error: refusing to delete \/[a-z/]+: a top-level system path \(add --force/);
+    }
+    expect(await fails(img, 'delete -r --force /data')).toMatch(/is or contains a mount point \(\/data\)/);
+    expect(await fails(img, 'delete -rf /tmp/whatever')).toMatch(/unknown option/); // no -f short form
+    expect(await fails(img, 'delete /nonexistent')).toBe('error: no such file or directory: /nonexistent');
+    expect(await gstat(img, '/etc', '/usr/bin', '/home', '/var', '/data/hello.txt')).toEqual([
+      '755 0 0 directory',
+      '755 0 0 directory',
+      '755 0 0 directory',
+      '755 0 0 directory',
+      '644 0 0 regular file',
+    ]);
+    await ok(img, ['delete -r --force /mnt']);
+    expect(await gstat(img, '/mnt')).toEqual(['-']);
+  });
+
+  it('mkdir creates 0755 root:root directories, with -p parents and exact --mode', async () => {
+    expect((await ok(img, ['mkdir /var/m1'])).stdout).toBe('created /var/m1 (0755)\n');
+    expect(await fails(img, 'mkdir /var/m1')).toBe('error: already exists: /var/m1');
+    await ok(img, ['mkdir -p /var/m2/a/b', 'mkdir -p /var/m2/a/b', 'mkdir --mode 0700 /var/m3', 'mkdir -m 2750 /var/m4', 'mkdir -m u=rwx,go= /var/m5']);
+    expect(await gstat(img, '/var/m1', '/var/m2', '/var/m2/a', '/var/m2/a/b', '/var/m3', '/var/m4', '/var/m5')).toEqual([
+      '755 0 0 directory',
+      '755 0 0 directory',
+      '755 0 0 directory',
+      '755 0 0 directory',
+      '700 0 0 directory',
+      '2750 0 0 directory',
+      '700 0 0 directory',
+    ]);
+    expect(await fails(img, 'mkdir -m 999 /var/m6')).toBe("error: invalid mode: '999'");
+    expect(await fails(img, 'mkdir /var/nope/m7')).toBe('error: no such file or directory: /var/nope');
+    expect(await fails(img, 'mkdir -p /etc/hosts/x')).toMatch(/not a directory: \/etc\/hosts/);
+    expect(await gstat(img, '/var/m6', '/var/nope')).toEqual(['-', '-']);
+  });
+
+  it('chmod sets octal and symbolic modes, through a symlink to its target, and -R never follows symlinks', async () => {
+    await ok(img, [String.raw`write /var/c1 'c'`, 'chmod 0600 /var/c1']);
+    expect(await gstat(img, '/var/c1')).toEqual(['600 0 0 regular file']);
+    expect((await ok(img, ['chmod u+x,g+r /var/c1'])).stdout).toBe('mode of /var/c1: 0600 -> 0740\n');
+    expect(await gstat(img, '/var/c1')).toEqual(['740 0 0 regular file']);
+    await ok(img, ['chmod 4755 /var/c1']);
+    expect(await gstat(img, '/var/c1')).toEqual(['4755 0 0 regular file']);
+    await ok(img, ['symlink c1 /var/c1link', 'chmod 0640 /var/c1link']);
+    expect(await gstat(img, '/var/c1')).toEqual(['640 0 0 regular file']);
+    expect(await guest(img, 'stat -c %F /var/c1link')).toBe('symbolic link\n');
+
+    await ok(img, ['mkdir /var/cr', String.raw`write /var/cr/f 'f'`, 'symlink /etc/resolv.conf /var/cr/link']);
+    const resolvBefore = await gstat(img, '/etc/resolv.conf');
+    await ok(img, ['chmod -R go-rwx /var/cr']);
+    expect(await gstat(img, '/var/cr', '/var/cr/f', '/etc/resolv.conf')).toEqual(['700 0 0 directory', '600 0 0 regular file', ...resolvBefore]);
+
+    expect(await fails(img, 'chmod 999 /var/c1')).toBe("error: invalid mode: '999'");
+    expect(await fails(img, 'chmod u+q /var/c1')).toBe("error: invalid mode: 'u+q'");
+    expect(await gstat(img, '/var/c1')).toEqual(['640 0 0 regular file']);
+  });
+
+  it("chown resolves names in the guest's passwd and group: USER, USER:GROUP, USER:, :GROUP, numeric ids", async () => {
+    await ok(img, [String.raw`write /var/o1 'o'`]);
+    await ok(img, ['chown alice /var/o1']);
+    expect(await gstat(img, '/var/o1')).toEqual(['644 1000 0 regular file']);
+    expect((await ok(img, ['chown alice:staff /var/o1'])).stdout).toBe('owner of /var/o1: alice:root -> alice:staff (1000:50)\n');
+    expect(await gstat(img, '/var/o1')).toEqual(['644 1000 50 regular file']);
+    await ok(img, ['chown root: /var/o1']);
+    expect(await gstat(img, '/var/o1')).toEqual(['644 0 0 regular file']);
+    await ok(img, ['chown alice: /var/o1']);
+    expect(await gstat(img, '/var/o1')).toEqual(['644 1000 1000 regular file']);
+    await ok(img, ['chown :staff /var/o1']);
+    expect(await gstat(img, '/var/o1')).toEqual(['644 1000 50 regular file']);
+    await ok(img, ['chown 1234:4321 /var/o1']);
+    expect(await gstat(img, '/var/o1')).toEqual(['644 1234 4321 regular file']);
+    const j = await json(img, 'chown alice:staff /var/o1');
+    expect(j).toMatchObject({ path: '/var/o1', uid: 1000, gid: 50, user: 'alice', group: 'staff', previous: { uid: 1234, gid: 4321 } });
+
+    expect(await fails(img, 'chown nosuchuser /var/o1')).toBe("error: no user 'nosuchuser' in the guest's /etc/passwd");
+    expect(await fails(img, 'chown alice:nosuchgroup /var/o1')).toBe("error: no group 'nosuchgroup' in the guest's /etc/group");
+    expect(await fails(img, 'chown 4444: /var/o1')).toMatch(/not in the guest's \/etc\/passwd, so it has no login group/);
+    expect(await fails(img, 'chown : /var/o1')).toMatch(/invalid owner/);
+    expect(await gstat(img, '/var/o1')).toEqual(['644 1000 50 regular file']);
+
+    // -R: the tree, not what its symlinks point to
+    await ok(img, ['mkdir -p /var/own/sub', String.raw`write /var/own/sub/f 'f'`, 'symlink /etc/passwd /var/own/pw', 'chown -R alice:staff /var/own']);
+    expect(await gstat(img, '/var/own', '/var/own/sub', '/var/own/sub/f', '/etc/passwd')).toEqual([
+      '755 1000 50 directory',
+      '755 1000 50 directory',
+      '644 1000 50 regular file',
+      '644 0 0 regular file',
+    ]);
+  });
+
+  it('symlink stores the target text verbatim and refuses an existing LINK', async () => {
+    expect((await ok(img, ['symlink ../etc/hosts /root/l1'])).stdout).toBe('created /root/l1 -> ../etc/hosts\n');
+    await ok(img, [q('ln-s', '/a b/../../../x', '/root/l2')]);
+    expect(await guest(img, 'stat -c %N /root/l1 /root/l2')).toBe("'/root/l1' -> '../etc/hosts'\n'/root/l2' -> '/a b/../../../x'\n");
+    expect(await gcat(img, '/root/l1')).toBe(await gcat(img, '/etc/hosts')); // resolves in the guest
+    expect(await fails(img, 'symlink /etc/passwd /root/l1')).toBe('error: already exists: /root/l1');
+    expect(await fails(img, 'symlink /etc/passwd /etc/hosts')).toBe('error: already exists: /etc/hosts');
+    expect(await fails(img, 'symlink /x /nonexistent/l')).toBe('error: no such file or directory: /nonexistent');
+    expect(await guest(img, 'stat -c %N /root/l1')).toBe("'/root/l1' -> '../etc/hosts'\n");
+    expect(await gstat(img, '/etc/hosts')).toEqual(['644 0 0 regular file']);
+  });
+
+  it('read-only sessions refuse every mutating command', async () => {
+    for (const cmd of ["write /etc/r 'x'", 'copy /etc/hosts /etc/r', 'move /etc/hosts /etc/r', 'delete /etc/hosts', 'mkdir /etc/r', 'chmod 600 /etc/hosts', 'chown alice /etc/hosts', 'symlink x /etc/r']) {
+      expect(await fails(img, cmd, ['--ro'])).toMatch(/this session is read-only/);
+    }
+    expect(await gstat(img, '/etc/r', '/etc/hosts')).toEqual(['-', '644 0 0 regular file']);
+  });
+});
+
+describe("chown uses the guest's ids, not the host's", LONG, () => {
+  it('daemon and staff mean what the guest says even where the host has the same names', async () => {
+    const img = await workCopy('synthetic', join(dir.path, 'ids'));
+    // Give names the host has too (daemon, staff) ids the host certainly does not use for them.
+    const passwd = 'root:x:0:0:root:/root:/bin/sh\\ndaemon:x:4243:4242:daemon:/:/bin/false\\nalice:x:1000:1000:Alice:/home/alice:/bin/sh\\n';
+    const group = 'root:x:0:\\nstaff:x:4242:alice\\nalice:x:1000:\\n';
+    await ok(img, [`write /etc/passwd '${passwd}'`, `write /etc/group '${group}'`]);
+    await ok(img, [String.raw`write /var/g 'g'`, 'chown daemon:staff /var/g', String.raw`write /var/h 'h'`, 'chown daemon: /var/h']);
+    expect(await gstat(img, '/var/g', '/var/h')).toEqual(['644 4243 4242 regular file', '644 4243 4242 regular file']);
+    // the guest's own chown and ls agree on the names
+    expect((await guest(img, 'ls -l /var/g')).split(/\s+/).slice(2, 4)).toEqual(['daemon', 'staff']);
+    // a user only the guest has (alice: uid 1000) and the fixture's staff (gid 50) on a fresh copy
+    const fresh = await workCopy('synthetic', join(dir.path, 'ids2'));
+    await ok(fresh, [String.raw`write /var/s 's'`, 'chown alice:staff /var/s']);
+    expect(await gstat(fresh, '/var/s')).toEqual(['644 1000 50 regular file']);
+    expect((await guest(fresh, 'ls -l /var/s')).split(/\s+/).slice(2, 4)).toEqual(['alice', 'staff']);
+  });
+});
+
+describe('file management on a qcow2 image', LONG, () => {
+  it('writes, copies, moves across filesystems, chmods and chowns through the qcow2 export', async () => {
+    const img = await workCopy('synthetic-qcow2', join(dir.path, 'qcow2'));
+    await ok(img, [
+      String.raw`write /etc/q.txt 'qcow2\n'`,
+      'chown alice:staff /etc/q.txt',
+      'chmod 0604 /etc/q.txt',
+      'mkdir -p /var/qd/sub',
+      'copy /etc/q.txt /var/qd/sub/',
+      'move /etc/q.txt /data/q.txt',
+      'symlink q.txt /data/q.link',
+      'delete /etc/hostname',
+    ]);
+    expect(await gstat(img, '/etc/q.txt', '/data/q.txt', '/var/qd/sub/q.txt', '/var/qd/sub', '/etc/hostname')).toEqual([
+      '-',
+      '604 1000 50 regular file',
+      '604 1000 50 regular file',
+      '755 0 0 directory',
+      '-',
+    ]);
+    expect(await gcat(img, '/data/q.link')).toBe('qcow2\n');
+    expect(await json(img, 'du /data')).toEqual([{ path: '/data', size: Number((await guest(img, 'du -s -k /data')).split('\t')[0]) * 1024 }]);
+  });
+});
+
+// A guest whose symlinks point at host files: every command runs through them; the host
+// canaries and the host's /etc/shadow stay untouched and nothing new appears on the host.
+describe('hostile image: every file management command stays inside the guest', LONG, () => {
+  const canary = '/tmp/guestctl-canary';
+  const hostProbe = '/tmp/authorized_keys';
+  let img = '';
+  let info: any;
+  const canaries: Record<string, string> = {};
+  let hostShadow = { hash: '', mode: 0, uid: 0, gid: 0, mtimeMs: 0 };
+  let hostProbeBefore: string | null = null;
+  const outputs: string[] = [];
+
+  const run = async (cmd: string, extra: string[] = []): Promise<CliResult> => {
+    const r = await shell(img, [cmd], extra);
+    outputs.push(r.stdout, r.stderr);
+    return r;
+  };
+  const shadowState = () => {
+    const st = statSync('/etc/shadow');
+    return { hash: sha256(readFileSync('/etc/shadow')), mode: st.mode, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs };
+  };
+
+  beforeAll(async () => {
+    info = fixtureInfo('hostile');
+    img = await workCopy('hostile', join(dir.path, 'hostile'));
+    mkdirSync(canary, { recursive: true });
+    for (const name of ['motd', 'issue']) {
+      const p = join(canary, name);
+      if (!existsSync(p)) writeFileSync(p, `HOST CANARY ${name}\n`);
+      canaries[p] = sha256(readFileSync(p));
+    }
+    hostShadow = shadowState();
+    hostProbeBefore = existsSync(hostProbe) ? sha256(readFileSync(hostProbe)) : null;
+    expect(existsSync(join(canary, 'created-by-guest'))).toBe(false);
+  }, 300_000);
+
+  afterAll(() => {
+    // Other test files (run in parallel) may rewrite these canaries with their own HOST text;
+    // what must never be there is anything these commands wrote.
+    for (const [p, h] of Object.entries(canaries)) {
+      const now = readFileSync(p);
+      if (sha256(now) !== h) expect(now.toString(), p).toMatch(/^HOST [A-Z ]*CANARY[A-Za-z ]*\n$/);
+    }
+    expect(shadowState()).toEqual(hostShadow);
+    expect(existsSync(join(canary, 'created-by-guest'))).toBe(false);
+    expect(existsSync(join(canary, 'made'))).toBe(false);
+    expect(existsSync(hostProbe) ? sha256(readFileSync(hostProbe)) : null).toBe(hostProbeBefore);
+    // the host's shadow never shows up in any output
+    const hostLines = readFileSync('/etc/shadow', 'utf8').split('\n').filter((l) => l.length > 8 && !info.guestShadow.includes(l));
+    for (const o of outputs) for (const l of hostLines) expect(o.includes(l)).toBe(false);
+  });
+
+  it('copy reads through the links inside the guest (GUEST-SHADOW), never writes through them to the host', async () => {
+    expect((await run('copy /etc/hostname /root/h')).stdout).toBe('copied /etc/shadow to /root/h\n');
+    expect(await gcat(img, '/root/h')).toBe(`${info.guestShadow}\n`);
+    for (const [cmd, err] of [
+      ['copy /etc/issue /root/i', 'error: no such file or directory: /tmp/guestctl-canary'],
+      ['copy /etc/motd /root/m', 'error: no such file or directory: /tmp/guestctl-canary'],
+      ['copy /etc/passwd /etc/newfile', 'error: not writing through dangling symlink /etc/newfile -> /../../../tmp/guestctl-canary/created-by-guest'],
+      ['copy /etc/passwd /etc/motd', 'error: not writing through dangling symlink /etc/motd -> ../../../../../../../../tmp/guestctl-canary/motd'],
+    ] as const) {
+      const r = await run(cmd);
+      expect(r.code).not.toBe(0);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.split('\n')[0]).toBe(err);
+    }
+    // -r copies links as links, verbatim
+    await run('copy -r /root/escape /root/escape-copy');
+    await run('copy -r /etc /root/etc-copy');
+    expect(await guest(img, 'stat -c %N /root/escape-copy /root/etc-copy/hostname /root/etc-copy/motd')).toBe(
+      "'/root/escape-copy' -> '../../../../../../..'\n'/root/etc-copy/hostname' -> '/../../../../etc/shadow'\n'/root/etc-copy/motd' -> '../../../../../../../../tmp/guestctl-canary/motd'\n",
+    );
+    expect(await gcat(img, '/root/etc-copy/shadow')).toBe(`${info.guestShadow}\n`);
+    // copying INTO /root/escape (-> the guest root) lands in the guest root
+    expect((await run('copy /etc/fstab /root/escape')).stdout).toBe('copied /etc/fstab to /fstab\n');
+    expect(await gstat(img, '/fstab')).toEqual(['644 0 0 regular file']);
+  });
+
+  it('write, mkdir and symlink through escaping links land in the guest or fail', async () => {
+    for (const cmd of ["write /etc/motd 'pwned'", "write /etc/issue 'pwned'", "write /etc/newfile 'pwned'", "write -a /etc/motd 'pwned'", 'mkdir -p /etc/newfile/x']) {
+      const r = await run(cmd);
+      expect(r.code, cmd).not.toBe(0);
+      expect(r.stderr.split('\n')[0]).toBe('error: no such file or directory: /tmp/guestctl-canary');
+    }
+    expect((await run(String.raw`write /root/.ssh/authorized_keys 'ssh-ed25519 AAAA guest\n'`)).stdout).toBe('created /tmp/authorized_keys (23 bytes)\n');
+    expect(await gcat(img, '/tmp/authorized_keys')).toBe('ssh-ed25519 AAAA guest\n');
+    expect((await run('mkdir -p /root/escape/tmp/guestctl-canary/made')).stdout).toBe('created /tmp/guestctl-canary/made (0755)\n');
+    expect(await gstat(img, '/tmp/guestctl-canary/made')).toEqual(['755 0 0 directory']);
+    // now the dangling link resolves inside the guest, and writing through it stays there
+    expect((await run("write /etc/newfile 'inside\\n'")).stdout).toBe('created /tmp/guestctl-canary/created-by-guest (7 bytes)\n');
+    expect(await gcat(img, '/tmp/guestctl-canary/created-by-guest')).toBe('inside\n');
+    expect((await run('mkdir /home/evil/made-in-root')).stdout).toBe('created /root/made-in-root (0755)\n');
+    const s = await run('symlink /etc/shadow /etc/newfile');
+    expect(s.stderr.split('\n')[0]).toBe('error: already exists: /etc/newfile');
+    await run('symlink /../../../../etc/shadow /root/evil-link');
+    expect(await guest(img, 'stat -c %N /root/evil-link; cat /root/evil-link')).toBe(`'/root/evil-link' -> '/../../../../etc/shadow'\n${info.guestShadow}\n`);
+    expect((await run("write /etc/hostname 'replaced\\n'")).stdout).toBe('replaced /etc/shadow (9 bytes)\n');
+    expect(await gcat(img, '/etc/shadow')).toBe('replaced\n');
+    expect(await guest(img, 'stat -c %N /etc/hostname')).toBe("'/etc/hostname' -> '/../../../../etc/shadow'\n");
+  });
+
+  it('chmod and chown through the links change guest files only; loops fail cleanly', async () => {
+    expect((await run('chmod 0600 /etc/hostname')).stdout).toBe('mode of /etc/shadow: 0640 -> 0600\n');
+    expect((await run('chown 1:1 /etc/hostname')).stdout).toMatch(/^owner of \/etc\/shadow: /);
+    expect(await gstat(img, '/etc/shadow')).toEqual(['600 1 1 regular file']);
+    for (const cmd of ['chmod 0600 /etc/motd', 'chown 1 /etc/issue']) {
+      const r = await run(cmd);
+      expect(r.code, cmd).not.toBe(0);
+      expect(r.stderr.split('\n')[0], cmd).toMatch(/^error: no such file or directory: \/tmp\/guestctl-canary/);
+    }
+    for (const cmd of ['chmod 0600 /var/loop1', 'chown 0 /var/loop2', "write /var/loop1 'x'", 'large-files /var/loop1']) {
+      const r = await run(cmd);
+      expect(r.code, cmd).not.toBe(0);
+      expect(r.stderr.split('\n')[0], cmd).toMatch(/too many levels of symbolic links/);
+    }
+    // -R over /root does not follow .ssh (-> /tmp) or escape (-> /)
+    const tmpBefore = await gstat(img, '/tmp', '/etc/passwd');
+    expect((await run('chmod -R 0700 /root')).code).toBe(0);
+    expect((await run('chown -R 1:1 /root')).code).toBe(0);
+    expect(await gstat(img, '/tmp', '/etc/passwd')).toEqual(tmpBefore);
+    expect(await guest(img, 'stat -c %N /root/.ssh')).toBe("'/root/.ssh' -> '/tmp'\n");
+  });
+
+  it('move and delete act on the links themselves; deletes through them are refused or stay inside', async () => {
+    expect((await run('move /etc/motd /root/motd-moved')).stdout).toBe('moved /etc/motd to /root/motd-moved\n');
+    expect(await guest(img, 'stat -c %N /root/motd-moved')).toBe("'/root/motd-moved' -> '../../../../../../../../tmp/guestctl-canary/motd'\n");
+    expect((await run('move /etc/passwd /root/.ssh/')).stdout).toBe('moved /etc/passwd to /tmp/passwd\n');
+    expect((await run('move /tmp/passwd /etc/passwd')).code).toBe(0);
+    expect((await run('delete /etc/issue')).stdout).toBe('deleted /etc/issue (symlink)\n');
+    expect((await run('delete -r /home/evil')).stdout).toBe('deleted /home/evil (symlink)\n');
+    expect(await gstat(img, '/root/made-in-root')).toEqual(['700 1 1 directory']); // chmod -R / chown -R above
+    let r = await run('delete -r /root/escape/etc');
+    expect(r.stderr.split('\n')[0]).toBe('error: refusing to delete /etc: a top-level system path (add --force if you really mean it)');
+    r = await run('delete -r --force /root/escape');
+    expect(r.stdout).toBe('deleted /root/escape (symlink)\n');
+    r = await run('delete -r --force /root/.ssh/..');
+    expect(r.stderr.split('\n')[0]).toBe('error: refusing to delete the guest root');
+    expect(await gstat(img, '/etc/passwd', '/bin/busybox')).toEqual(['644 0 0 regular file', '755 0 0 regular file']);
+  });
+
+  it('large-files and disk-usage walk the guest only (links are not followed, loops do not hang)', async () => {
+    const r = await run('large-files / --min 1 --top 1000', ['--json']);
+    const rows = JSON.parse(r.stdout) as { path: string; size: number }[];
+    expect(rows.find((x) => x.path === '/etc/shadow')).toEqual({ path: '/etc/shadow', size: 'replaced\n'.length });
+    for (const x of rows) expect(x.path.startsWith('/root/escape')).toBe(false);
+    const du = await run('du / --depth 1', ['--json']);
+    expect(du.code).toBe(0);
+    const total = (JSON.parse(du.stdout) as { path: string; size: number }[]).at(-1)!;
+    expect(total.path).toBe('/');
+    const theirs = await guest(img, 'du -s -k /');
+    // within the guest image's size: the host root is much bigger than a 64 MiB image
+    expect(total.size).toBeLessThan(info.virtualSize);
+    expect(total.size).toBeGreaterThanOrEqual(Number(theirs.split('\t')[0]) * 1024);
+  });
+});
