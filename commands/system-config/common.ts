@@ -30,11 +30,6 @@ export async function distroFamily(guest: Guest): Promise<Family> {
   return 'other';
 }
 
-/** Setting a value changes the guest: refused on a --ro session (showing it is fine). */
-export function requireWritable(ctx: CommandContext, name: string): void {
-  if (ctx.guest.readOnly) throw new CliError('refused', `${name} changes the guest, and this session is read-only (--ro)`);
-}
-
 export interface ConfigFile {
   /** The path to read and write: `path` itself, or the managed file a permitted symlink resolves to. */
   path: string;

@@ -6,7 +6,7 @@ import { canonicalName, ensureHostsEntry, renameHost, shortName } from '../../sr
 import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { hostnameProblem, parseHostnameFile } from '../../src/parsers/system-identity.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { configFile, distroFamily, DRY_RUN, readConfig, requireWritable } from './common.js';
+import { configFile, distroFamily, DRY_RUN, readConfig } from './common.js';
 
 // /etc/hostname holds the static host name on every current distro. Debian's convention
 // (hostname(1), the installer) is the SHORT name there and the FQDN in /etc/hosts
@@ -131,6 +131,7 @@ export const hostname = defineCommand({
     'are never renamed. A symlinked /etc/hostname or /etc/hosts is refused (never written through).',
   examples: ['hostname', 'hostname web01', 'hostname web01.example.com --dry-run'],
   positionals: [{ name: 'NAME', optional: true, complete: 'none', description: 'the new host name: a short name or an FQDN' }],
+  mutates: (args) => args.optStr('NAME') !== undefined,
   options: DRY_RUN,
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
@@ -143,7 +144,6 @@ export const hostname = defineCommand({
     const problem = hostnameProblem(name);
     if (problem) throw new CliError('usage', `not a valid host name '${name}': ${problem}`);
     const dryRun = args.flag('dry-run');
-    if (!dryRun) requireWritable(ctx, 'hostname');
     const { changes, written, previous } = await plan(ctx.guest, name);
     const fqdn = name.includes('.') ? name : null;
     const diff = diffOf(changes);

@@ -5,7 +5,7 @@ import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/
 import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { parseSelinuxMode, SELINUX_MODES, type SelinuxMode } from '../../src/parsers/system-identity.js';
 import { CliError } from '../../src/util/errors.js';
-import { configFile, distroFamily, DRY_RUN, readConfig, requireWritable } from './common.js';
+import { configFile, distroFamily, DRY_RUN, readConfig } from './common.js';
 
 // The SELinux mode the guest boots into: SELINUX= in /etc/selinux/config, nothing else of the
 // file changes (comments, SELINUXTYPE). Coming from disabled, files created meanwhile carry no
@@ -54,6 +54,7 @@ export const selinux = defineCommand({
     'no SELinux to configure: showing says "not installed", setting fails.',
   examples: ['selinux', 'selinux permissive', 'selinux enforcing --dry-run', 'selinux disabled'],
   positionals: [{ name: 'MODE', optional: true, complete: 'none', description: 'enforcing, permissive or disabled' }],
+  mutates: (args) => args.optStr('MODE') !== undefined,
   options: DRY_RUN,
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
@@ -63,7 +64,6 @@ export const selinux = defineCommand({
     const mode = parseSelinuxMode(given);
     if (!mode) throw new CliError('usage', `unknown SELinux mode '${given}': expected ${SELINUX_MODES.join(', ')}`);
     const dryRun = args.flag('dry-run');
-    if (!dryRun) requireWritable(ctx, 'selinux');
     const config = await readConfig(guest, CONFIG);
     if (config.text === null) throw new CliError('unsupported', `this guest has no SELinux (no ${CONFIG})`);
     const previous = parseSelinuxMode(getShellVar(config.text, 'SELINUX'));

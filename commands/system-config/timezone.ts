@@ -6,7 +6,7 @@ import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/
 import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { isTzif, localtimeTarget, parseHostnameFile, zoneFromLink, zoneProblem } from '../../src/parsers/system-identity.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { configFile, distroFamily, DRY_RUN, readConfig, requireWritable } from './common.js';
+import { configFile, distroFamily, DRY_RUN, readConfig } from './common.js';
 
 // /etc/localtime is what the guest's libc reads: a symlink into /usr/share/zoneinfo. Debian's
 // tzdata writes it absolute (/usr/share/zoneinfo/ZONE) and keeps the name in /etc/timezone;
@@ -111,6 +111,7 @@ export const timezone = defineCommand({
     'wherever it already exists); ZONE= in /etc/sysconfig/clock where the guest has it.',
   examples: ['timezone', 'timezone Europe/Berlin', 'timezone UTC --dry-run', 'timezone America/New_York'],
   positionals: [{ name: 'ZONE', optional: true, complete: 'none', description: 'a zone name such as Europe/Berlin or UTC' }],
+  mutates: (args) => args.optStr('ZONE') !== undefined,
   options: DRY_RUN,
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
@@ -124,7 +125,6 @@ export const timezone = defineCommand({
     const problem = zoneProblem(zone);
     if (problem) throw new CliError('usage', `not a time zone name '${zone}': ${problem}`);
     const dryRun = args.flag('dry-run');
-    if (!dryRun) requireWritable(ctx, 'timezone');
     await checkZone(guest, zone);
 
     const family = await distroFamily(guest);

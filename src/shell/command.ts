@@ -34,8 +34,11 @@ export interface CommandDef {
   options?: Record<string, OptionSpec>;
   /** What the guest must offer; the registry refuses the command with a reason otherwise. */
   needs?: GuestCapability[];
-  /** Changes the guest: refused on a read-only session. */
-  mutates?: boolean;
+  /**
+   * Changes the guest: refused on a read-only session. A function decides from the arguments
+   * (e.g. `hostname` shows without one and sets with one); `--dry-run` never counts as a change.
+   */
+  mutates?: boolean | ((args: Args) => boolean);
   /** The command parses its own arguments (e.g. `find` with its -name/-type syntax). */
   rawArgs?: boolean;
   /** Uses the terminal itself (an editor, an interactive program). */

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CliError, describeError } from '../util/errors.js';
 import type { Guest } from '../guest/types.js';
-import { PRINTED, type CommandContext, type CommandDef, type SessionState } from './command.js';
+import { PRINTED, type Args, type CommandContext, type CommandDef, type SessionState } from './command.js';
 import { parseCommandArgs } from './args.js';
 import { parseLine } from './parse-line.js';
 import type { Output } from './output.js';
@@ -43,6 +43,7 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
     const cmd = env.registry.get(name);
     refuseUnservable(cmd, env.guest);
     const args = parseCommandArgs(cmd, rest);
+    refuseReadOnly(cmd, args, env.guest);
     const ctx: CommandContext = {
       guest: env.guest,
       out: env.out,
@@ -85,5 +86,10 @@ function refuseUnservable(cmd: CommandDef, guest: Guest): void {
     if (need === 'exec') throw new CliError('unsupported', `${cmd.name} needs to run programs in the guest, which this guest does not allow`);
     throw new CliError('unsupported', `${cmd.name} is not available on this guest`);
   }
-  if (cmd.mutates && guest.readOnly) throw new CliError('refused', `${cmd.name} changes the guest, and this session is read-only (--ro)`);
+}
+
+function refuseReadOnly(cmd: CommandDef, args: Args, guest: Guest): void {
+  if (!guest.readOnly || args.flag('dry-run')) return;
+  const mutates = typeof cmd.mutates === 'function' ? cmd.mutates(args) : cmd.mutates === true;
+  if (mutates) throw new CliError('refused', `${cmd.name} changes the guest, and this session is read-only (--ro)`);
 }

@@ -7,6 +7,8 @@ import { CliError } from '../util/errors.js';
 export interface Prompter {
   readonly interactive: boolean;
   confirm(question: string, defaultYes?: boolean): Promise<boolean>;
+  /** A secret, typed without echo; never stored or logged. */
+  password(question: string): Promise<string>;
 }
 
 export class TtyPrompter implements Prompter {
@@ -20,5 +22,16 @@ export class TtyPrompter implements Prompter {
     } catch {
       throw new CliError('cancelled', 'cancelled');
     }
+  }
+
+  async password(question: string): Promise<string> {
+    if (!this.interactive) throw new CliError('usage', `${question}: cannot ask without a terminal`);
+    let answer: { secret: string };
+    try {
+      answer = (await enquirer.prompt({ type: 'invisible', name: 'secret', message: question })) as { secret: string };
+    } catch {
+      throw new CliError('cancelled', 'cancelled');
+    }
+    return answer.secret ?? '';
   }
 }

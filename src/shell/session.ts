@@ -19,8 +19,13 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   const lifecycle = new Lifecycle(out);
   lifecycle.install();
   try {
+    const live = opts.agentSocket !== undefined || opts.domain !== undefined;
     const guest: Guest & { notes?: string[] } = await lifecycle.open(() =>
-      openTarget(opts.target, { readOnly: opts.readOnly, format: opts.format }),
+      live
+        ? import('../guest/agent-guest.js').then(({ openAgentGuest }) =>
+            openAgentGuest({ socket: opts.agentSocket, domain: opts.domain, connect: opts.connect, readOnly: opts.readOnly }),
+          )
+        : openTarget(opts.target, { readOnly: opts.readOnly, format: opts.format }),
     );
     for (const note of guest.notes ?? []) out.note(note);
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;

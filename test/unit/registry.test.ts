@@ -36,3 +36,16 @@ describe('the command registry', () => {
     expect(updateReadme(readme)).toBe(readme);
   });
 });
+
+describe('read-only sessions', () => {
+  it('decide per call whether a command changes the guest', async () => {
+    const { parseCommandArgs } = await import('../../src/shell/args.js');
+    const hostname = registry.get('hostname');
+    expect(typeof hostname.mutates).toBe('function');
+    const show = parseCommandArgs(hostname, []);
+    const set = parseCommandArgs(hostname, ['web01']);
+    const mutates = hostname.mutates as (a: typeof show) => boolean;
+    expect(mutates(show)).toBe(false);
+    expect(mutates(set)).toBe(true);
+  });
+});
