@@ -18,6 +18,9 @@ PACKAGES=(
   debootstrap           # build the Debian test/demo guest
   busybox-static        # the synthetic test guests' userland
   procps psmisc openssl whois
+  openssh-client        # ssh-keygen: unit tests compare key fingerprints with the real ssh-keygen -lf
+  qemu-guest-agent      # qemu-ga: the real agent the protocol tests talk to (run on a temp socket)
+  libvirt-clients       # virsh: the --domain transport (qemu-agent-command)
 )
 
 missing=()

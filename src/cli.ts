@@ -8,6 +8,8 @@ const HELP = `guestctl — a shell for libvirt/QEMU guests
 
 usage:
   guestctl interactive <image|dir> [--ro] [--format FMT] [-c CMD]... [--json] [--keep-going] [--no-color] [--debug]
+  guestctl interactive --domain NAME [--connect URI] [--ro] [-c CMD]...   a running VM, through its guest agent
+  guestctl interactive --agent-socket PATH [--ro] [-c CMD]...            a running VM, through the agent's UNIX socket
   guestctl cleanup          remove what a killed session left behind (mounts, loop devices, daemons)
   guestctl --version
 
@@ -41,7 +43,12 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export interface InteractiveOptions {
+  /** An image or directory; empty when a running guest is opened (--domain / --agent-socket). */
   target: string;
+  /** A running VM: its guest agent socket, or its libvirt domain (and URI). */
+  agentSocket?: string;
+  domain?: string;
+  connect?: string;
   readOnly: boolean;
   format?: string;
   commands: string[];
@@ -65,17 +72,29 @@ function parseInteractive(argv: string[]): InteractiveOptions {
         'keep-going': { type: 'boolean' },
         'no-color': { type: 'boolean' },
         debug: { type: 'boolean' },
+        'agent-socket': { type: 'string' },
+        domain: { type: 'string' },
+        connect: { type: 'string' },
       },
     });
   } catch (err) {
     throw new CliError('usage', `${(err as Error).message.split('.')[0]}: see guestctl --help`);
   }
   const [target, ...extra] = parsed.positionals;
-  if (!target) throw new CliError('usage', 'guestctl interactive needs an image file or a directory: guestctl interactive vm.qcow2');
-  if (extra.length > 0) throw new CliError('usage', `unexpected argument '${extra[0]}'`);
   const v = parsed.values;
+  const live = v['agent-socket'] !== undefined || v.domain !== undefined;
+  if (v['agent-socket'] !== undefined && v.domain !== undefined) throw new CliError('usage', 'give either --domain NAME or --agent-socket PATH, not both');
+  if (v.connect !== undefined && v.domain === undefined) throw new CliError('usage', '--connect goes with --domain NAME');
+  if (live && target) throw new CliError('usage', `unexpected argument '${target}': a running guest is opened with --domain or --agent-socket alone`);
+  if (live && v.format !== undefined) throw new CliError('usage', '--format is for disk images, not running guests');
+  if (!live && !target)
+    throw new CliError('usage', 'guestctl interactive needs an image file, a directory, --domain NAME or --agent-socket PATH: guestctl interactive vm.qcow2');
+  if (extra.length > 0) throw new CliError('usage', `unexpected argument '${extra[0]}'`);
   return {
-    target,
+    target: target ?? '',
+    ...(v['agent-socket'] !== undefined ? { agentSocket: v['agent-socket'] } : {}),
+    ...(v.domain !== undefined ? { domain: v.domain } : {}),
+    ...(v.connect !== undefined ? { connect: v.connect } : {}),
     readOnly: v.ro === true,
     format: v.format,
     commands: v.command ?? [],

@@ -1,0 +1,404 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { posix } from 'node:path';
+import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOptions, WriteOptions } from './types.js';
+import type { AgentClient, AgentExecResult } from '../agent/client.js';
+import { AgentError, errnoFromText } from '../agent/errors.js';
+import { CliError, describeError, guestPathError } from '../util/errors.js';
+import { COMMIT_WRITE, COPY, EXISTS, LIST, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK } from '../agent/scripts.js';
+
+// GuestFs of a running guest through its QEMU guest agent. Content moves with
+// guest-file-*; everything else runs the guest's own coreutils/busybox through guest-exec,
+// with paths as argv (never pasted into a shell string). The guest's kernel resolves the
+// paths: this is the live guest's own view, nothing on the host is involved.
+//
+// Uploads never truncate the target: the data goes to a private sibling temp file, whose
+// size and SHA-256 are checked in the guest before it gets the owner and mode of the file
+// it replaces and is renamed over it.
+
+const FILE_OPS = ['guest-file-open', 'guest-file-read', 'guest-file-write', 'guest-file-close'];
+const EXEC_OPS = ['guest-exec', 'guest-exec-status'];
+const STAT_CACHE_MS = 2000;
+
+export class AgentGuestFs implements GuestFs {
+  /**
+   * A Windows guest has no POSIX sh: content moves with guest-file-* alone (rewritten in
+   * place, verified, restored on failure) and the operations that need guest tools refuse.
+   */
+  windows = false;
+  /** lstat results of the last listings, so `ls -l` does not cost one guest-exec per entry. */
+  private readonly statCache = new Map<string, { st: GuestStat; at: number }>();
+
+  constructor(
+    private readonly client: AgentClient,
+    private readonly readOnly: boolean,
+  ) {}
+
+  /** Forget cached stat data (after anything that may have changed the guest). */
+  invalidate(): void {
+    this.statCache.clear();
+  }
+
+  get canExec(): boolean {
+    return !this.windows && EXEC_OPS.every((c) => this.client.has(c));
+  }
+
+  async readFile(path: string): Promise<Buffer> {
+    const p = norm(path);
+    await this.client.requireCommand('guest-file-open', 'guest-file-read', 'guest-file-close');
+    try {
+      return await this.client.readFile(p);
+    } catch (err) {
+      throw fileError(err, p);
+    }
+  }
+
+  async writeFile(path: string, data: Buffer | string, opts: WriteOptions = {}): Promise<void> {
+    this.writable();
+    const p = norm(path);
+    const buf = Buffer.isBuffer(data) ? data : Buffer.from(data, 'utf8');
+    await this.client.requireCommand(...FILE_OPS);
+    this.invalidate();
+    if (!this.canExec) return this.writeWithoutExec(p, buf, opts);
+    const suffix = randomBytes(6).toString('hex');
+    const prep = await this.client.sh(PREPARE_WRITE, [p, suffix]);
+    if (prep.code !== 0) throw shError(prep, p);
+    const out = prep.stdout.toString('utf8');
+    const [first, tmp, ...rest] = out.split('\n');
+    const real = rest.join('\n');
+    if (!first || !tmp || !real) throw new AgentError('protocol', `unexpected answer from the guest while preparing ${p}`);
+    const old = first === '-' ? null : first.split(' ');
+    const owner = old ? `${old[0]}:${old[1]}` : `${opts.uid ?? 0}:${opts.gid ?? 0}`;
+    const mode = old ? old[2]! : (opts.mode ?? 0o644).toString(8);
+    const backup = opts.backupPath ? norm(opts.backupPath) : '';
+    try {
+      await this.client.overwrite(tmp, buf);
+      const sum = sha256(buf);
+      let r = await this.client.sh(COMMIT_WRITE, [tmp, real, String(buf.length), sum, owner, mode, old ? backup : '', suffix]);
+      if (r.code === 4) {
+        // No sha256sum in the guest: read the temp file back and compare here.
+        const back = await this.client.readFile(tmp);
+        if (sha256(back) !== sum) throw new CliError('failed', `upload of ${real} failed: the data read back differs from what was sent`);
+        r = await this.client.sh(COMMIT_WRITE, [tmp, real, String(buf.length), '-', owner, mode, old ? backup : '', suffix]);
+      }
+      if (r.code !== 0) throw shError(r, real, `upload of ${real} failed`);
+    } catch (err) {
+      const rm = await this.client.run(['rm', '-f', '--', tmp]).catch((e: unknown) => ({ code: 1, stderr: Buffer.from(describeError(e)) }));
+      if (rm.code !== 0) throw new CliError('failed', `${describeError(err)} (and the temp file ${tmp} could not be removed: ${rm.stderr.toString().trim()})`);
+      throw err;
+    }
+  }
+
+  /**
+   * guest-exec disabled: the file can only be rewritten in place. The old content is kept
+   * (in memory, and as the backup file when asked) and written back on any failure.
+   */
+  private async writeWithoutExec(p: string, buf: Buffer, opts: WriteOptions): Promise<void> {
+    let original: Buffer | null;
+    try {
+      original = await this.client.readFile(p);
+    } catch (err) {
+      const e = fileError(err, p) as NodeJS.ErrnoException;
+      if (e.code === 'ENOENT' && this.windows) original = null;
+      else if (e.code === 'ENOENT')
+        throw new CliError(
+          'unsupported',
+          `cannot create ${p}: the guest agent allows no guest-exec, which is needed to give a new file its mode (qemu-ga alone creates files world-writable)`,
+        );
+      else throw e;
+    }
+    if (opts.backupPath && original) await this.client.overwrite(norm(opts.backupPath), original).catch((err: unknown) => Promise.reject(fileError(err, norm(opts.backupPath!))));
+    try {
+      await this.client.overwrite(p, buf);
+      const back = await this.client.readFile(p);
+      if (sha256(back) !== sha256(buf)) throw new CliError('failed', `the content read back from ${p} differs from what was written`);
+    } catch (err) {
+      if (!original) throw new CliError('failed', `writing ${p} failed: ${describeError(fileError(err, p))} (the new file may be incomplete)`);
+      try {
+        await this.client.overwrite(p, original);
+      } catch (err2) {
+        throw new CliError('failed', `writing ${p} failed (${describeError(err)}), and restoring its previous content failed too: ${describeError(err2)}`);
+      }
+      throw new CliError('failed', `writing ${p} failed (${describeError(fileError(err, p))}): its previous content was restored`);
+    }
+  }
+
+  async list(path: string): Promise<DirEntry[]> {
+    const p = norm(path);
+    const r = await this.sh(LIST, [p]);
+    if (r.code !== 0) throw shError(r, p);
+    const fields = r.stdout.toString('utf8').split('\0');
+    const format = fields[0];
+    const dir = fields[1] ?? p;
+    const now = Date.now();
+    const entries: DirEntry[] = [];
+    const width = format === 'F' ? 12 : 3;
+    for (let i = 2; i + width <= fields.length; i += width) {
+      const f = fields.slice(i, i + width);
+      const name = f[width - 1]!;
+      const full = `${dir === '/' ? '' : dir}/${name}`;
+      const st = format === 'F' ? fromFind(full, f) : fromStatLine(full, f[0]!, f[1]!);
+      if (!st) continue;
+      entries.push({ name, type: st.type });
+      this.statCache.set(`${p === '/' ? '' : p}/${name}`, { st, at: now });
+      if (dir !== p) this.statCache.set(full, { st, at: now });
+    }
+    return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  async stat(path: string): Promise<GuestStat> {
+    const p = norm(path);
+    const cached = this.cached(p);
+    if (cached && cached.type !== 'symlink') return { ...cached };
+    const r = await this.sh(STAT, ['L', p, '']);
+    if (r.code !== 0) throw shError(r, p);
+    const [line, canonical] = splitLines(r.stdout, 2);
+    const st = fromStatLine(canonical ?? p, line ?? '', '');
+    if (!st) throw new AgentError('protocol', `unexpected stat output for ${p}`);
+    return st;
+  }
+
+  async lstat(path: string): Promise<GuestStat> {
+    const p = norm(path);
+    const cached = this.cached(p);
+    if (cached) return { ...cached };
+    const r = await this.sh(STAT, ['P', p, posix.dirname(p)]);
+    if (r.code !== 0) throw shError(r, p);
+    const [line, dir, target] = splitLines(r.stdout, 3);
+    const full = p === '/' ? '/' : `${dir === '/' ? '' : dir}/${posix.basename(p)}`;
+    const st = fromStatLine(full, line ?? '', target ?? '');
+    if (!st) throw new AgentError('protocol', `unexpected stat output for ${p}`);
+    return st;
+  }
+
+  async readlink(path: string): Promise<string> {
+    const p = norm(path);
+    const r = await this.sh(READLINK, [p]);
+    if (r.code !== 0) throw shError(r, p);
+    return stripNewline(r.stdout.toString('utf8'));
+  }
+
+  async exists(path: string): Promise<boolean> {
+    const p = norm(path);
+    if (!this.canExec) {
+      try {
+        await this.client.withHandle(p, 'r', async () => undefined);
+        return true;
+      } catch (err) {
+        const code = (fileError(err, p) as NodeJS.ErrnoException).code;
+        return !(code === 'ENOENT' || code === 'ENOTDIR');
+      }
+    }
+    const r = await this.sh(EXISTS, [p]);
+    if (r.code > 1) throw shError(r, p);
+    return r.code === 0;
+  }
+
+  async realpath(path: string): Promise<string> {
+    const p = norm(path);
+    const r = await this.sh(REALPATH, [p]);
+    if (r.code !== 0) throw shError(r, p);
+    return stripNewline(r.stdout.toString('utf8'));
+  }
+
+  async mkdir(path: string, opts: MkdirOptions = {}): Promise<void> {
+    this.writable();
+    const p = norm(path);
+    const mode = (opts.mode ?? 0o755).toString(8).padStart(4, '0');
+    await this.mutate(['mkdir', ...(opts.parents ? ['-p'] : []), '-m', mode, '--', p], p);
+  }
+
+  async remove(path: string, opts: RemoveOptions = {}): Promise<void> {
+    this.writable();
+    const p = norm(path);
+    if (p === '/') throw guestPathError('EPERM', '/', 'refusing to remove the guest root');
+    await this.mutateSh(REMOVE, [p, opts.recursive ? 'r' : ''], p);
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    this.writable();
+    const a = norm(from);
+    if (a === '/') throw guestPathError('EPERM', '/', 'refusing to move the guest root');
+    await this.mutateSh(RENAME, [a, norm(to)], a);
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    this.writable();
+    const a = norm(from);
+    await this.mutateSh(COPY, [a, norm(to), randomBytes(6).toString('hex')], a);
+  }
+
+  async chmod(path: string, mode: number): Promise<void> {
+    this.writable();
+    const p = norm(path);
+    // Five digits: GNU chmod keeps a directory's setgid bit for a 4-digit mode like 0755.
+    await this.mutate(['chmod', '--', '0' + (mode & 0o7777).toString(8).padStart(4, '0'), p], p);
+  }
+
+  async chown(path: string, uid: number, gid: number): Promise<void> {
+    this.writable();
+    const p = norm(path);
+    await this.mutate(['chown', '--', `${uid}:${gid}`, p], p);
+  }
+
+  async symlink(target: string, linkPath: string): Promise<void> {
+    this.writable();
+    const p = norm(linkPath);
+    await this.mutateSh(SYMLINK, [target, p], p);
+  }
+
+  private cached(p: string): GuestStat | null {
+    const c = this.statCache.get(p);
+    if (!c) return null;
+    if (Date.now() - c.at > STAT_CACHE_MS) {
+      this.statCache.delete(p);
+      return null;
+    }
+    return c.st;
+  }
+
+  private sh(script: string, args: string[]): Promise<AgentExecResult> {
+    this.posixOnly();
+    return this.client.sh(script, args);
+  }
+
+  private posixOnly(): void {
+    if (this.windows) throw new CliError('unsupported', 'this operation needs POSIX tools in the guest, and this is a Windows guest');
+  }
+
+  private async mutate(argv: string[], p: string): Promise<void> {
+    this.posixOnly();
+    this.invalidate();
+    const r = await this.client.run(argv, { env: { LC_ALL: 'C' } });
+    if (r.code !== 0) throw shError(r, p);
+  }
+
+  private async mutateSh(script: string, args: string[], p: string): Promise<void> {
+    this.posixOnly();
+    this.invalidate();
+    const r = await this.client.sh(script, args);
+    if (r.code !== 0) throw shError(r, p);
+  }
+
+  private writable(): void {
+    if (this.readOnly) throw guestPathError('EROFS', '/');
+  }
+}
+
+/** A Windows guest path (C:\...) is passed through; a POSIX one is made absolute and normal. */
+export function norm(path: string): string {
+  if (/^[A-Za-z]:[\\/]/.test(path) || path.startsWith('\\\\')) return path;
+  const p = posix.normalize(path.startsWith('/') ? path : `/${path}`);
+  return p.length > 1 && p.endsWith('/') ? p.slice(0, -1) : p;
+}
+
+function sha256(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
+
+function stripNewline(s: string): string {
+  return s.endsWith('\n') ? s.slice(0, -1) : s;
+}
+
+/** The first n-1 lines, and the rest (without its final newline) as the last element. */
+function splitLines(out: Buffer, n: number): string[] {
+  const text = out.toString('utf8');
+  const parts: string[] = [];
+  let from = 0;
+  for (let i = 0; i < n - 1; i++) {
+    const nl = text.indexOf('\n', from);
+    if (nl < 0) {
+      parts.push(text.slice(from));
+      return parts;
+    }
+    parts.push(text.slice(from, nl));
+    from = nl + 1;
+  }
+  parts.push(stripNewline(text.slice(from)));
+  return parts;
+}
+
+const FIND_TYPES: Record<string, FileType> = { f: 'file', d: 'directory', l: 'symlink', b: 'block', c: 'char', p: 'fifo', s: 'socket' };
+
+function typeOfMode(mode: number): FileType {
+  switch (mode & 0o170000) {
+    case 0o100000:
+      return 'file';
+    case 0o040000:
+      return 'directory';
+    case 0o120000:
+      return 'symlink';
+    case 0o060000:
+      return 'block';
+    case 0o020000:
+      return 'char';
+    case 0o010000:
+      return 'fifo';
+    case 0o140000:
+      return 'socket';
+    default:
+      return 'unknown';
+  }
+}
+
+/** `stat -c '%f %s %u %g %h %i %X %Y %Z'` (raw mode in hex, times in epoch seconds). */
+export function fromStatLine(path: string, line: string, target: string): GuestStat | null {
+  const f = line.trim().split(/\s+/);
+  if (f.length < 9) return null;
+  const raw = parseInt(f[0]!, 16);
+  const n = f.slice(1).map(Number);
+  if (Number.isNaN(raw) || n.some((x) => Number.isNaN(x))) return null;
+  const type = typeOfMode(raw);
+  return {
+    path,
+    type,
+    size: n[0]!,
+    mode: raw & 0o7777,
+    uid: n[1]!,
+    gid: n[2]!,
+    nlink: n[3]!,
+    inode: n[4]!,
+    atime: new Date(n[5]! * 1000),
+    mtime: new Date(n[6]! * 1000),
+    ctime: new Date(n[7]! * 1000),
+    ...(type === 'symlink' ? { symlinkTarget: target } : {}),
+  };
+}
+
+/** GNU find -printf fields: type, mode, size, uid, gid, links, inode, atime, mtime, ctime, link target, name. */
+export function fromFind(path: string, f: string[]): GuestStat | null {
+  const type = FIND_TYPES[f[0]!] ?? 'unknown';
+  const mode = parseInt(f[1]!, 8);
+  const nums = f.slice(2, 10).map(Number);
+  if (Number.isNaN(mode) || nums.some((x) => Number.isNaN(x))) return null;
+  return {
+    path,
+    type,
+    size: nums[0]!,
+    mode: mode & 0o7777,
+    uid: nums[1]!,
+    gid: nums[2]!,
+    nlink: nums[3]!,
+    inode: nums[4]!,
+    atime: new Date(Math.round(nums[5]! * 1000)),
+    mtime: new Date(Math.round(nums[6]! * 1000)),
+    ctime: new Date(Math.round(nums[7]! * 1000)),
+    ...(type === 'symlink' ? { symlinkTarget: f[10]! } : {}),
+  };
+}
+
+/** A guest-file-* failure about `path` as an errno error when the guest named one. */
+export function fileError(err: unknown, path: string): unknown {
+  if (!(err instanceof AgentError) || err.kind !== 'guest') return err;
+  const code = errnoFromText(err.detail.guestDesc ?? err.message);
+  return code ? guestPathError(code, path) : err;
+}
+
+/** A failed guest helper (coreutils/busybox message on stderr) as an errno error or one line. */
+export function shError(r: AgentExecResult, path: string, what?: string): Error {
+  const text = r.stderr.toString('utf8').trim();
+  const first = text.split('\n').find(Boolean) ?? '';
+  if (r.code === 3) return guestPathError('EINVAL', path, /not a symbolic link/.test(text) ? 'not a symbolic link' : /regular file/.test(text) ? 'not a regular file' : first || undefined);
+  const code = errnoFromText(text);
+  if (code && !what) return guestPathError(code, path);
+  return new CliError('failed', `${what ?? path}: ${first || `exit status ${r.code}`}`);
+}
