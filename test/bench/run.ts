@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
+import { benchAgentSocket, formatAgentBench } from './agent.js';
 
 // `npm run bench`: medians over RUNS runs, and ratios against GNU tools measured in the
 // same run on the same mounted guest root. Prints figures; asserts nothing.
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
     const count = execFileSync('find', findArgs.slice(1), { encoding: 'utf8' }).split('\n').filter(Boolean).length;
     console.log(`\n(${count} *.conf files in the guest)`);
     await session.close();
+
+    console.log('\nguest agent over its UNIX socket (real qemu-ga on this host), 16 MiB file:');
+    for (const line of formatAgentBench(await benchAgentSocket())) console.log(line);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
