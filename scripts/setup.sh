@@ -21,6 +21,7 @@ PACKAGES=(
   openssh-client        # ssh-keygen: unit tests compare key fingerprints with the real ssh-keygen -lf
   qemu-guest-agent      # qemu-ga: the real agent the protocol tests talk to (run on a temp socket)
   libvirt-clients       # virsh: the --domain transport (qemu-agent-command)
+  xorriso               # builds the small ISO images that the iso insert/eject tests put in a CD-ROM
 )
 
 missing=()

@@ -193,6 +193,14 @@ export class LocalGuestFs implements GuestFs {
     await guestErrors(r.guestPath, () => fsp.symlink(target, r.hostPath));
   }
 
+  async setXattr(path: string, name: string, value: Buffer | string): Promise<void> {
+    this.writable();
+    if (!/^[A-Za-z0-9_.-]+\.[^\s=]+$/.test(name)) throw errno('EINVAL', path, `not an extended attribute name: ${JSON.stringify(name)}`);
+    const r = this.existing(path, false);
+    const hex = '0x' + Buffer.from(value).toString('hex');
+    await guestErrors(r.guestPath, () => writeXattrs(r.hostPath, `${name}=${hex}`));
+  }
+
   /** Host path of an existing guest path (for commands that stream or walk). */
   hostPathOf(path: string, followLast = true): Resolved {
     return this.existing(path, followLast);

@@ -60,6 +60,11 @@ export interface GuestFs {
   symlink(target: string, linkPath: string): Promise<void>;
   /** Canonical guest path of `path` with every symlink resolved inside the guest. */
   realpath(path: string): Promise<string>;
+  /**
+   * Set one extended attribute (e.g. security.selinux) on the path itself, never through a
+   * final symlink. Optional: a backend without xattr access leaves it out.
+   */
+  setXattr?(path: string, name: string, value: Buffer | string): Promise<void>;
 }
 
 export interface ExecOptions {
