@@ -6,7 +6,7 @@ import type { Output } from './output.js';
 // reverse order, detach loops, stop the storage daemon). A signal that arrives while a
 // command runs cancels the command; while idle, it ends the session.
 
-const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129, SIGPIPE: 141 };
 
 export class Lifecycle {
   private guest: Guest | null = null;
@@ -34,7 +34,15 @@ export class Lifecycle {
   }
 
   install(): void {
-    for (const sig of Object.keys(SIGNAL_EXIT)) this.on(sig, () => this.signal(sig));
+    for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) this.on(sig, () => this.signal(sig));
+    // The reader of our output went away (`guestctl … | head`): stop like a shell pipeline
+    // does on SIGPIPE — cancel the command, close the guest, exit quietly.
+    const onStdoutError = (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') this.signal('SIGPIPE');
+      else this.crash(err);
+    };
+    process.stdout.on('error', onStdoutError);
+    this.handlers.push(['stdout-error', onStdoutError as (...a: unknown[]) => void]);
     this.on('uncaughtException', (err) => this.crash(err));
     this.on('unhandledRejection', (err) => this.crash(err));
   }
@@ -77,7 +85,10 @@ export class Lifecycle {
         this.out.error(describeError(err));
         process.exitCode = 1;
       } finally {
-        for (const [event, handler] of this.handlers) process.off(event, handler);
+        for (const [event, handler] of this.handlers) {
+          if (event === 'stdout-error') process.stdout.off('error', handler);
+          else process.off(event, handler);
+        }
       }
     })();
     return this.closing;

@@ -251,6 +251,15 @@ describe('ending a session', () => {
     expect(leftovers(img)).toEqual([]);
   });
 
+  it('a reader that goes away (| head) cancels the command and releases everything', async () => {
+    const img = await workCopy('synthetic', dir.path);
+    const env = { ...process.env, ...sessionEnv(img) };
+    const script = `"$1" bin/guestctl.js interactive "$2" -c 'find /' -c 'find /' -c 'find /' | head -1`;
+    const out = execFileSync('bash', ['-c', script, 'bash', process.execPath, img], { env, encoding: 'utf8' });
+    expect(out.split('\n')[0]).toBe('/');
+    await waitFor(() => leftovers(dir.path).length === 0);
+  });
+
   it('after SIGKILL mid-write, `guestctl cleanup` releases everything and the image is consistent', async () => {
     const img = await workCopy('synthetic-qcow2', dir.path);
     const writer = `run sh -c 'while :; do dd if=/dev/urandom of=/data/f bs=64k count=32 2>/dev/null; echo x >> /etc/log; done'`;
