@@ -1,4 +1,5 @@
 import type { Plugin } from '../../src/shell/registry.js';
+import { users } from './users.js';
 
-const plugin: Plugin = { category: 'System Inspection', commands: [] };
+const plugin: Plugin = { category: 'System Inspection', commands: [users] };
 export default plugin;

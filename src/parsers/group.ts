@@ -1,6 +1,7 @@
 // /etc/group, lossless in the same way as passwd.ts: groups as fields, every other line raw.
 
 import { otherLineKind, parseId, splitLines, type PasswdOther } from './passwd.js';
+import { appendEntry, GROUP_FILE, mapEntries, removeEntry, splitList, updateEntry } from './colon-file.js';
 
 export interface GroupEntry {
   kind: 'group';
@@ -52,4 +53,50 @@ export function findGroup(entries: GroupLine[], nameOrGid: string | number): Gro
     return id === null ? undefined : groups.find((g) => g.gid === id);
   }
   return groups.find((g) => g.gid === nameOrGid);
+}
+
+// ---- editors (pure: text in, text out; untouched lines kept byte for byte) ----
+
+export interface GroupFields {
+  name: string;
+  password: string;
+  gid: number;
+  members: string[];
+}
+
+/** Add a group (before any NIS `+`/`-` lines, as groupadd/useradd do). */
+export function addGroupEntry(text: string, g: GroupFields): string {
+  return appendEntry(text, GROUP_FILE, [g.name, g.password, String(g.gid), g.members.join(',')]);
+}
+
+export function removeGroupEntry(text: string, name: string): string {
+  return removeEntry(text, GROUP_FILE, name);
+}
+
+/** Add `user` to the member list of `group` (no change when already there). */
+export function addGroupMember(text: string, group: string, user: string): string {
+  return updateEntry(text, GROUP_FILE, group, (f) => {
+    const members = splitList(f[3]!);
+    if (!members.includes(user)) f[3] = [...members, user].join(',');
+    return f;
+  });
+}
+
+/** Take `user` out of the member list of `group` (no change when not there). */
+export function removeGroupMember(text: string, group: string, user: string): string {
+  return updateEntry(text, GROUP_FILE, group, (f) => {
+    const members = splitList(f[3]!);
+    if (members.includes(user)) f[3] = members.filter((m) => m !== user).join(',');
+    return f;
+  });
+}
+
+/** Take `user` out of every group's member list (as userdel does). */
+export function removeMemberEverywhere(text: string, user: string): string {
+  return mapEntries(text, GROUP_FILE, (f) => {
+    const members = splitList(f[3]!);
+    if (!members.includes(user)) return null;
+    f[3] = members.filter((m) => m !== user).join(',');
+    return f;
+  });
 }

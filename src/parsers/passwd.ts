@@ -2,6 +2,8 @@
 // +/- lines, comments, blank and malformed lines) as raw entries, so editors can rewrite
 // the file keeping what they do not understand.
 
+import { appendEntry, PASSWD_FILE, removeEntry, updateEntry } from './colon-file.js';
+
 export interface PasswdUser {
   kind: 'user';
   name: string;
@@ -87,4 +89,42 @@ export function findUser(entries: PasswdEntry[], nameOrUid: string | number): Pa
     return id === null ? undefined : users.find((u) => u.uid === id);
   }
   return users.find((u) => u.uid === nameOrUid);
+}
+
+// ---- editors (pure: text in, text out; untouched lines kept byte for byte) ----
+
+export interface PasswdFields {
+  name: string;
+  password: string;
+  uid: number;
+  gid: number;
+  gecos: string;
+  home: string;
+  shell: string;
+}
+
+function passwdLine(u: PasswdFields): string[] {
+  return [u.name, u.password, String(u.uid), String(u.gid), u.gecos, u.home, u.shell];
+}
+
+/** Add a user (before any NIS `+`/`-` lines, as useradd does). */
+export function addPasswdUser(text: string, user: PasswdFields): string {
+  return appendEntry(text, PASSWD_FILE, passwdLine(user));
+}
+
+/** Change fields of the user named `name`; other fields keep their exact text. */
+export function updatePasswdUser(text: string, name: string, patch: Partial<Omit<PasswdFields, 'name'>>): string {
+  return updateEntry(text, PASSWD_FILE, name, (f) => {
+    if (patch.password !== undefined) f[1] = patch.password;
+    if (patch.uid !== undefined) f[2] = String(patch.uid);
+    if (patch.gid !== undefined) f[3] = String(patch.gid);
+    if (patch.gecos !== undefined) f[4] = patch.gecos;
+    if (patch.home !== undefined) f[5] = patch.home;
+    if (patch.shell !== undefined) f[6] = patch.shell;
+    return f;
+  });
+}
+
+export function removePasswdUser(text: string, name: string): string {
+  return removeEntry(text, PASSWD_FILE, name);
 }

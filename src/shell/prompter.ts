@@ -28,7 +28,8 @@ export class TtyPrompter implements Prompter {
     if (!this.interactive) throw new CliError('usage', `${question}: cannot ask without a terminal`);
     let answer: { secret: string };
     try {
-      answer = (await enquirer.prompt({ type: 'invisible', name: 'secret', message: question })) as { secret: string };
+      // On stderr, like passwd(1) and ssh-keygen: stdout may be a --json result or a pipe.
+      answer = (await enquirer.prompt({ type: 'invisible', name: 'secret', message: question, stdout: process.stderr })) as { secret: string };
     } catch {
       throw new CliError('cancelled', 'cancelled');
     }

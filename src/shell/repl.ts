@@ -65,7 +65,18 @@ export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<numb
         appendHistory(line);
         rl.pause();
         process.stdin.setRawMode?.(false);
-        const result = await lifecycle.runCommand((signal) => executeLine(line, env, signal));
+        // A paused readline still receives keypress events once something else (a prompt,
+        // an interactive `run`) resumes stdin: it would echo what is typed there — a
+        // password — and later run it as a command and save it in the history. Detach it
+        // while the command runs.
+        const keypress = process.stdin.listeners('keypress') as ((...a: unknown[]) => void)[];
+        for (const l of keypress) process.stdin.removeListener('keypress', l);
+        let result: Awaited<ReturnType<typeof executeLine>>;
+        try {
+          result = await lifecycle.runCommand((signal) => executeLine(line, env, signal));
+        } finally {
+          for (const l of keypress) process.stdin.on('keypress', l);
+        }
         if (result instanceof ExitRequest) return finish(result.code);
         lastStatus = result;
         if (finished) return;
