@@ -14,6 +14,8 @@ export class Lifecycle {
   private running: AbortController | null = null;
   private closing: Promise<void> | null = null;
   private readonly handlers: [string, (...a: unknown[]) => void][] = [];
+  private readonly streamHandlers: [NodeJS.EventEmitter, (err: NodeJS.ErrnoException) => void][] = [];
+  private crashing = false;
   /** Called when a signal arrives while idle (the REPL uses it to stop reading). */
   onIdleSignal: ((signal: string) => void) | null = null;
 
@@ -36,13 +38,18 @@ export class Lifecycle {
   install(): void {
     for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) this.on(sig, () => this.signal(sig));
     // The reader of our output went away (`guestctl … | head`): stop like a shell pipeline
-    // does on SIGPIPE — cancel the command, close the guest, exit quietly.
-    const onStdoutError = (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE') this.signal('SIGPIPE');
-      else this.crash(err);
-    };
-    process.stdout.on('error', onStdoutError);
-    this.handlers.push(['stdout-error', onStdoutError as (...a: unknown[]) => void]);
+    // does on SIGPIPE. The terminal went away (EIO on a hung-up pty): end as on SIGHUP.
+    // Either way: cancel the command, close the guest, and never try to report it on the
+    // dead stream (that error would raise another one, forever).
+    for (const stream of [process.stdin, process.stdout, process.stderr]) {
+      const onError = (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EPIPE' && stream === process.stdout) this.signal('SIGPIPE');
+        else if (['EPIPE', 'EIO', 'ENOTCONN', 'ECONNRESET', 'ENXIO'].includes(err.code ?? '')) this.signal('SIGHUP');
+        else this.crash(err);
+      };
+      stream.on('error', onError);
+      this.streamHandlers.push([stream, onError]);
+    }
     this.on('uncaughtException', (err) => this.crash(err));
     this.on('unhandledRejection', (err) => this.crash(err));
   }
@@ -72,7 +79,13 @@ export class Lifecycle {
   }
 
   private crash(err: unknown): void {
-    this.out.error(`internal error: ${describeError(err)}`);
+    if (this.crashing) return;
+    this.crashing = true;
+    try {
+      this.out.error(`internal error: ${describeError(err)}`);
+    } catch {
+      // stderr itself is gone: nothing to tell, still clean up
+    }
     void this.close().finally(() => process.exit(1));
   }
 
@@ -85,10 +98,8 @@ export class Lifecycle {
         this.out.error(describeError(err));
         process.exitCode = 1;
       } finally {
-        for (const [event, handler] of this.handlers) {
-          if (event === 'stdout-error') process.stdout.off('error', handler);
-          else process.off(event, handler);
-        }
+        for (const [event, handler] of this.handlers) process.off(event, handler);
+        for (const [stream, handler] of this.streamHandlers) stream.off('error', handler);
       }
     })();
     return this.closing;

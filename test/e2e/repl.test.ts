@@ -72,4 +72,14 @@ describe('the interactive prompt', () => {
     await pty.exited();
     expect(leftovers(dir.path)).toEqual([]);
   });
+
+  it('a terminal that hangs up (its pty closed) ends the session and releases everything', async () => {
+    const img = await workCopy('synthetic', dir.path);
+    const pty = new Pty(img, `${dir.path}/history3`);
+    await pty.waitFor(/synth1\.0:\/> /);
+    pty.child.kill('SIGKILL'); // the terminal emulator dies: the pty master closes
+    const deadline = Date.now() + 20_000;
+    while (leftovers(dir.path).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(leftovers(dir.path)).toEqual([]);
+  });
 });
