@@ -7,7 +7,8 @@ import { addAuthorizedKeys, parseAuthorizedKeys, parseAuthorizedLine, type Autho
 import { isKeyType } from '../../src/parsers/ssh-key.js';
 import { effectiveValues } from '../../src/parsers/sshd-config.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { checkKeyPaths, DRY_RUN, guestSelinux, guestUser, keyPaths, labelSshHome } from './common.js';
+import { checkKeyPaths, DRY_RUN, guestUser, keyPaths, labelSshHome } from './common.js';
+import { guestSelinux } from '../../src/inspect/selinux.js';
 import { keyRow, noteInvalid, readAuthorizedKeys, type KeyRow } from './listkeys.js';
 import { loadGuestSshdConfig } from './sshd.js';
 

@@ -62,28 +62,6 @@ export async function checkKeyPaths(guest: Guest, p: KeyPaths): Promise<{ dir: G
 
 export const SSH_HOME_LABEL = 'system_u:object_r:ssh_home_t:s0';
 
-export interface SelinuxPolicy {
-  mode: string;
-  type: string;
-}
-
-/** The guest's SELinux policy when it has one that will be enforced or logged at boot. */
-export async function guestSelinux(guest: Guest): Promise<SelinuxPolicy | null> {
-  const text = await readOptional(guest, '/etc/selinux/config').catch(() => null);
-  if (text === null) return null;
-  const vars = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const m = /^\s*([A-Z_]+)\s*=\s*"?([^"#\s]*)"?/.exec(line);
-    if (m) vars.set(m[1]!, m[2]!);
-  }
-  const mode = (vars.get('SELINUX') ?? '').toLowerCase();
-  if (mode !== 'enforcing' && mode !== 'permissive') return null;
-  const type = vars.get('SELINUXTYPE') || 'targeted';
-  if (!/^[A-Za-z0-9_.-]+$/.test(type)) return null;
-  const dir = await guest.fs.stat(`/etc/selinux/${type}`).catch(() => null);
-  return dir?.type === 'directory' ? { mode, type } : null;
-}
-
 /**
  * Give `paths` the ssh_home_t label (what restorecon would set); when the label cannot be set,
  * schedule a full relabel at next boot with /.autorelabel. Returns what was done.

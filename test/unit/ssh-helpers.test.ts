@@ -7,7 +7,8 @@ import { LocalGuestFs } from '../../src/guest/local-fs.js';
 import { emptyOsInfo } from '../../src/inspect/os.js';
 import type { Guest, GuestFs } from '../../src/guest/types.js';
 import { pickSshUnit } from '../../commands/ssh/enable.js';
-import { guestSelinux, labelSshHome } from '../../commands/ssh/common.js';
+import { labelSshHome } from '../../commands/ssh/common.js';
+import { guestSelinux } from '../../src/inspect/selinux.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'guestctl-ssh-helpers-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
