@@ -130,7 +130,7 @@ describe('errors are one line and name the fix', () => {
   it.each([
     [['interactive', '/nonexistent.qcow2', '-c', 'info'], /no such file or directory: \/nonexistent\.qcow2/],
     [['interactive', '/etc/hostname', '--format', 'bogus', '-c', 'info'], /unknown image format 'bogus'/],
-    [['interactive'], /needs an image file or a directory/],
+    [['interactive'], /needs an image file, a directory, --domain NAME or --agent-socket PATH/],
     [['frobnicate'], /unknown command 'frobnicate'/],
   ])('%j', async (args, message) => {
     const r = await guestctl(args);

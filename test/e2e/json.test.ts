@@ -1,0 +1,53 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadRegistry } from '../../commands/index.js';
+import { guestctl, leftovers, sessionEnv, tempDir } from '../helpers/cli.js';
+import { workCopy } from '../helpers/fixtures.js';
+
+// --json: every command prints exactly one JSON value on stdout and nothing else, whether it
+// succeeds or fails (errors go to stderr). Every example of every command is run.
+
+const dir = tempDir('guestctl-json-');
+afterAll(() => {
+  expect(leftovers(dir.path)).toEqual([]);
+  dir.cleanup();
+});
+
+const SKIP = new Set(['exit', 'quit']);
+
+/** Split concatenated pretty-printed JSON values (each starts at column 0 on a new line). */
+function jsonValues(stdout: string): unknown[] {
+  const values: unknown[] = [];
+  let pending = '';
+  for (const line of stdout.split('\n')) {
+    if (!pending && line === '') continue;
+    pending += line + '\n';
+    try {
+      values.push(JSON.parse(pending));
+      pending = '';
+    } catch {
+      // not complete yet
+    }
+  }
+  if (pending.trim()) throw new Error(`not JSON: ${pending.slice(0, 200)}`);
+  return values;
+}
+
+describe('--json', () => {
+  it('every example of every command prints one JSON value, or nothing on failure', async () => {
+    const img = await workCopy('debian', dir.path);
+    const examples = loadRegistry()
+      .commands.filter((c) => !SKIP.has(c.name))
+      .flatMap((c) => c.examples.map((e) => ({ name: c.name, example: e })));
+    for (const { name, example } of examples) {
+      const r = await guestctl(['interactive', img, '--json', '-c', example], { env: { ...sessionEnv(img), EDITOR: 'true', VISUAL: '' } });
+      let values: unknown[] = [];
+      expect(() => (values = jsonValues(r.stdout)), `${example}: ${r.stdout}`).not.toThrow();
+      if (r.code === 0) expect(values.length, `${name}: ${example}`).toBe(1);
+      else {
+        // A failed step prints no result; a guest program that exits non-zero still has one.
+        expect(values.length, `${example} printed ${values.length} values`).toBeLessThanOrEqual(1);
+        expect(r.stderr, example).toMatch(/^error: /m);
+      }
+    }
+  });
+});
