@@ -35,11 +35,12 @@ function jsonValues(stdout: string): unknown[] {
 describe('--json', () => {
   it('every example of every command prints one JSON value, or nothing on failure', async () => {
     const img = await workCopy('debian', dir.path);
+    // Examples name host files relative to the cwd (download /etc/fstab ./fstab): run them in the test dir.
     const examples = loadRegistry()
       .commands.filter((c) => !SKIP.has(c.name))
       .flatMap((c) => c.examples.map((e) => ({ name: c.name, example: e })));
     for (const { name, example } of examples) {
-      const r = await guestctl(['interactive', img, '--json', '-c', example], { env: { ...sessionEnv(img), EDITOR: 'true', VISUAL: '' } });
+      const r = await guestctl(['interactive', img, '--json', '-c', example], { cwd: dir.path, env: { ...sessionEnv(img), EDITOR: 'true', VISUAL: '' } });
       let values: unknown[] = [];
       expect(() => (values = jsonValues(r.stdout)), `${example}: ${r.stdout}`).not.toThrow();
       if (r.code === 0) expect(values.length, `${name}: ${example}`).toBe(1);
