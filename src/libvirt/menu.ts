@@ -1,0 +1,100 @@
+import enquirer from 'enquirer';
+import { CliError, describeError } from '../util/errors.js';
+import { cdroms } from './iso.js';
+import { parseDomblklist, parseNameList } from './parse.js';
+import { virsh } from './virsh.js';
+
+// `guestctl` without arguments on a terminal: a small menu over the host-level jobs. Each
+// entry runs the same code as its command line (scan, interactive --domain, edit --domain,
+// iso), so the menu adds no behaviour of its own; errors are printed and the menu comes back.
+
+export interface MenuDeps {
+  /** Runs a guestctl command line (the CLI's main) and returns its exit status. */
+  dispatch: (argv: string[]) => Promise<number>;
+  env?: NodeJS.ProcessEnv;
+  stderr?: NodeJS.WritableStream;
+}
+
+class Cancelled extends Error {}
+
+async function ask<T>(question: object): Promise<T> {
+  try {
+    const answer = (await enquirer.prompt({ name: 'v', ...question } as Parameters<typeof enquirer.prompt>[0])) as { v: T };
+    return answer.v;
+  } catch {
+    throw new Cancelled(); // Ctrl-C or Esc
+  }
+}
+
+const select = (message: string, choices: { name: string; message: string }[]) => ask<string>({ type: 'select', message, choices });
+const input = (message: string) => ask<string>({ type: 'input', message });
+
+export async function runMenu(deps: MenuDeps): Promise<number> {
+  const env = deps.env ?? process.env;
+  const stderr = deps.stderr ?? process.stderr;
+  for (;;) {
+    let choice: string;
+    try {
+      choice = await select('guestctl: what do you want to do?', [
+        { name: 'scan', message: 'Scan VMs' },
+        { name: 'shell', message: 'Open a VM shell' },
+        { name: 'edit', message: 'Edit a file in a VM' },
+        { name: 'iso', message: 'Insert/eject an ISO' },
+        { name: 'exit', message: 'Exit' },
+      ]);
+    } catch (err) {
+      if (err instanceof Cancelled) return 130;
+      throw err;
+    }
+    if (choice === 'exit') return 0;
+    try {
+      if (choice === 'scan') await deps.dispatch(['scan']);
+      else if (choice === 'shell') {
+        const d = await pickDomain('Open a shell in which VM?', true, env);
+        if (d) await deps.dispatch(['interactive', '--domain', d]);
+      } else if (choice === 'edit') {
+        const d = await pickDomain('Edit a file in which VM?', true, env);
+        const path = d ? (await input('Path of the file in the guest (e.g. /etc/hosts)')).trim() : '';
+        if (d && path) {
+          // The same flow as `guestctl edit --domain D PATH` (src/edit-cli.ts).
+          const { parseEditArgs, runLiveEdit } = await import('../edit-cli.js');
+          await runLiveEdit(parseEditArgs(['--domain', d, path]));
+        }
+      } else if (choice === 'iso') await isoMenu(deps, env);
+    } catch (err) {
+      if (err instanceof Cancelled) continue; // back to the menu
+      stderr.write(`error: ${describeError(err)}\n`);
+    }
+  }
+}
+
+/** A domain from `virsh list` (running ones, or all); null when there is none to pick. */
+async function pickDomain(message: string, runningOnly: boolean, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const names = parseNameList(await virsh(['list', '--name', ...(runningOnly ? [] : ['--all'])], { env }));
+  if (names.length === 0) throw new CliError('not-found', runningOnly ? 'no running domain (see: virsh list --all)' : 'no domain defined (see: virsh list --all)');
+  return select(message, names.map((n) => ({ name: n, message: n })));
+}
+
+async function isoMenu(deps: MenuDeps, env: NodeJS.ProcessEnv): Promise<void> {
+  const d = await pickDomain('Which VM?', false, env);
+  if (!d) return;
+  const drives = cdroms(parseDomblklist(await virsh(['domblklist', '--domain', d, '--details'], { env })));
+  if (drives.length === 0) throw new CliError('not-found', `domain ${d} has no CD-ROM drive`);
+  const target =
+    drives.length === 1
+      ? drives[0]!.target
+      : await select(
+          'Which CD-ROM drive?',
+          drives.map((x) => ({ name: x.target, message: `${x.target}  ${x.source ?? '(empty)'}` })),
+        );
+  const drive = drives.find((x) => x.target === target)!;
+  const action = await select(`${d} ${target}: ${drive.source ?? '(empty)'}`, [
+    { name: 'insert', message: drive.source ? 'Insert another ISO' : 'Insert an ISO' },
+    ...(drive.source ? [{ name: 'eject', message: 'Eject the medium' }] : []),
+    { name: 'back', message: 'Back' },
+  ]);
+  if (action === 'insert') {
+    const iso = (await input('Path of the ISO file on the host')).trim();
+    if (iso) await deps.dispatch(['iso', 'insert', '--domain', d, '--target', target, iso]);
+  } else if (action === 'eject') await deps.dispatch(['iso', 'eject', '--domain', d, '--target', target]);
+}
