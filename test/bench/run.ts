@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
 import { benchAgentSocket, formatAgentBench } from './agent.js';
+import { benchScan, formatScanBench } from './scan.js';
 
 // `npm run bench`: medians over RUNS runs, and ratios against GNU tools measured in the
 // same run on the same mounted guest root. Prints figures; asserts nothing.
@@ -98,6 +99,9 @@ async function main(): Promise<void> {
 
     console.log('\nguest agent over its UNIX socket (real qemu-ga on this host), 16 MiB file:');
     for (const line of formatAgentBench(await benchAgentSocket())) console.log(line);
+
+    console.log('\nscan: 100 domains (libvirt test driver), 20 agents that never answer, 5 s timeout:');
+    for (const line of formatScanBench(await benchScan())) console.log(line);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
