@@ -8,9 +8,10 @@ import users from './users/index.js';
 import ssh from './ssh/index.js';
 import systemConfig from './system-config/index.js';
 import shell from './shell/index.js';
+import live from './live/index.js';
 
 // The category plugins, in the order `help` shows them.
-export const plugins = [system, inspection, filesystems, files, fileManagement, users, ssh, systemConfig, shell];
+export const plugins = [system, inspection, filesystems, files, fileManagement, users, ssh, systemConfig, live, shell];
 
 export function loadRegistry(): Registry {
   return new Registry(plugins);

@@ -21,6 +21,9 @@ PACKAGES=(
   openssh-client        # ssh-keygen: unit tests compare key fingerprints with the real ssh-keygen -lf
   qemu-guest-agent      # qemu-ga: the real agent the protocol tests talk to (run on a temp socket)
   libvirt-clients       # virsh: the --domain transport (qemu-agent-command)
+  # The live VM tests (test/e2e/live.test.ts): libvirtd + virtlogd started without systemd,
+  # a TCG Debian guest. The -sysv flavour keeps apt from pulling (and upgrading) systemd.
+  qemu-system-x86 libvirt-daemon-system libvirt-daemon-system-sysv
   xorriso               # builds the small ISO images that the iso insert/eject tests put in a CD-ROM
 )
 

@@ -10,6 +10,9 @@ usage:
   guestctl interactive <image|dir> [--ro] [--format FMT] [-c CMD]... [--json] [--keep-going] [--no-color] [--debug]
   guestctl interactive --domain NAME [--connect URI] [--ro] [-c CMD]...   a running VM, through its guest agent
   guestctl interactive --agent-socket PATH [--ro] [-c CMD]...            a running VM, through the agent's UNIX socket
+  guestctl scan [--connect URI]... [--json] [--watch SECONDS] [--serve ADDR:PORT]   every VM: state, OS, memory, CPU, addresses
+  guestctl iso list|insert|eject --domain NAME [ISO] [--target DEV] [--force]       CD-ROM media of a VM
+  guestctl edit --domain NAME [--connect URI] GUEST_PATH [--local PATH] [--backup]   edit a file of a running VM with $EDITOR
   guestctl cleanup          remove what a killed session left behind (mounts, loop devices, daemons)
   guestctl --version
 
@@ -22,6 +25,10 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`guestctl ${version()}\n`);
       return 0;
     }
+    if (sub === undefined && process.stdin.isTTY && process.stdout.isTTY) {
+      const { runMenu } = await import('./libvirt/menu.js');
+      return await runMenu({ dispatch: main });
+    }
     if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
       process.stdout.write(HELP + '\n');
       return sub === undefined ? 2 : 0;
@@ -29,6 +36,18 @@ export async function main(argv: string[]): Promise<number> {
     if (sub === 'interactive' || sub === 'shell') {
       const { runInteractive } = await import('./shell/session.js');
       return await runInteractive(parseInteractive(rest));
+    }
+    if (sub === 'scan') {
+      const { runScan } = await import('./libvirt/scan-cli.js');
+      return await runScan(rest);
+    }
+    if (sub === 'iso') {
+      const { runIso } = await import('./libvirt/iso.js');
+      return await runIso(rest);
+    }
+    if (sub === 'edit') {
+      const { parseEditArgs, runLiveEdit } = await import('./edit-cli.js');
+      return await runLiveEdit(parseEditArgs(rest));
     }
     if (sub === 'cleanup') {
       const { runCleanup } = await import('./session/cleanup.js');

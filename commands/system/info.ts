@@ -42,6 +42,6 @@ export const info = defineCommand({
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) out.line(`${out.color.bold(k.padEnd(width))}  ${v}`);
     out.line(`${out.color.bold('Mounts'.padEnd(width))}  ${d.mounts.length === 0 ? 'none' : ''}`);
-    for (const m of d.mounts) out.line(`  ${m.device} on ${m.mountpoint} type ${m.fstype} (${m.options ?? ''})`);
+    for (const m of d.mounts) out.line(`  ${m.device} on ${m.mountpoint} type ${m.fstype}${m.options ? ` (${m.options})` : ''}`);
   },
 });

@@ -83,6 +83,24 @@ done
 exit 0`;
 
 /**
+ * A whole subtree in one round trip (GNU find only): $1 = directory, $2 = at most this many
+ * entries. Prints "T", the canonical directory and its device number, then 13 NUL-separated
+ * fields per entry in pre-order (as LIST, then the device number, then the path relative to
+ * $1). Symlinks are listed, never entered; other filesystems are not entered either (-xdev:
+ * their mount points show up with another device number). Exit 4: no GNU find (busybox),
+ * the caller lists one directory at a time. Unreadable directories are named on stderr.
+ */
+export const LIST_TREE = `if [ ! -d "$1" ]; then
+  if [ -e "$1" ]; then echo "$1: Not a directory" >&2; else echo "$1: No such file or directory" >&2; fi
+  exit 1
+fi
+cd -- "$1" 2>/dev/null || { echo "$1: Permission denied" >&2; exit 1; }
+find . -maxdepth 0 -printf '' 2>/dev/null && head -z -n 0 </dev/null 2>/dev/null || exit 4
+printf 'T\\0%s\\0%s\\0' "$(pwd -P)" "$(stat -c %d .)"
+find . -xdev -mindepth 1 -printf '%y\\0%m\\0%s\\0%U\\0%G\\0%n\\0%i\\0%A@\\0%T@\\0%C@\\0%l\\0%D\\0%P\\0' | head -z -n "$2"
+exit 0`;
+
+/**
  * Before an upload: $1 = path, $2 = random suffix. Resolves $1 (symlinks followed, the last
  * component may be missing), refuses directories and special files, prints "uid gid mode"
  * of the existing file (or "-"), then creates the private sibling temp file and prints its

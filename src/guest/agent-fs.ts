@@ -4,7 +4,7 @@ import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOption
 import type { AgentClient, AgentExecResult } from '../agent/client.js';
 import { AgentError, errnoFromText } from '../agent/errors.js';
 import { CliError, describeError, guestPathError } from '../util/errors.js';
-import { COMMIT_WRITE, COPY, EXISTS, LIST, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK } from '../agent/scripts.js';
+import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK } from '../agent/scripts.js';
 
 // GuestFs of a running guest through its QEMU guest agent. Content moves with
 // guest-file-*; everything else runs the guest's own coreutils/busybox through guest-exec,
@@ -18,6 +18,13 @@ import { COMMIT_WRITE, COPY, EXISTS, LIST, PREPARE_WRITE, READLINK, REALPATH, RE
 const FILE_OPS = ['guest-file-open', 'guest-file-read', 'guest-file-write', 'guest-file-close'];
 const EXEC_OPS = ['guest-exec', 'guest-exec-status'];
 const STAT_CACHE_MS = 2000;
+/** A walk's read-ahead stays valid this long (nothing guestctl changes meanwhile: that clears it). */
+const TREE_CACHE_MS = 30_000;
+/** Directories listed within this time after their parent, WALK_STREAK times in a row, are a tree walk. */
+const WALK_WINDOW_MS = 10_000;
+const WALK_STREAK = 3;
+/** Entries per subtree fetch (about 100 bytes each on the wire). */
+const TREE_MAX = 20_000;
 
 export class AgentGuestFs implements GuestFs {
   /**
@@ -26,7 +33,15 @@ export class AgentGuestFs implements GuestFs {
    */
   windows = false;
   /** lstat results of the last listings, so `ls -l` does not cost one guest-exec per entry. */
-  private readonly statCache = new Map<string, { st: GuestStat; at: number }>();
+  private readonly statCache = new Map<string, { st: GuestStat; until: number }>();
+  /** Directory listings read ahead by a subtree fetch (tree walks). */
+  private readonly listCache = new Map<string, { entries: DirEntry[]; until: number }>();
+  /** When each directory was last listed, to recognise a walk. */
+  private readonly listedAt = new Map<string, number>();
+  /** Subtrees fetched since the last change: a directory left incomplete is then fetched itself. */
+  private readonly treeFetched = new Set<string>();
+  /** Directories listed in a row right after their parent. */
+  private walkStreak = 0;
 
   constructor(
     private readonly client: AgentClient,
@@ -36,6 +51,9 @@ export class AgentGuestFs implements GuestFs {
   /** Forget cached stat data (after anything that may have changed the guest). */
   invalidate(): void {
     this.statCache.clear();
+    this.listCache.clear();
+    this.listedAt.clear();
+    this.treeFetched.clear();
   }
 
   get canExec(): boolean {
@@ -124,12 +142,30 @@ export class AgentGuestFs implements GuestFs {
 
   async list(path: string): Promise<DirEntry[]> {
     const p = norm(path);
+    const hit = this.listCache.get(p);
+    if (hit && hit.until > Date.now()) return hit.entries.map((e) => ({ ...e }));
+    // A tree walk (find, du, large-files, chmod -R) lists a directory right after its
+    // parent: fetch the parent's whole subtree in one round trip instead of one per directory.
+    const parent = posix.dirname(p);
+    const recent = this.listedAt.get(parent);
+    this.walkStreak = p !== '/' && recent !== undefined && Date.now() - recent < WALK_WINDOW_MS ? this.walkStreak + 1 : 0;
+    if (this.walkStreak >= WALK_STREAK && this.canExec) {
+      // The parent's subtree (not the root's: / is too big to read ahead in one go).
+      const root = parent === '/' || this.treeFetched.has(parent) ? p : parent;
+      if (await this.fetchTree(root)) {
+        const got = this.listCache.get(p);
+        if (got) {
+          this.listedAt.set(p, Date.now());
+          return got.entries.map((e) => ({ ...e }));
+        }
+      }
+    }
     const r = await this.sh(LIST, [p]);
     if (r.code !== 0) throw shError(r, p);
     const fields = r.stdout.toString('utf8').split('\0');
     const format = fields[0];
     const dir = fields[1] ?? p;
-    const now = Date.now();
+    const until = Date.now() + STAT_CACHE_MS;
     const entries: DirEntry[] = [];
     const width = format === 'F' ? 12 : 3;
     for (let i = 2; i + width <= fields.length; i += width) {
@@ -139,10 +175,71 @@ export class AgentGuestFs implements GuestFs {
       const st = format === 'F' ? fromFind(full, f) : fromStatLine(full, f[0]!, f[1]!);
       if (!st) continue;
       entries.push({ name, type: st.type });
-      this.statCache.set(`${p === '/' ? '' : p}/${name}`, { st, at: now });
-      if (dir !== p) this.statCache.set(full, { st, at: now });
+      this.statCache.set(`${p === '/' ? '' : p}/${name}`, { st, until });
+      if (dir !== p) this.statCache.set(full, { st, until });
     }
+    this.listedAt.set(p, Date.now());
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  /**
+   * Read the subtree under `root` (GNU find in the guest, at most TREE_MAX entries) into the
+   * listing and stat caches. Only directories whose whole content arrived are cached: not
+   * the ones still open where the output was cut, nor those find could not read. False when
+   * the guest has no GNU find or the directory cannot be read (the caller lists it itself).
+   */
+  private async fetchTree(root: string): Promise<boolean> {
+    this.treeFetched.add(root);
+    const r = await this.sh(LIST_TREE, [root, String(TREE_MAX * 13)]);
+    if (r.code !== 0) return false;
+    const fields = r.stdout.toString('utf8').split('\0');
+    if (fields[0] !== 'T') return false;
+    const dir = fields[1] || root;
+    const until = Date.now() + TREE_CACHE_MS;
+    const join = (base: string, rel: string) => (rel === '' ? base : `${base === '/' ? '' : base}/${rel}`);
+    const listings = new Map<string, DirEntry[]>([['', []]]);
+    const devOf = new Map<string, string>([['', fields[2] ?? '']]);
+    const open = new Set<string>();
+    let count = 0;
+    let last = '';
+    let lastIsDir = false;
+    for (let i = 3; i + 13 <= fields.length; i += 13) {
+      const f = fields.slice(i, i + 13);
+      const rel = f[12]!;
+      const slash = rel.lastIndexOf('/');
+      const name = rel.slice(slash + 1);
+      const parentRel = slash < 0 ? '' : rel.slice(0, slash);
+      const st = fromFind(join(dir, rel), f);
+      count++;
+      if (!st || !name) continue;
+      listings.get(parentRel)?.push({ name, type: st.type });
+      if (st.type === 'directory') {
+        listings.set(rel, []);
+        devOf.set(rel, f[11]!);
+        // A mount point (-xdev does not enter it): its content is not here.
+        if (f[11] !== devOf.get(parentRel)) open.add(rel);
+      }
+      this.statCache.set(join(root, rel), { st, until });
+      if (dir !== root) this.statCache.set(join(dir, rel), { st, until });
+      last = rel;
+      lastIsDir = st.type === 'directory';
+    }
+    // Cut short: the directories on the path to the last entry are incomplete.
+    if (count >= TREE_MAX) {
+      const parts = last.split('/');
+      for (let k = 0; k < parts.length - (lastIsDir ? 0 : 1); k++) open.add(parts.slice(0, k + 1).join('/'));
+      open.add('');
+    }
+    // find: './x/y': Permission denied → not complete either.
+    for (const m of r.stderr.toString('utf8').matchAll(/^find: '\.\/?(.*)': /gm)) open.add(m[1]!);
+    const byName = (a: DirEntry, b: DirEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+    for (const [rel, entries] of listings) {
+      if (open.has(rel)) continue;
+      entries.sort(byName);
+      this.listCache.set(join(root, rel), { entries, until });
+      if (dir !== root) this.listCache.set(join(dir, rel), { entries, until });
+    }
+    return true;
   }
 
   async stat(path: string): Promise<GuestStat> {
@@ -249,7 +346,7 @@ export class AgentGuestFs implements GuestFs {
   private cached(p: string): GuestStat | null {
     const c = this.statCache.get(p);
     if (!c) return null;
-    if (Date.now() - c.at > STAT_CACHE_MS) {
+    if (Date.now() > c.until) {
       this.statCache.delete(p);
       return null;
     }

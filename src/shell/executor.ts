@@ -52,7 +52,8 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
       signal,
       json: env.out.json,
       commands: env.registry.commands,
-      guestPath: (p) => (p.startsWith('/') ? p : posix.join(env.session.cwd, p)),
+      // A Windows guest path (C:\x, \\server\share) is absolute too.
+      guestPath: (p) => (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\') ? p : posix.join(env.session.cwd, p)),
       setExitCode: (code) => {
         exitCode = code;
       },
