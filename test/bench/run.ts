@@ -6,6 +6,7 @@ import { BIN } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
 import { benchAgentSocket, formatAgentBench } from './agent.js';
 import { benchScan, formatScanBench } from './scan.js';
+import { benchLiveVirsh, formatLiveBench } from './live.js';
 
 // `npm run bench`: medians over RUNS runs, and ratios against GNU tools measured in the
 // same run on the same mounted guest root. Prints figures; asserts nothing.
@@ -102,6 +103,10 @@ async function main(): Promise<void> {
 
     console.log('\nscan: 100 domains (libvirt test driver), 20 agents that never answer, 5 s timeout:');
     for (const line of formatScanBench(await benchScan())) console.log(line);
+
+    console.log('\nlive guest through virsh qemu-agent-command (boots the TCG test VM), 16 MiB file:');
+    const live = await benchLiveVirsh();
+    if (live) for (const line of formatLiveBench(live)) console.log(line);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
