@@ -41,7 +41,10 @@ if ((${#missing[@]} > 0)); then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
 fi
 
+# `npm install` with the committed lock file (it installs the locked versions and leaves the
+# lock unchanged). Not `npm ci`: npm 11 writes lock files without the other platforms'
+# optional packages (rollup's native builds) and then refuses them in `npm ci`.
 if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund >&2
+  npm install --no-audit --no-fund >&2
 fi
 npx tsc -p tsconfig.json
