@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './util/cli-args.js';
 import { CliError, describeError } from './util/errors.js';
 
 // guestctl's entry point. Heavy modules are imported lazily so `--version` stays fast.
@@ -78,27 +78,22 @@ export interface InteractiveOptions {
 }
 
 function parseInteractive(argv: string[]): InteractiveOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        ro: { type: 'boolean' },
-        format: { type: 'string' },
-        command: { type: 'string', short: 'c', multiple: true },
-        json: { type: 'boolean' },
-        'keep-going': { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        debug: { type: 'boolean' },
-        'agent-socket': { type: 'string' },
-        domain: { type: 'string' },
-        connect: { type: 'string' },
-      },
-    });
-  } catch (err) {
-    throw new CliError('usage', `${(err as Error).message.split('.')[0]}: see guestctl --help`);
-  }
+  const parsed = parseCliArgs(
+    argv,
+    {
+    ro: { type: 'boolean' },
+    format: { type: 'string' },
+    command: { type: 'string', short: 'c', multiple: true },
+    json: { type: 'boolean' },
+    'keep-going': { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    debug: { type: 'boolean' },
+    'agent-socket': { type: 'string' },
+    domain: { type: 'string' },
+    connect: { type: 'string' },
+  },
+    'see guestctl --help',
+  );
   const [target, ...extra] = parsed.positionals;
   const v = parsed.values;
   const live = v['agent-socket'] !== undefined || v.domain !== undefined;

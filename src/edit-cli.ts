@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from './util/cli-args.js';
 import { isWindowsPath, editGuestFile, type EditResult } from './guest/edit-file.js';
 import { Output } from './shell/output.js';
 import { TtyPrompter } from './shell/prompter.js';
@@ -26,25 +26,20 @@ export interface LiveEditOptions {
 }
 
 export function parseEditArgs(argv: string[]): LiveEditOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        domain: { type: 'string' },
-        connect: { type: 'string' },
-        'agent-socket': { type: 'string' },
-        local: { type: 'string', short: 'l' },
-        backup: { type: 'boolean', short: 'b' },
-        json: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        debug: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new CliError('usage', `${(err as Error).message.split('.')[0]}: usage: ${EDIT_USAGE}`);
-  }
+  const parsed = parseCliArgs(
+    argv,
+    {
+    domain: { type: 'string' },
+    connect: { type: 'string' },
+    'agent-socket': { type: 'string' },
+    local: { type: 'string', short: 'l' },
+    backup: { type: 'boolean', short: 'b' },
+    json: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    debug: { type: 'boolean' },
+  },
+    `usage: ${EDIT_USAGE}`,
+  );
   const v = parsed.values;
   const [path, ...extra] = parsed.positionals;
   if (v.domain === undefined && v['agent-socket'] === undefined) throw new CliError('usage', `guestctl edit needs a running guest: ${EDIT_USAGE}`);

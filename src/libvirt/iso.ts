@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCliArgs } from '../util/cli-args.js';
 import { Output } from '../shell/output.js';
 import { CliError } from '../util/errors.js';
 import { isActive, parseDomblklist, parseDominfo, type BlockDevice } from './parse.js';
@@ -111,24 +111,19 @@ interface IsoArgs {
 }
 
 export function parseIsoArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): IsoArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        domain: { type: 'string' },
-        connect: { type: 'string' },
-        target: { type: 'string' },
-        force: { type: 'boolean' },
-        json: { type: 'boolean' },
-        'no-color': { type: 'boolean' },
-        debug: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new CliError('usage', `${(err as Error).message.split('.')[0]}: see guestctl iso --help`);
-  }
+  const parsed = parseCliArgs(
+    argv,
+    {
+    domain: { type: 'string' },
+    connect: { type: 'string' },
+    target: { type: 'string' },
+    force: { type: 'boolean' },
+    json: { type: 'boolean' },
+    'no-color': { type: 'boolean' },
+    debug: { type: 'boolean' },
+  },
+    'see guestctl iso --help',
+  );
   const [action, ...rest] = parsed.positionals;
   const v = parsed.values;
   if (action !== 'list' && action !== 'insert' && action !== 'eject')
