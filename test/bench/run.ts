@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { BIN } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
 import { benchAgentSocket, formatAgentBench } from './agent.js';
+import { median } from './transfer.js';
 import { benchScan, formatScanBench } from './scan.js';
 import { benchLiveVirsh, formatLiveBench } from './live.js';
 
@@ -13,11 +14,6 @@ import { benchLiveVirsh, formatLiveBench } from './live.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
   const start = process.hrtime.bigint();
