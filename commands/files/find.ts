@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import type { DirEntry, FileType, GuestFs } from '../../src/guest/types.js';
 import { LocalGuestFs } from '../../src/guest/local-fs.js';
+import { DirectoryLoopGuard } from '../../src/guest/walk.js';
 import { CliError, describeError, errnoText } from '../../src/util/errors.js';
 import { parseFindArgs, sizeMatches, type FindPlan } from '../../src/parsers/find-args.js';
 
@@ -72,7 +73,13 @@ async function scanLocal(fs: LocalGuestFs, dir: string, plan: FindPlan, match: M
   const needType = plan.types !== null;
   const stack: LocalFrame[] = [];
   let reads = 0;
+  const loops = new DirectoryLoopGuard();
   const open = (host: string, guest: string, depth: number): void => {
+    const loop = loops.enter(host);
+    if (loop) {
+      if (loop !== 'gone') onError(guest || '/', loop);
+      return;
+    }
     try {
       const entries = readdirSync(host, { withFileTypes: true });
       entries.sort(byName);
@@ -174,8 +181,8 @@ export const find = defineCommand({
     let failed = false;
     const onError = (path: string, err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
-      // Listed as a directory but not one when opened (fusefat does this with the ESP's EFI
-      // entry): there is nothing below it to find, as GNU find sees it.
+      // Listed as a directory but not one when opened (a buggy FUSE driver, or a race): there
+      // is nothing below it to find, as GNU find sees it.
       if (code === 'ENOTDIR') return;
       failed = true;
       sink.flush();

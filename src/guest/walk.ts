@@ -29,6 +29,24 @@ export interface WalkOptions {
   onError?: (path: string, err: Error) => void;
 }
 
+/**
+ * A corrupt or hostile filesystem can make a directory its own descendant: host-side walks
+ * enter each directory (device, inode) once, as find and du do.
+ */
+export class DirectoryLoopGuard {
+  private readonly seen = new Set<string>();
+
+  /** null: enter it; 'gone': it vanished; an Error: already visited (a loop). */
+  enter(hostDir: string): null | 'gone' | Error {
+    const id = lstatSync(hostDir, { throwIfNoEntry: false });
+    if (!id) return 'gone';
+    const key = `${id.dev}:${id.ino}`;
+    if (this.seen.has(key)) return new Error('filesystem loop detected: directory already visited');
+    this.seen.add(key);
+    return null;
+  }
+}
+
 export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = {}): Generator<WalkEntry> {
   const r = fs.hostPathOf(start, true);
   const rootLen = r.hostPath.length - (r.guestPath === '/' ? 0 : r.guestPath.length);
@@ -37,21 +55,16 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
   const type0 = statType(first);
   yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink };
   if (type0 !== 'directory') return;
-  // A corrupt or hostile filesystem can make a directory its own descendant; each directory
-  // (device, inode) is entered once, as find and du do.
-  const seen = new Set<string>();
+  const loops = new DirectoryLoopGuard();
   const stack: [string, number][] = [[r.hostPath, 1]];
   while (stack.length > 0) {
     if (opts.signal?.aborted) throw new Error('cancelled');
     const [dir, depth] = stack.pop()!;
-    const id = lstatSync(dir, { throwIfNoEntry: false });
-    if (!id) continue;
-    const key = `${id.dev}:${id.ino}`;
-    if (seen.has(key)) {
-      opts.onError?.(toGuest(dir), new Error('filesystem loop detected: directory already visited'));
+    const loop = loops.enter(dir);
+    if (loop) {
+      if (loop !== 'gone') opts.onError?.(toGuest(dir), loop);
       continue;
     }
-    seen.add(key);
     const base = dir === '/' ? '' : dir;
     if (opts.stat) {
       // Names only: the type comes from the lstat that is needed anyway (no Dirent objects).

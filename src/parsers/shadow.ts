@@ -59,16 +59,7 @@ export function findShadow(lines: ShadowLine[], name: string): ShadowEntry | und
 
 // ---- editors ----
 
-export interface ShadowFields {
-  name: string;
-  password: string;
-  lastChange: number | null;
-  min: number | null;
-  max: number | null;
-  warn: number | null;
-  inactive: number | null;
-  expire: number | null;
-}
+export type ShadowFields = Pick<ShadowEntry, 'name' | 'password' | 'lastChange' | 'min' | 'max' | 'warn' | 'inactive' | 'expire'>;
 
 const num = (n: number | null): string => (n === null || n < 0 ? '' : String(n));
 
