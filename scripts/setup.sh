@@ -8,7 +8,9 @@ PACKAGES=(
   qemu-utils            # qemu-img
   qemu-system-common    # qemu-storage-daemon (FUSE export of qcow2/vmdk/vdi/vhdx)
   fuse3                 # fusermount3, /dev/fuse users
-  util-linux mount      # losetup, mount, unshare, findmnt, blkid
+  util-linux mount      # losetup, mount, setpriv, findmnt, blkid
+  bubblewrap            # bwrap: the jail the guest's own programs run in
+  slirp4netns           # network for jail calls that ask for it, in a namespace of their own
   e2fsprogs fuse2fs     # ext2/3/4 tools; fuse2fs: userspace ext4 where the kernel lacks it
   dosfstools mtools fusefat  # vfat: build fixtures, userspace driver
   fuseiso ntfs-3g       # userspace iso9660 and ntfs drivers

@@ -4,9 +4,12 @@ import { CliError } from '../../src/util/errors.js';
 export const run = defineCommand({
   name: 'run',
   category: 'Shell',
-  summary: "Run one of the guest's own programs in a sandbox (no shell: run sh -c '…' for one)",
+  summary: "Run one of the guest's own programs in a jail (no shell: run sh -c '…' for one)",
   description:
-    'On a disk image the program runs chrooted into the guest, in private mount/pid/uts/ipc namespaces with no network; services are never started. The exit status is the program\'s.',
+    'On a disk image the program runs in a bubblewrap jail: the guest root is its whole filesystem, with its own pid, ipc, uts and network namespaces (no network), ' +
+    'a private /run, read-only /proc/sys and /sys, a minimal /dev, a reduced set of capabilities and no_new_privs; services are never started. ' +
+    'On a --ro session the jail sees the guest read-only. On a running VM the program runs through the guest agent, so `run` is refused on a --ro live session. ' +
+    "The exit status is the program's.",
   examples: ['run id', 'run cat /etc/debian_version', "run sh -c 'ls /etc | wc -l'"],
   positionals: [
     { name: 'PROGRAM', description: 'a program in the guest' },
@@ -18,6 +21,9 @@ export const run = defineCommand({
   async run(ctx, args) {
     const argv = args.raw;
     if (argv.length === 0) throw new CliError('usage', 'usage: run PROGRAM [ARGS...]');
+    if (ctx.guest.readOnly && ctx.guest.kind === 'live') {
+      throw new CliError('refused', 'run: refused on a read-only session of a running VM: the program would run in the live guest with full rights (open it without --ro)');
+    }
     const interactive = !ctx.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
     const r = await ctx.guest.exec(argv, { inherit: interactive, signal: ctx.signal, cwd: ctx.session.cwd });
     if (!interactive && !ctx.json) {

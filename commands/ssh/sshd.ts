@@ -42,19 +42,18 @@ export async function loadGuestSshdConfig(guest: Guest): Promise<LoadedSshdConfi
 }
 
 // `sshd -t` needs its privilege separation directory (/run/sshd, made by systemd's
-// RuntimeDirectory at boot) and at least one host key. Offline, the check runs with a private
-// tmpfs on /run inside the sandbox's own mount namespace (nothing is written to the guest), and,
-// when the guest has no host key yet, with a throwaway key generated in that tmpfs (-h).
+// RuntimeDirectory at boot) and at least one host key. Offline, the jail's /run is a private
+// tmpfs (nothing is written to the guest) and, when the guest has no host key yet, the check
+// uses a throwaway key generated in that tmpfs (-h).
 // No user text is part of the script: the sshd path and config path are arguments.
 const OFFLINE_CHECK = `sshd=$1 cfg=$2
-mount -t tmpfs -o mode=0755,nosuid,nodev,size=4m guestctl-run /run 2>/dev/null || { echo "cannot mount a private /run in the sandbox" >&2; exit 125; }
 mkdir -m 0755 /run/sshd || exit 125
 out=$("$sshd" -t -f "$cfg" 2>&1) && exit 0
 case $out in
 *"no hostkeys available"*)
-  if ssh-keygen -q -t ed25519 -N "" -C guestctl-check -f /run/guestctl-check-key >/dev/null 2>&1; then
-    exec "$sshd" -t -f "$cfg" -h /run/guestctl-check-key
-  fi ;;
+  keyout=$(ssh-keygen -q -t ed25519 -N "" -C guestctl-check -f /run/guestctl-check-key 2>&1) ||
+    { printf 'generating a throwaway host key: %s\\n' "$keyout" >&2; exit 125; }
+  exec "$sshd" -t -f "$cfg" -h /run/guestctl-check-key ;;
 esac
 printf '%s\\n' "$out" >&2
 exit 1

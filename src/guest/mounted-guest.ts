@@ -3,7 +3,7 @@ import { LocalGuestFs } from './local-fs.js';
 import { checkArch, sandboxExec } from './sandbox.js';
 import { emptyOsInfo } from '../inspect/os.js';
 import { CliError } from '../util/errors.js';
-import type { ResourceStack } from '../session/resources.js';
+import { ResourceStack } from '../session/resources.js';
 import type { Volume } from '../image/volumes.js';
 import { findByDeviceName } from '../image/volumes.js';
 import { mountVolume } from '../image/mount-volume.js';
@@ -30,6 +30,8 @@ export class MountedGuest implements Guest {
     readonly root: string,
     readonly readOnly: boolean,
     private readonly image: ImageParts | null,
+    /** What the session acquired (for an image: image.stack; for a directory: files the jail creates). */
+    private readonly stack: ResourceStack = image?.stack ?? new ResourceStack(root),
   ) {
     this.fs = new LocalGuestFs(root, readOnly);
     this.capabilities = new Set<GuestCapability>(image ? ['fs', 'exec', 'mount'] : ['fs', 'exec']);
@@ -65,6 +67,8 @@ export class MountedGuest implements Guest {
       ...opts,
       hostname: this.os.hostname ?? undefined,
       debianFamily: this.os.packageFormat === 'deb',
+      readOnly: this.readOnly,
+      stack: this.stack,
     });
   }
 
@@ -110,8 +114,7 @@ export class MountedGuest implements Guest {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (!this.image) return;
-    const problems = await this.image.stack.unwind();
+    const problems = await this.stack.unwind();
     if (problems.length > 0) throw new CliError('failed', `cleanup incomplete: ${problems.join('; ')} (run 'guestctl cleanup')`);
   }
 }

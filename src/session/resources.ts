@@ -12,7 +12,10 @@ export type Resource =
   | { kind: 'loop'; device: string; backing: string; offset: number }
   | { kind: 'daemon'; pid: number; program: string }
   | { kind: 'dir'; path: string }
-  | { kind: 'file'; path: string };
+  | { kind: 'file'; path: string }
+  /** A file guestctl created inside the guest for a while (the jail's policy-rc.d): removed only
+   *  while the path still leads, through real directories, to that very inode. */
+  | { kind: 'guest-file'; path: string; dev: number; ino: number };
 
 export interface SessionState {
   pid: number;
@@ -99,6 +102,8 @@ export function describeResource(r: Resource): string {
     case 'dir':
     case 'file':
       return r.path;
+    case 'guest-file':
+      return `created file ${r.path}`;
   }
 }
 
@@ -116,7 +121,29 @@ async function release(r: Resource): Promise<void> {
     case 'file':
       await fsp.rm(r.path, { force: true });
       return;
+    case 'guest-file':
+      return removeCreatedFile(r);
   }
+}
+
+async function removeCreatedFile(r: { path: string; dev: number; ino: number }): Promise<void> {
+  // A guest program may have replaced a directory on the way with a symlink: every parent must
+  // still be a real directory, and the file must be the inode we created.
+  const parts = r.path.split('/').filter(Boolean);
+  for (let i = 1; i < parts.length; i++) {
+    const dir = `/${parts.slice(0, i).join('/')}`;
+    const st = await fsp.lstat(dir).catch(ignoreMissingStat);
+    if (!st) return; // the guest root is gone: nothing of ours can be there
+    if (!st.isDirectory()) throw new Error(`${dir} is no longer a directory: not removing ${r.path}`);
+  }
+  const st = await fsp.lstat(r.path).catch(ignoreMissingStat);
+  if (!st || st.dev !== r.dev || st.ino !== r.ino) return; // gone, or replaced by the guest's own
+  await fsp.unlink(r.path);
+}
+
+function ignoreMissingStat(err: NodeJS.ErrnoException): null {
+  if (err.code === 'ENOENT') return null;
+  throw err;
 }
 
 async function isMountpoint(path: string): Promise<boolean> {

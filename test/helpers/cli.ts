@@ -70,6 +70,6 @@ export function leftovers(needle: string): string[] {
   const loops = execFileSync('losetup', ['-a'], { encoding: 'utf8' });
   for (const l of loops.split('\n')) if (l.includes(needle)) found.push(`loop: ${l}`);
   const ps = execFileSync('ps', ['-eo', 'pid,args'], { encoding: 'utf8' });
-  for (const l of ps.split('\n')) if (/qemu-storage-daemon|fuse|unshare/.test(l) && l.includes(needle)) found.push(`process: ${l.trim()}`);
+  for (const l of ps.split('\n')) if (/qemu-storage-daemon|fuse|unshare|bwrap|slirp4netns/.test(l) && l.includes(needle)) found.push(`process: ${l.trim()}`);
   return found;
 }

@@ -1,0 +1,97 @@
+// The bubblewrap command line of the offline jail, computed from a plan (pure: no I/O).
+//
+// bwrap builds the jail's mount namespace with the guest root as its new root
+// (pivot_root; the host's root is detached), fresh pid/ipc/uts/net namespaces, a new session,
+// no_new_privs, and only the capabilities package managers and account tools need.
+// No user namespace: as root, bwrap would map only uid 0 and every other owner in the guest
+// would become "nobody" (see the README's safety model).
+
+/** Capabilities the guest's own tools keep in the jail; everything else is dropped. */
+export const JAIL_CAPS = [
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
+  'CAP_FOWNER',
+  // dpkg/rpm set setgid bits on files of a group root is not in (e.g. crontab root:crontab 2755):
+  // without CAP_FSETID the kernel silently clears the bit.
+  'CAP_FSETID',
+  'CAP_SETUID',
+  'CAP_SETGID',
+  'CAP_SETFCAP',
+  'CAP_KILL',
+  'CAP_SYS_CHROOT',
+  'CAP_NET_BIND_SERVICE',
+  'CAP_AUDIT_WRITE',
+] as const;
+
+export interface JailPlan {
+  /** Host path of the guest root. */
+  root: string;
+  /** Bind the root read-only (and every mount below it). */
+  readOnly: boolean;
+  /** Guest mount points that are real directories (never symlinks) and get a mount. */
+  proc: boolean;
+  dev: boolean;
+  sys: boolean;
+  /** A private tmpfs on /run, as at boot (sshd -t wants /run/sshd; nothing lands in the image). */
+  run: boolean;
+  /** Hostname inside the jail, or '' for bwrap's default. */
+  hostname: string;
+  /** Canonical guest directory to start in. */
+  cwd: string;
+  /** fd (in bwrap) on which it reports the child pid and the exit code as JSON lines. */
+  statusFd: number;
+  /** With network: fd bwrap waits on before running the program (set up the network first). */
+  blockFd?: number;
+  /** With network: fd of a resolv.conf to bind read-only over the guest's /etc/resolv.conf. */
+  resolvConfFd?: number;
+  argv: string[];
+}
+
+export function jailArgs(p: JailPlan): string[] {
+  const args = [
+    '--die-with-parent',
+    '--new-session',
+    '--unshare-pid',
+    '--unshare-ipc',
+    '--unshare-uts',
+    '--unshare-net',
+    '--unshare-cgroup-try',
+    p.readOnly ? '--ro-bind' : '--bind',
+    p.root,
+    '/',
+  ];
+  if (p.proc) {
+    // bwrap makes /proc/irq and /proc/bus read-only itself, but skips /proc/sys (root gets
+    // EACCES from access(W_OK) on it, which bwrap reads as "already read-only") although every
+    // sysctl under it is writable. Sysctl files answer for the reader's namespaces, so the
+    // host's /proc/sys bound read-only shows the jail's own hostname and interfaces.
+    args.push('--proc', '/proc', '--ro-bind', '/proc/sys', '/proc/sys', '--ro-bind-try', '/proc/sysrq-trigger', '/proc/sysrq-trigger');
+  }
+  if (p.dev) args.push('--dev', '/dev');
+  if (p.sys) args.push('--ro-bind', '/sys', '/sys');
+  if (p.run) args.push('--perms', '0755', '--tmpfs', '/run');
+  if (p.resolvConfFd !== undefined) args.push('--ro-bind-data', String(p.resolvConfFd), '/etc/resolv.conf');
+  if (p.hostname) args.push('--hostname', p.hostname);
+  args.push('--chdir', p.cwd, '--cap-drop', 'ALL');
+  for (const cap of JAIL_CAPS) args.push('--cap-add', cap);
+  args.push('--json-status-fd', String(p.statusFd));
+  if (p.blockFd !== undefined) args.push('--block-fd', String(p.blockFd));
+  args.push('--', ...p.argv);
+  return args;
+}
+
+/** The lines bwrap writes on --json-status-fd: the child's pid first, its exit code last. */
+export function parseJailStatus(text: string): { childPid?: number; exitCode?: number } {
+  const out: { childPid?: number; exitCode?: number } = {};
+  for (const m of text.matchAll(/\{[^{}]*\}/g)) {
+    let obj: Record<string, unknown>;
+    try {
+      obj = JSON.parse(m[0]) as Record<string, unknown>;
+    } catch {
+      continue; // only whole objects count; bwrap never writes partial ones before it exits
+    }
+    if (typeof obj['child-pid'] === 'number') out.childPid = obj['child-pid'];
+    if (typeof obj['exit-code'] === 'number') out.exitCode = obj['exit-code'];
+  }
+  return out;
+}
