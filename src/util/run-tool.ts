@@ -10,7 +10,6 @@ const debianPackageOf: Record<string, string> = {
   mount: 'mount',
   umount: 'mount',
   blkid: 'util-linux',
-  unshare: 'util-linux',
   bwrap: 'bubblewrap',
   setpriv: 'util-linux',
   bash: 'bash',

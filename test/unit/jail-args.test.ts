@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { JAIL_CAPS, jailArgs, parseJailStatus, type JailPlan } from '../../src/guest/jail-args.js';
+
+const plan: JailPlan = { root: '/tmp/g/root', readOnly: false, proc: true, dev: true, sys: true, run: true, hostname: 'web01', cwd: '/etc', statusFd: 3, argv: ['id', '-u'] };
+const pairs = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
+
+describe('jailArgs', () => {
+  it('binds the guest root as / and ends with the program after --', () => {
+    const a = jailArgs(plan);
+    expect(a.slice(a.indexOf('--bind'), a.indexOf('--bind') + 3)).toEqual(['--bind', '/tmp/g/root', '/']);
+    expect(a.slice(a.lastIndexOf('--'))).toEqual(['--', 'id', '-u']);
+    expect(jailArgs({ ...plan, readOnly: true })).toContain('--ro-bind');
+    expect(jailArgs({ ...plan, readOnly: true }).slice(0, jailArgs(plan).indexOf('--bind') + 1)).not.toContain('--bind');
+  });
+
+  it('unshares everything but the user namespace, and never shares the network', () => {
+    const a = jailArgs({ ...plan, blockFd: 4, resolvConfFd: 5 });
+    for (const f of ['--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--new-session', '--die-with-parent']) expect(a).toContain(f);
+    expect(a).not.toContain('--share-net');
+    expect(a).not.toContain('--unshare-all');
+    expect(a).not.toContain('--unshare-user');
+    expect(pairs(a, '--block-fd')).toEqual(['4']);
+    expect(pairs(a, '--ro-bind-data')).toEqual(['5']);
+  });
+
+  it('drops every capability and adds back only the listed ones', () => {
+    const a = jailArgs(plan);
+    expect(pairs(a, '--cap-drop')).toEqual(['ALL']);
+    expect(pairs(a, '--cap-add')).toEqual([...JAIL_CAPS]);
+    for (const bad of ['CAP_SYS_ADMIN', 'CAP_MKNOD', 'CAP_SYS_MODULE', 'CAP_SYS_RAWIO', 'CAP_SYS_PTRACE', 'CAP_SYS_BOOT', 'CAP_SYS_TIME', 'CAP_BPF', 'CAP_PERFMON', 'CAP_MAC_ADMIN'])
+      expect(a).not.toContain(bad);
+  });
+
+  it('mounts /proc with /proc/sys read-only, /sys read-only, and only the mount points it is told are real', () => {
+    const a = jailArgs(plan);
+    expect(a.join(' ')).toContain('--proc /proc --ro-bind /proc/sys /proc/sys');
+    expect(a.join(' ')).toContain('--ro-bind /sys /sys');
+    const none = jailArgs({ ...plan, proc: false, dev: false, sys: false, run: false });
+    for (const d of ['/proc', '/dev', '/sys', '/run']) expect(none).not.toContain(d);
+  });
+});
+
+describe('parseJailStatus', () => {
+  it('reads the child pid and the exit code; no exit code when bwrap failed', () => {
+    expect(parseJailStatus('{ "child-pid": 42, "pid-namespace": 1 }\n{ "exit-code": 3 }\n')).toEqual({ childPid: 42, exitCode: 3 });
+    expect(parseJailStatus('{ "child-pid": 42 }\n')).toEqual({ childPid: 42 });
+    expect(parseJailStatus('')).toEqual({});
+    expect(parseJailStatus('{ "child-pid": 4')).toEqual({});
+  });
+});
