@@ -184,11 +184,11 @@ describe('find on the Debian guest agrees with its GNU find', () => {
     const r = await shell(img, [`find / ${tests}`], ['--json']); // stderr: notes about the image
     expect(r.code).toBe(0);
     const ours = JSON.parse(r.stdout) as string[];
-    const prune = ['/proc', '/sys', '/dev'].map((p) => `-path ${p} -prune -o`).join(' ');
+    const prune = ['/proc', '/sys', '/dev', '/run'].map((p) => `-path ${p} -prune -o`).join(' ');
     const gnu = await shell(img, [`run find / ${prune} ${tests} -print`]);
     expect(gnu.code).toBe(0);
-    // The sandbox mounts its own /proc, /sys and /dev over the image's.
-    const hidden = (p: string) => /^\/(proc|sys|dev)(\/|$)/.test(p);
+    // The jail mounts its own /proc, /sys, /dev and /run over the image's.
+    const hidden = (p: string) => /^\/(proc|sys|dev|run)(\/|$)/.test(p);
     expect(ours.filter((p) => !hidden(p)).sort()).toEqual(gnu.stdout.split('\n').filter(Boolean).sort());
   });
 });

@@ -50,5 +50,5 @@ describe('--json', () => {
         expect(r.stderr, example).toMatch(/^error: /m);
       }
     }
-  });
+  }, 900_000); // one guestctl process per example: about a hundred image opens
 });
