@@ -455,6 +455,54 @@ describe('a RHEL-style guest (directory)', LONG, () => {
   });
 });
 
+describe('deluser --remove-home keeps what userdel -r would keep', LONG, () => {
+  let img = '';
+  beforeAll(async () => {
+    img = await workCopy('debian', join(dir.path, 'debian-deluser'));
+  });
+
+  it("daemon's home /usr/sbin stays (the account goes, one note, exit 0); a normal user's home is removed", async () => {
+    const before = await run(img, 'ls', '-la', '/usr/sbin');
+    expect(before).toContain(' nologin\n');
+    const dry = await ok(img, ['deluser daemon --remove-home --dry-run']);
+    expect(dry.stdout).toContain('would keep the home /usr/sbin (it is a system directory), remove the mail spool /var/mail/daemon\n');
+    const r = await ok(img, ['deluser daemon --remove-home']);
+    expect(r.stdout).toBe('deleted user daemon (uid 1)\n  removed its private group daemon\n');
+    expect(r.stderr.split('\n').filter((l) => l.includes('/usr/sbin'))).toEqual(['note: the account was deleted, but its home /usr/sbin was not removed: it is a system directory']);
+    expect(await run(img, 'ls', '-la', '/usr/sbin')).toBe(before);
+    expect((await sh(img, 'getent passwd daemon; echo $?')).out).toBe('2\n');
+    const nobody = await json(img, 'deluser nobody --remove-home');
+    expect(nobody).toMatchObject({ user: 'nobody', homeRemoved: null, homeKept: 'it is a system directory' });
+
+    await ok(img, ['adduser carol']);
+    expect(await run(img, 'stat', '-c', '%U %F', '/home/carol')).toBe('carol directory\n');
+    const c = await ok(img, ['deluser carol --remove-home']);
+    expect(c.stdout).toBe('deleted user carol (uid 1000)\n  removed its private group carol\n  removed its home /home/carol\n');
+    expect((await sh(img, 'test -e /home/carol; echo $?')).out).toBe('1\n');
+  });
+
+  it('a home owned by another user, a mount point and a home holding a mount stay', async () => {
+    await ok(img, ['adduser frank', 'chown root /home/frank', 'adduser dave', 'adduser erin', 'mkdir /home/erin/data']);
+    const f = await ok(img, ['deluser frank --remove-home']);
+    expect(f.stderr).toContain("note: the account was deleted, but its home /home/frank was not removed: it is owned by uid 0, not by 'frank' (uid 1000)\n");
+    expect(await run(img, 'ls', '-A', '/home/frank')).toBe('.bash_logout\n.bashrc\n.profile\n');
+    const m = await ok(img, [
+      'umount /boot',
+      'mount --ro /dev/sda2 /home/dave',
+      'deluser dave --remove-home',
+      'umount /home/dave',
+      'mount --ro /dev/sda2 /home/erin/data',
+      'deluser erin --remove-home',
+      'ls /home/erin/data',
+    ]);
+    expect(m.stderr).toContain('note: the account was deleted, but its home /home/dave was not removed: a filesystem (/dev/sda2) is mounted on it\n');
+    expect(m.stderr).toContain('note: the account was deleted, but its home /home/erin was not removed: a filesystem (/dev/sda2) is mounted inside it at /home/erin/data\n');
+    expect(m.stdout).toContain('vmlinuz');
+    expect(await run(img, 'ls', '-A', '/home/dave', '/home/erin')).toBe('/home/dave:\n.bash_logout\n.bashrc\n.profile\n\n/home/erin:\n.bash_logout\n.bashrc\n.profile\ndata\n');
+    expect((await sh(img, 'grep -c "^\\(frank\\|dave\\|erin\\):" /etc/passwd')).out).toBe('0\n');
+  });
+});
+
 describe('on the hostile image', LONG, () => {
   const canary = '/tmp/guestctl-canary';
   const tag = `guestctl-users-${process.pid}`;
