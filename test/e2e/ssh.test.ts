@@ -307,6 +307,22 @@ describe('a RHEL-style guest', () => {
     expect(existsSync(join(root, '.autorelabel'))).toBe(false);
   });
 
+  it('an unreadable /etc/selinux/config (a directory, a FIFO) stops ssh-addkey before it writes: not "no SELinux"', async () => {
+    for (const [name, make, cause] of [
+      ['rhel-config-dir', (p: string) => mkdirSync(p), 'is a directory: /etc/selinux/config'],
+      ['rhel-config-fifo', (p: string) => execFileSync('mkfifo', [p]), 'not a regular file: /etc/selinux/config'],
+    ] as const) {
+      const root = rhelLike(dir.path, { name });
+      mkdirSync(join(root, 'etc/selinux/targeted/policy'), { recursive: true });
+      rmSync(join(root, 'etc/selinux/config'));
+      make(join(root, 'etc/selinux/config'));
+      const r = await shell(root, [`ssh-addkey root "${KEY}"`]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(`error: cannot tell whether the guest uses SELinux: reading /etc/selinux/config: ${cause}`);
+      expect(existsSync(join(root, 'root/.ssh'))).toBe(false);
+    }
+  });
+
   it('ssh-enable: sshd.service, host keys left to sshd-keygen@.service, enabled with the guest\'s systemctl', async () => {
     const root = rhelLike(dir.path, { name: 'rhel-sshd' });
     const put = (p: string, text: string, mode = 0o644) => {

@@ -446,6 +446,25 @@ describe('a RHEL-style guest (directory)', LONG, () => {
     expect((await sh(root, 'test -e /.autorelabel; echo $?')).out).toBe('1\n'); // no SELinux policy installed: nothing to relabel
   });
 
+  it('an unreadable /etc/selinux/config is an error before adduser or usermod --move-home change anything', async () => {
+    const se = rhelLike(dir.path, { name: 'rhel-selinux-unreadable', selinux: 'enforcing' });
+    mkdirSync(join(se, 'etc/selinux/targeted/contexts/files'), { recursive: true });
+    rmSync(join(se, 'etc/selinux/config'));
+    mkdirSync(join(se, 'etc/selinux/config'));
+    const passwd = readFileSync(join(se, 'etc/passwd'), 'utf8');
+    expect(await fails(se, 'adduser carol')).toBe('error: cannot tell whether the guest uses SELinux: reading /etc/selinux/config: is a directory: /etc/selinux/config');
+    expect(existsSync(join(se, 'home/carol'))).toBe(false);
+    expect(readFileSync(join(se, 'etc/passwd'), 'utf8')).toBe(passwd);
+    rmSync(join(se, 'etc/selinux/config'), { recursive: true });
+    writeFileSync(join(se, 'etc/selinux/config'), 'SELINUX=disabled\n');
+    await ok(se, ['adduser carol']);
+    rmSync(join(se, 'etc/selinux/config'));
+    execFileSync('mkfifo', [join(se, 'etc/selinux/config')]);
+    expect(await fails(se, 'usermod carol --home /srv/carol --move-home')).toBe('error: cannot tell whether the guest uses SELinux: reading /etc/selinux/config: not a regular file: /etc/selinux/config');
+    expect(existsSync(join(se, 'home/carol/.bashrc'))).toBe(true);
+    expect(existsSync(join(se, 'srv/carol'))).toBe(false);
+  });
+
   it('on an SELinux guest with its policy installed, a new home schedules a relabel (/.autorelabel) and says so', async () => {
     const se = rhelLike(dir.path, { name: 'rhel-selinux', selinux: 'enforcing' });
     await ok(se, ['run mkdir -p /etc/selinux/targeted/contexts/files']);
