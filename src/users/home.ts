@@ -71,6 +71,19 @@ async function copyTreeInto(fs: GuestFs, src: string, dst: string, owner: Owner,
 }
 
 /**
+ * Remove a directory tree entry by entry, never following a symlink, so an error names the
+ * entry that could not be removed (a recursive rm reports only the top directory).
+ */
+async function removeTree(fs: GuestFs, dir: string): Promise<void> {
+  for (const e of await fs.list(dir)) {
+    const path = child(dir, e.name);
+    if ((await fs.lstat(path)).type === 'directory') await removeTree(fs, path);
+    else await fs.remove(path);
+  }
+  await fs.remove(dir);
+}
+
+/**
  * Create a home as useradd -m does: the directory (missing parents made 0755 root), the
  * skeleton's content owned by the user, then the directory's owner and mode. An existing
  * path is left alone (useradd warns and copies nothing).
@@ -180,7 +193,7 @@ export async function moveHome(fs: GuestFs, from: string, to: string, notes: str
     throw withState(err, `${cleaned}; ${from} is intact, nothing else was changed`);
   }
   try {
-    await fs.remove(from, { recursive: true });
+    await removeTree(fs, from);
   } catch (err) {
     return { moved: true, how: 'copied', leftover: `${to} is a complete copy, but removing the original ${from} failed part-way (${describeError(err)}): what remains of ${from} must be removed by hand` };
   }
@@ -213,6 +226,6 @@ export async function removeHome(fs: GuestFs, path: string, notes: string[]): Pr
     return 'symlink';
   }
   if (st.type !== 'directory') throw new CliError('refused', `the home ${path} is a ${st.type}, not a directory: not removed`);
-  await fs.remove(path, { recursive: true });
+  await removeTree(fs, path);
   return 'directory';
 }

@@ -522,6 +522,57 @@ describe('deluser --remove-home keeps what userdel -r would keep', LONG, () => {
   });
 });
 
+describe('usermod --move-home to another filesystem that fails (a directory guest, a tiny tmpfs as /home2)', LONG, () => {
+  const mounts: string[] = [];
+  afterAll(() => {
+    for (const m of mounts.reverse()) execFileSync('umount', [m]);
+  });
+  const listing = (top: string) => execFileSync('find', [top, '-printf', '%P %m %u %g %y\n'], { encoding: 'utf8' }).split('\n').sort().join('\n');
+
+  it('a full target: exit 1, the reason, the partial copy removed, the old home and passwd untouched', async () => {
+    const root = rhelLike(dir.path, { name: 'rhel-movehome-full', selinux: null });
+    await ok(root, ['adduser alice']);
+    const home = join(root, 'home/alice');
+    writeFileSync(join(home, 'big'), randomBytes(600 * 1024));
+    execFileSync('chown', ['1000:1000', join(home, 'big')]);
+    mkdirSync(join(root, 'home2'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=300k', 'guestctl-home2', join(root, 'home2')]);
+    mounts.push(join(root, 'home2'));
+    const before = listing(home);
+    const sum = createHash('sha256').update(readFileSync(join(home, 'big'))).digest('hex');
+    const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8');
+    expect(await fails(root, 'usermod alice --home /home2/alice --move-home')).toBe(
+      'error: moving the home /home/alice to /home2/alice: no space left on the guest filesystem: /home2/alice/big; the partial copy /home2/alice was removed; /home/alice is intact, nothing else was changed',
+    );
+    expect(listing(home)).toBe(before);
+    expect(createHash('sha256').update(readFileSync(join(home, 'big'))).digest('hex')).toBe(sum);
+    expect(readdirSync(join(root, 'home2'))).toEqual([]);
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe(passwd);
+  });
+
+  it('a copy whose original cannot be fully removed (an immutable file): exit 1, says what remains; passwd names the complete copy', async () => {
+    const root = rhelLike(dir.path, { name: 'rhel-movehome-stuck', selinux: null });
+    await ok(root, ['adduser bob']);
+    const home = join(root, 'home/bob');
+    writeFileSync(join(home, 'pinned'), 'cannot be unlinked\n');
+    execFileSync('chattr', ['+i', join(home, 'pinned')]);
+    mkdirSync(join(root, 'home2'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'guestctl-home2', join(root, 'home2')]);
+    mounts.push(join(root, 'home2'));
+    const before = listing(home);
+    try {
+      expect(await fails(root, 'usermod bob --home /home2/bob --move-home')).toBe(
+        'error: moving the home /home/bob to /home2/bob: /home2/bob is a complete copy, but removing the original /home/bob failed part-way (operation not permitted: /home/bob/pinned): what remains of /home/bob must be removed by hand; the account now uses /home2/bob',
+      );
+      expect(listing(join(root, 'home2/bob'))).toBe(before);
+      expect(readdirSync(home)).toEqual(['pinned']);
+      expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toContain('\nbob:x:1000:1000::/home2/bob:/bin/bash\n');
+    } finally {
+      execFileSync('chattr', ['-i', join(home, 'pinned')]);
+    }
+  });
+});
+
 describe('on the hostile image', LONG, () => {
   const canary = '/tmp/guestctl-canary';
   const tag = `guestctl-users-${process.pid}`;
