@@ -160,11 +160,16 @@ describe('ssh keys on Debian 12', () => {
     const before = join(dir.path, 'sshd_config.before');
     const after = join(dir.path, 'sshd_config.after');
     ok(await shell(img, [`download /etc/ssh/sshd_config ${before}`]));
+    // No file left behind: no new drop-in, no temp file, no throwaway host key.
+    const files = "run find /etc/ssh /run -printf '%p %y %s\\n'";
+    const tree = ok(await shell(img, [files])).stdout;
+    expect(tree).toContain('/etc/ssh/sshd_config.d d');
     const r = await shell(img, ['ssh-config set PermitRootLogin maybe']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/sshd -t rejects the change \(the previous content was restored\).*unsupported option "maybe"/);
     ok(await shell(img, [`download /etc/ssh/sshd_config ${after}`]));
     expect(readFileSync(after).equals(readFileSync(before))).toBe(true);
+    expect(ok(await shell(img, [files])).stdout).toBe(tree);
     ok(await shell(img, [SSHD_T]));
   });
 
