@@ -120,6 +120,8 @@ export const sshAddkey = defineCommand({
       return result;
     }
 
+    // Asked before writing: an unreadable SELinux config stops the command with nothing changed.
+    const selinux = await guestSelinux(guest);
     if (!st.dir) {
       await guest.fs.mkdir(paths.dir, { mode: 0o700 });
       result.created.push(paths.dir);
@@ -144,7 +146,7 @@ export const sshAddkey = defineCommand({
       result.fixed.push(f.path);
     }
     await warnAuthorizedKeysFile(guest, ctx.out);
-    if (await guestSelinux(guest)) {
+    if (selinux) {
       const l = await labelSshHome(guest, [paths.dir, paths.file]);
       result.selinux = { labelled: l.labelled, autorelabel: l.autorelabel };
       if (l.autorelabel) ctx.out.note(`could not set the SELinux label ssh_home_t (${l.reason}): created /.autorelabel, the guest relabels its files at next boot`);

@@ -1,6 +1,6 @@
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
-import { applyChanges, diffOf, type FileChange } from '../../src/guest/file-changes.js';
+import { applyChanges, diffOf, rollBack, type FileChange } from '../../src/guest/file-changes.js';
 import {
   canonicalKeyword,
   effectiveSettings,
@@ -83,18 +83,6 @@ async function refuseForeign(ctx: CommandContext, cfg: LoadedSshdConfig, edits: 
   }
 }
 
-async function restore(ctx: CommandContext, changes: FileChange[]): Promise<string[]> {
-  const failed: string[] = [];
-  for (const c of changes.filter((x) => x.before !== x.after)) {
-    try {
-      await ctx.guest.fs.writeFile(c.path, c.before ?? '');
-    } catch {
-      failed.push(c.path);
-    }
-  }
-  return failed;
-}
-
 async function change(ctx: CommandContext, cfg: LoadedSshdConfig, action: 'set' | 'unset', keyword: string, value: string, opts: { dryRun: boolean; check: boolean }): Promise<unknown> {
   let edits: SshdEdit;
   try {
@@ -118,7 +106,12 @@ async function change(ctx: CommandContext, cfg: LoadedSshdConfig, action: 'set' 
   }
   const sshd = await findSshd(ctx.guest);
   if (opts.check && !sshd && !isKnownKeyword(keyword)) throw new CliError('usage', `unknown sshd_config keyword ${keyword}, and the guest has no sshd to check it with`);
-  await applyChanges(ctx.guest, changes);
+  // Only the files really written are rolled back: a file created by the change is removed.
+  const applied = new Set(await applyChanges(ctx.guest, changes));
+  const undo = async () => {
+    const problems = await rollBack(ctx.guest, changes.filter((c) => applied.has(c.path)));
+    return problems.length > 0 ? problems.join('; ') : 'the previous content was restored';
+  };
   if (!opts.check) ctx.out.note('not checked with sshd -t (--no-check)');
   else if (!sshd) ctx.out.note(`the guest has no sshd: the result was not checked with sshd -t`);
   else {
@@ -126,13 +119,10 @@ async function change(ctx: CommandContext, cfg: LoadedSshdConfig, action: 'set' 
     try {
       check = await checkSshdConfig(ctx.guest, sshd, cfg.main);
     } catch (err) {
-      const failed = await restore(ctx, changes);
-      throw new CliError('failed', `checking with sshd -t: ${describeError(err)}; ${failed.length ? `could not restore ${failed.join(', ')}` : 'the previous files were restored'}`);
+      throw new CliError('failed', `checking with sshd -t: ${describeError(err)}; ${await undo()}`);
     }
     if (!check.ok) {
-      const failed = await restore(ctx, changes);
-      const restored = failed.length ? `could not restore ${failed.join(', ')}` : 'the previous content was restored';
-      throw new CliError('failed', `the guest's sshd -t rejects the change (${restored}): ${check.message.split('\n').filter(Boolean).join('; ')}`);
+      throw new CliError('failed', `the guest's sshd -t rejects the change (${await undo()}): ${check.message.split('\n').filter(Boolean).join('; ')}`);
     }
     result.checked = true;
   }

@@ -54,17 +54,27 @@ export async function applyChanges(guest: Guest, changes: FileChange[]): Promise
       done.push(c);
     }
   } catch (err) {
-    const failed: string[] = [];
-    for (const c of done.reverse()) {
-      try {
-        if (c.before === null) await guest.fs.remove(c.path);
-        else await guest.fs.writeFile(c.path, c.before);
-      } catch {
-        failed.push(c.path);
-      }
-    }
-    const rollback = failed.length > 0 ? `; could not restore ${failed.join(', ')}` : done.length > 0 ? '; earlier files restored' : '';
+    const problems = await rollBack(guest, done);
+    const rollback = problems.length > 0 ? `; ${problems.join('; ')}` : done.length > 0 ? '; earlier files restored' : '';
     throw new CliError('failed', `${describeError(err)}${rollback}`);
   }
   return done.map((c) => c.path);
+}
+
+/**
+ * Undo applied changes, last first: a file that did not exist before is removed, the others get
+ * their previous content back. Returns one sentence per file that could not be restored.
+ */
+export async function rollBack(guest: Guest, applied: FileChange[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const c of applied.filter(changed).reverse()) {
+    try {
+      if (c.before === null) await guest.fs.remove(c.path);
+      else await guest.fs.writeFile(c.path, c.before);
+    } catch (err) {
+      if (c.before === null && (err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      problems.push(`could not ${c.before === null ? 'remove the new file' : 'restore'} ${c.path}: ${describeError(err)}`);
+    }
+  }
+  return problems;
 }

@@ -60,7 +60,7 @@ export class LocalGuestFs implements GuestFs {
         await fh.sync();
         await fh.close();
         if (old) {
-          const xattrs = await readXattrs(r.hostPath);
+          const xattrs = await readXattrs(r.hostPath, r.guestPath);
           if (xattrs) await writeXattrs(tmp, xattrs);
           if (opts.backupPath) await this.keepBackup(r, opts.backupPath);
         }

@@ -21,6 +21,8 @@ export interface AccountResult {
   homeFromSkel?: boolean;
   homeMoved?: boolean;
   homeRemoved?: 'directory' | 'symlink' | null;
+  /** deluser --remove-home left the home in place: why (a system directory, not the user's...). */
+  homeKept?: string | null;
 }
 
 export interface AccountBackend {

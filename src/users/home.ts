@@ -19,6 +19,15 @@ async function lstatOrNull(fs: GuestFs, path: string): Promise<GuestStat | null>
   }
 }
 
+async function statOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
+  try {
+    return await fs.stat(path);
+  } catch (err) {
+    if (isCode(err, 'ENOENT')) return null;
+    throw err;
+  }
+}
+
 const child = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;
 
 export interface NewHome {
@@ -59,6 +68,19 @@ async function copyTreeInto(fs: GuestFs, src: string, dst: string, owner: Owner,
       notes.push(`skipped ${st.type} ${from}: only files, directories and symlinks are copied`);
     }
   }
+}
+
+/**
+ * Remove a directory tree entry by entry, never following a symlink, so an error names the
+ * entry that could not be removed (a recursive rm reports only the top directory).
+ */
+async function removeTree(fs: GuestFs, dir: string): Promise<void> {
+  for (const e of await fs.list(dir)) {
+    const path = child(dir, e.name);
+    if ((await fs.lstat(path)).type === 'directory') await removeTree(fs, path);
+    else await fs.remove(path);
+  }
+  await fs.remove(dir);
 }
 
 /**
@@ -114,40 +136,68 @@ export async function createMailSpool(fs: GuestFs, spool: { path: string; uid: n
   return true;
 }
 
+/** The error `err` with what state the guest is left in appended ("…; X is intact"). */
+function withState(err: unknown, state: string): CliError {
+  const code = err instanceof CliError ? err.code : 'failed';
+  return new CliError(code, `${describeError(err)}; ${state}`, { cause: err });
+}
+
+/** What moveHome did: renamed in place, or copied to another filesystem then removed. */
+export type HomeMove =
+  | { moved: false }
+  | { moved: true; how: 'renamed' | 'copied'; leftover: null }
+  /** Copied completely, but removing the original failed part-way: the sentence says so. */
+  | { moved: true; how: 'copied'; leftover: string };
+
 /**
  * Move a home as usermod -m does: rename, or across filesystems copy (keeping owners and
- * modes) then delete the original. A missing old home is a note, an existing new one an error.
+ * modes) then delete the original, so a failed copy leaves the original intact and its
+ * partial copy is removed. A missing old home is a note, an existing new one an error. Every
+ * error says what state the homes are in.
  */
-export async function moveHome(fs: GuestFs, from: string, to: string, notes: string[], signal?: AbortSignal): Promise<boolean> {
-  const old = await lstatOrNull(fs, from);
-  if (old === null) {
-    notes.push(`the old home ${from} does not exist: nothing to move`);
-    return false;
-  }
-  if ((await lstatOrNull(fs, to)) !== null) throw new CliError('exists', `the new home ${to} already exists`);
-  const parent = await fs.stat(posix.dirname(to)).catch(() => null);
-  if (parent?.type !== 'directory') throw new CliError('not-found', `the new home's parent ${posix.dirname(to)} is not a directory in the guest`);
-  const fromReal = old.type === 'symlink' ? old.path : await fs.realpath(from);
-  const toReal = child(parent.path, posix.basename(to));
-  if (toReal === fromReal || toReal.startsWith(`${fromReal}/`)) throw new CliError('usage', `cannot move ${from} into itself (${to})`);
+export async function moveHome(fs: GuestFs, from: string, to: string, notes: string[], signal?: AbortSignal): Promise<HomeMove> {
+  let old: GuestStat;
   try {
-    await fs.rename(from, to);
-    return true;
+    const found = await lstatOrNull(fs, from);
+    if (found === null) {
+      notes.push(`the old home ${from} does not exist: nothing to move`);
+      return { moved: false };
+    }
+    old = found;
+    if ((await lstatOrNull(fs, to)) !== null) throw new CliError('exists', `the new home ${to} already exists`);
+    const parent = await statOrNull(fs, posix.dirname(to));
+    if (parent?.type !== 'directory') throw new CliError('not-found', `the new home's parent ${posix.dirname(to)} is not a directory in the guest`);
+    const fromReal = old.type === 'symlink' ? old.path : await fs.realpath(from);
+    const toReal = child(parent.path, posix.basename(to));
+    if (toReal === fromReal || toReal.startsWith(`${fromReal}/`)) throw new CliError('usage', `cannot move ${from} into itself (${to})`);
+    try {
+      await fs.rename(from, to);
+      return { moved: true, how: 'renamed', leftover: null };
+    } catch (err) {
+      if (!isCode(err, 'EXDEV')) throw err;
+    }
+    if (old.type !== 'directory') throw new CliError('unsupported', `${from} is a ${old.type} on another filesystem: move it by hand`);
+    await fs.mkdir(to, { mode: 0o700 });
   } catch (err) {
-    if (!isCode(err, 'EXDEV')) throw err;
+    throw withState(err, 'nothing was changed');
   }
-  if (old.type !== 'directory') throw new CliError('unsupported', `${from} is a ${old.type} on another filesystem: move it by hand`);
-  await fs.mkdir(to, { mode: 0o700 });
   try {
     await copyTreeInto(fs, from, to, 'keep', notes, signal);
     await fs.chown(to, old.uid, old.gid);
     await fs.chmod(to, old.mode);
   } catch (err) {
-    await fs.remove(to, { recursive: true }).catch((e) => notes.push(`could not remove the partial copy ${to}: ${describeError(e)}`));
-    throw err;
+    const cleaned = await fs.remove(to, { recursive: true }).then(
+      () => `the partial copy ${to} was removed`,
+      (e) => `the partial copy ${to} could not be removed (${describeError(e)}): remove it by hand`,
+    );
+    throw withState(err, `${cleaned}; ${from} is intact, nothing else was changed`);
   }
-  await fs.remove(from, { recursive: true });
-  return true;
+  try {
+    await removeTree(fs, from);
+  } catch (err) {
+    return { moved: true, how: 'copied', leftover: `${to} is a complete copy, but removing the original ${from} failed part-way (${describeError(err)}): what remains of ${from} must be removed by hand` };
+  }
+  return { moved: true, how: 'copied', leftover: null };
 }
 
 /** Move a home back after a later step failed (best effort, reported in the error). */
@@ -176,6 +226,6 @@ export async function removeHome(fs: GuestFs, path: string, notes: string[]): Pr
     return 'symlink';
   }
   if (st.type !== 'directory') throw new CliError('refused', `the home ${path} is a ${st.type}, not a directory: not removed`);
-  await fs.remove(path, { recursive: true });
+  await removeTree(fs, path);
   return 'directory';
 }

@@ -11,7 +11,8 @@ import { removeShadowEntry } from '../parsers/shadow.js';
 import { removeSubidOwner } from '../parsers/subid.js';
 import { CliError } from '../util/errors.js';
 import type { AccountFiles } from './accounts.js';
-import { Edits, requireUser, samePath, usersOf } from './plan-common.js';
+import { homeRefusalByPath } from './home-safety.js';
+import { Edits, requireUser, usersOf } from './plan-common.js';
 
 export interface DelUserOp {
   kind: 'delete';
@@ -21,6 +22,11 @@ export interface DelUserOp {
   /** The user private group that goes too (null: none, or kept; see notes). */
   removedGroup: string | null;
   removeHome: boolean;
+  /**
+   * With removeHome: why the home must stay, as far as the passwd fields tell (a system
+   * directory, shared with another account...). The backend adds what the filesystem tells.
+   */
+  keepHome: string | null;
   /** The mail spool to remove with --remove-home. */
   mailSpool: string | null;
   changes: FileChange[];
@@ -32,12 +38,6 @@ export function planDelUser(files: AccountFiles, name: string, opts: { removeHom
   if (user.uid === 0) throw new CliError('refused', `refusing to delete '${name}': uid 0 is the superuser`);
   const notes: string[] = [];
   const users = usersOf(files);
-
-  if (opts.removeHome) {
-    if (user.home === '' || samePath(user.home, '/')) throw new CliError('refused', `not removing the home of '${name}' (${user.home || 'empty'}): it is the root directory`);
-    const sharer = users.find((u) => u.name !== name && samePath(u.home, user.home));
-    if (sharer) throw new CliError('refused', `not removing ${user.home}: it is also the home of '${sharer.name}' (run without --remove-home)`);
-  }
 
   const edits = new Edits(files);
   edits.edit('passwd', (t) => removePasswdUser(t, name));
@@ -71,6 +71,7 @@ export function planDelUser(files: AccountFiles, name: string, opts: { removeHom
     home: user.home,
     removedGroup,
     removeHome: opts.removeHome,
+    keepHome: opts.removeHome ? homeRefusalByPath(user, users) : null,
     mailSpool: opts.removeHome && mailDir ? posix.join(mailDir, name) : null,
     changes: edits.changes(),
     notes,

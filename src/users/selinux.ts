@@ -8,14 +8,17 @@ import { guestSelinux } from '../inspect/selinux.js';
 import type { Guest } from '../guest/types.js';
 import { CliError, describeError } from '../util/errors.js';
 
-/** Whether the guest boots with an SELinux policy loaded (enforcing or permissive, policy installed). */
+/**
+ * Whether the guest boots with an SELinux policy loaded (enforcing or permissive, policy
+ * installed). Asked before anything changes, so an unreadable config stops the command first.
+ */
 export async function selinuxActive(guest: Guest): Promise<boolean> {
   return (await guestSelinux(guest)) !== null;
 }
 
-/** Schedule a relabel when the guest enforces SELinux; returns a note for the user, or null. */
-export async function relabelForNewFiles(guest: Guest, what: string): Promise<string | null> {
-  if (!(await selinuxActive(guest))) return null;
+/** Schedule a relabel on an SELinux guest (`selinux`: what selinuxActive said); returns a note for the user, or null. */
+export async function relabelForNewFiles(guest: Guest, selinux: boolean, what: string): Promise<string | null> {
+  if (!selinux) return null;
   try {
     if (!(await guest.fs.exists('/.autorelabel'))) await guest.fs.writeFile('/.autorelabel', '', { mode: 0o644 });
   } catch (err) {

@@ -160,11 +160,16 @@ describe('ssh keys on Debian 12', () => {
     const before = join(dir.path, 'sshd_config.before');
     const after = join(dir.path, 'sshd_config.after');
     ok(await shell(img, [`download /etc/ssh/sshd_config ${before}`]));
+    // No file left behind: no new drop-in, no temp file, no throwaway host key.
+    const files = "run find /etc/ssh /run -printf '%p %y %s\\n'";
+    const tree = ok(await shell(img, [files])).stdout;
+    expect(tree).toContain('/etc/ssh/sshd_config.d d');
     const r = await shell(img, ['ssh-config set PermitRootLogin maybe']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/sshd -t rejects the change \(the previous content was restored\).*unsupported option "maybe"/);
     ok(await shell(img, [`download /etc/ssh/sshd_config ${after}`]));
     expect(readFileSync(after).equals(readFileSync(before))).toBe(true);
+    expect(ok(await shell(img, [files])).stdout).toBe(tree);
     ok(await shell(img, [SSHD_T]));
   });
 
@@ -305,6 +310,22 @@ describe('a RHEL-style guest', () => {
     const attrs = execFileSync('getfattr', ['--absolute-names', '-h', '-d', '-m', '-', join(root, 'root/.ssh')], { encoding: 'utf8' });
     expect(attrs).not.toContain('security.selinux');
     expect(existsSync(join(root, '.autorelabel'))).toBe(false);
+  });
+
+  it('an unreadable /etc/selinux/config (a directory, a FIFO) stops ssh-addkey before it writes: not "no SELinux"', async () => {
+    for (const [name, make, cause] of [
+      ['rhel-config-dir', (p: string) => mkdirSync(p), 'is a directory: /etc/selinux/config'],
+      ['rhel-config-fifo', (p: string) => execFileSync('mkfifo', [p]), 'not a regular file: /etc/selinux/config'],
+    ] as const) {
+      const root = rhelLike(dir.path, { name });
+      mkdirSync(join(root, 'etc/selinux/targeted/policy'), { recursive: true });
+      rmSync(join(root, 'etc/selinux/config'));
+      make(join(root, 'etc/selinux/config'));
+      const r = await shell(root, [`ssh-addkey root "${KEY}"`]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.split('\n')[0]).toBe(`error: cannot tell whether the guest uses SELinux: reading /etc/selinux/config: ${cause}`);
+      expect(existsSync(join(root, 'root/.ssh'))).toBe(false);
+    }
   });
 
   it('ssh-enable: sshd.service, host keys left to sshd-keygen@.service, enabled with the guest\'s systemctl', async () => {

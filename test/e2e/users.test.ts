@@ -446,12 +446,130 @@ describe('a RHEL-style guest (directory)', LONG, () => {
     expect((await sh(root, 'test -e /.autorelabel; echo $?')).out).toBe('1\n'); // no SELinux policy installed: nothing to relabel
   });
 
+  it('an unreadable /etc/selinux/config is an error before adduser or usermod --move-home change anything', async () => {
+    const se = rhelLike(dir.path, { name: 'rhel-selinux-unreadable', selinux: 'enforcing' });
+    mkdirSync(join(se, 'etc/selinux/targeted/contexts/files'), { recursive: true });
+    rmSync(join(se, 'etc/selinux/config'));
+    mkdirSync(join(se, 'etc/selinux/config'));
+    const passwd = readFileSync(join(se, 'etc/passwd'), 'utf8');
+    expect(await fails(se, 'adduser carol')).toBe('error: cannot tell whether the guest uses SELinux: reading /etc/selinux/config: is a directory: /etc/selinux/config');
+    expect(existsSync(join(se, 'home/carol'))).toBe(false);
+    expect(readFileSync(join(se, 'etc/passwd'), 'utf8')).toBe(passwd);
+    rmSync(join(se, 'etc/selinux/config'), { recursive: true });
+    writeFileSync(join(se, 'etc/selinux/config'), 'SELINUX=disabled\n');
+    await ok(se, ['adduser carol']);
+    rmSync(join(se, 'etc/selinux/config'));
+    execFileSync('mkfifo', [join(se, 'etc/selinux/config')]);
+    expect(await fails(se, 'usermod carol --home /srv/carol --move-home')).toBe('error: cannot tell whether the guest uses SELinux: reading /etc/selinux/config: not a regular file: /etc/selinux/config');
+    expect(existsSync(join(se, 'home/carol/.bashrc'))).toBe(true);
+    expect(existsSync(join(se, 'srv/carol'))).toBe(false);
+  });
+
   it('on an SELinux guest with its policy installed, a new home schedules a relabel (/.autorelabel) and says so', async () => {
     const se = rhelLike(dir.path, { name: 'rhel-selinux', selinux: 'enforcing' });
     await ok(se, ['run mkdir -p /etc/selinux/targeted/contexts/files']);
     const r = await ok(se, ['adduser carol']);
     expect(r.stderr).toContain('note: SELinux guest: the new home /home/carol has no SELinux labels yet; a full relabel is scheduled for the next boot (/.autorelabel)');
     expect(await run(se, 'stat', '-c', '%a %u %g %F', '/.autorelabel')).toBe('644 0 0 regular empty file\n');
+  });
+});
+
+describe('deluser --remove-home keeps what userdel -r would keep', LONG, () => {
+  let img = '';
+  beforeAll(async () => {
+    img = await workCopy('debian', join(dir.path, 'debian-deluser'));
+  });
+
+  it("daemon's home /usr/sbin stays (the account goes, one note, exit 0); a normal user's home is removed", async () => {
+    const before = await run(img, 'ls', '-la', '/usr/sbin');
+    expect(before).toContain(' nologin\n');
+    const dry = await ok(img, ['deluser daemon --remove-home --dry-run']);
+    expect(dry.stdout).toContain('would keep the home /usr/sbin (it is a system directory), remove the mail spool /var/mail/daemon\n');
+    const r = await ok(img, ['deluser daemon --remove-home']);
+    expect(r.stdout).toBe('deleted user daemon (uid 1)\n  removed its private group daemon\n');
+    expect(r.stderr.split('\n').filter((l) => l.includes('/usr/sbin'))).toEqual(['note: the account was deleted, but its home /usr/sbin was not removed: it is a system directory']);
+    expect(await run(img, 'ls', '-la', '/usr/sbin')).toBe(before);
+    expect((await sh(img, 'getent passwd daemon; echo $?')).out).toBe('2\n');
+    const nobody = await json(img, 'deluser nobody --remove-home');
+    expect(nobody).toMatchObject({ user: 'nobody', homeRemoved: null, homeKept: 'it is a system directory' });
+
+    await ok(img, ['adduser carol']);
+    expect(await run(img, 'stat', '-c', '%U %F', '/home/carol')).toBe('carol directory\n');
+    const c = await ok(img, ['deluser carol --remove-home']);
+    expect(c.stdout).toBe('deleted user carol (uid 1000)\n  removed its private group carol\n  removed its home /home/carol\n');
+    expect((await sh(img, 'test -e /home/carol; echo $?')).out).toBe('1\n');
+  });
+
+  it('a home owned by another user, a mount point and a home holding a mount stay', async () => {
+    await ok(img, ['adduser frank', 'chown root /home/frank', 'adduser dave', 'adduser erin', 'mkdir /home/erin/data']);
+    const f = await ok(img, ['deluser frank --remove-home']);
+    expect(f.stderr).toContain("note: the account was deleted, but its home /home/frank was not removed: it is owned by uid 0, not by 'frank' (uid 1000)\n");
+    expect(await run(img, 'ls', '-A', '/home/frank')).toBe('.bash_logout\n.bashrc\n.profile\n');
+    const m = await ok(img, [
+      'umount /boot',
+      'mount --ro /dev/sda2 /home/dave',
+      'deluser dave --remove-home',
+      'umount /home/dave',
+      'mount --ro /dev/sda2 /home/erin/data',
+      'deluser erin --remove-home',
+      'ls /home/erin/data',
+    ]);
+    expect(m.stderr).toContain('note: the account was deleted, but its home /home/dave was not removed: a filesystem (/dev/sda2) is mounted on it\n');
+    expect(m.stderr).toContain('note: the account was deleted, but its home /home/erin was not removed: a filesystem (/dev/sda2) is mounted inside it at /home/erin/data\n');
+    expect(m.stdout).toContain('vmlinuz');
+    expect(await run(img, 'ls', '-A', '/home/dave', '/home/erin')).toBe('/home/dave:\n.bash_logout\n.bashrc\n.profile\n\n/home/erin:\n.bash_logout\n.bashrc\n.profile\ndata\n');
+    expect((await sh(img, 'grep -c "^\\(frank\\|dave\\|erin\\):" /etc/passwd')).out).toBe('0\n');
+  });
+});
+
+describe('usermod --move-home to another filesystem that fails (a directory guest, a tiny tmpfs as /home2)', LONG, () => {
+  const mounts: string[] = [];
+  afterAll(() => {
+    for (const m of mounts.reverse()) execFileSync('umount', [m]);
+  });
+  const listing = (top: string) => execFileSync('find', [top, '-printf', '%P %m %u %g %y\n'], { encoding: 'utf8' }).split('\n').sort().join('\n');
+
+  it('a full target: exit 1, the reason, the partial copy removed, the old home and passwd untouched', async () => {
+    const root = rhelLike(dir.path, { name: 'rhel-movehome-full', selinux: null });
+    await ok(root, ['adduser alice']);
+    const home = join(root, 'home/alice');
+    writeFileSync(join(home, 'big'), randomBytes(600 * 1024));
+    execFileSync('chown', ['1000:1000', join(home, 'big')]);
+    mkdirSync(join(root, 'home2'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=300k', 'guestctl-home2', join(root, 'home2')]);
+    mounts.push(join(root, 'home2'));
+    const before = listing(home);
+    const sum = createHash('sha256').update(readFileSync(join(home, 'big'))).digest('hex');
+    const passwd = readFileSync(join(root, 'etc/passwd'), 'utf8');
+    expect(await fails(root, 'usermod alice --home /home2/alice --move-home')).toBe(
+      'error: moving the home /home/alice to /home2/alice: no space left on the guest filesystem: /home2/alice/big; the partial copy /home2/alice was removed; /home/alice is intact, nothing else was changed',
+    );
+    expect(listing(home)).toBe(before);
+    expect(createHash('sha256').update(readFileSync(join(home, 'big'))).digest('hex')).toBe(sum);
+    expect(readdirSync(join(root, 'home2'))).toEqual([]);
+    expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toBe(passwd);
+  });
+
+  it('a copy whose original cannot be fully removed (an immutable file): exit 1, says what remains; passwd names the complete copy', async () => {
+    const root = rhelLike(dir.path, { name: 'rhel-movehome-stuck', selinux: null });
+    await ok(root, ['adduser bob']);
+    const home = join(root, 'home/bob');
+    writeFileSync(join(home, 'pinned'), 'cannot be unlinked\n');
+    execFileSync('chattr', ['+i', join(home, 'pinned')]);
+    mkdirSync(join(root, 'home2'));
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'guestctl-home2', join(root, 'home2')]);
+    mounts.push(join(root, 'home2'));
+    const before = listing(home);
+    try {
+      expect(await fails(root, 'usermod bob --home /home2/bob --move-home')).toBe(
+        'error: moving the home /home/bob to /home2/bob: /home2/bob is a complete copy, but removing the original /home/bob failed part-way (operation not permitted: /home/bob/pinned): what remains of /home/bob must be removed by hand; the account now uses /home2/bob',
+      );
+      expect(listing(join(root, 'home2/bob'))).toBe(before);
+      expect(readdirSync(home)).toEqual(['pinned']);
+      expect(readFileSync(join(root, 'etc/passwd'), 'utf8')).toContain('\nbob:x:1000:1000::/home2/bob:/bin/bash\n');
+    } finally {
+      execFileSync('chattr', ['-i', join(home, 'pinned')]);
+    }
   });
 });
 

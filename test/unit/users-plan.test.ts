@@ -166,10 +166,17 @@ describe('planDelUser', () => {
     expect(op.notes).toEqual(["group 'alice' kept: it is the primary group of 'bob'"]);
   });
 
-  it('refuses uid 0, unknown users and shared homes', () => {
+  it('refuses uid 0 and unknown users', () => {
     expect(() => planDelUser(debian(), 'root', { removeHome: false })).toThrow(/uid 0/);
     expect(() => planDelUser(debian(), 'nosuch', { removeHome: false })).toThrow(/no user 'nosuch'/);
-    expect(() => planDelUser(debian(), 'sync', { removeHome: true })).toThrow(/also the home of 'bin'/);
+  });
+
+  it('keeps (but still deletes the account of) homes that are system directories or shared', () => {
+    expect(planDelUser(debian(), 'daemon', { removeHome: true }).keepHome).toBe('it is a system directory');
+    expect(planDelUser(debian(), 'nobody', { removeHome: true }).keepHome).toBe('it is a system directory');
+    expect(planDelUser(withAlice(), 'alice', { removeHome: true }).keepHome).toBeNull();
+    expect(planDelUser(withAlice(), 'alice', { removeHome: false }).keepHome).toBeNull();
+    expect(planDelUser(debian(), 'daemon', { removeHome: true }).changes.map((c) => c.path)).toContain('/etc/passwd');
   });
 });
 
