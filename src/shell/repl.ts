@@ -1,7 +1,7 @@
 import { createInterface, type Interface } from 'node:readline';
 import { executeLine, ExitRequest, type ShellEnv } from './executor.js';
 import type { Lifecycle } from './lifecycle.js';
-import { appendHistory, HISTORY_MAX, loadHistory } from './history.js';
+import { History, HISTORY_MAX } from './history.js';
 import { complete } from './complete.js';
 import { escapeForTerminal } from './escape.js';
 
@@ -17,11 +17,12 @@ export function promptText(env: ShellEnv): string {
 }
 
 export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<number> {
+  const history = new History((text) => env.out.note(text));
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: true,
-    history: loadHistory(),
+    history: history.load(),
     historySize: HISTORY_MAX,
     removeHistoryDuplicates: true,
     completer: (line: string, cb: (err: Error | null, result: [string[], string]) => void) => {
@@ -64,7 +65,7 @@ export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<numb
     rl.on('close', () => finish(lastStatus));
     rl.on('line', (line) => {
       void (async () => {
-        appendHistory(line);
+        history.append(line);
         rl.pause();
         process.stdin.setRawMode?.(false);
         // A paused readline still receives keypress events once something else (a prompt,
