@@ -24,6 +24,8 @@ function hostileGuest(): string {
   for (const n of NAMES) writeFileSync(join(root, 'data', n), 'x');
   writeFileSync(join(root, 'etc/passwd'), `root:x:0:0:root:/root:/bin/sh\nev${ESC}[2Je:x:1000:1000:Eve${ESC}]0;pwned\x07:/home/eve:/bin/sh\n`);
   writeFileSync(join(root, 'etc/group'), 'root:x:0:\neve:x:1000:\n');
+  writeFileSync(join(root, 'etc/hostname'), `web${ESC}]0;owned\x07\n`);
+  writeFileSync(join(root, 'etc/os-release'), `ID=linux\nPRETTY_NAME="Totally ${ESC}[2J Linux"\n`);
   return root;
 }
 
@@ -60,6 +62,13 @@ describe('guest text on the terminal', () => {
     expect(r.stderr).not.toContain(ESC);
     expect(r.stderr).toContain('error: no such file or directory: /data/missing\\e[2J\\nfake prompt> \n');
     for (const l of r.stderr.trimEnd().split('\n')) expect(l).toMatch(/^(note|error): /);
+  });
+
+  it('info and hostname show the guest identity escaped', async () => {
+    const r = await shell(root, ['info', 'hostname']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).not.toContain(ESC);
+    expect(r.stdout).toMatch(/^Hostname +web\\e\]0;owned\\a$/m);
   });
 
   it('--json keeps the names exact', async () => {
