@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parseCliArgs } from './util/cli-args.js';
 import { CliError, describeError } from './util/errors.js';
+import { escapeForTerminal } from './shell/escape.js';
 
 // guestctl's entry point. Heavy modules are imported lazily so `--version` stays fast.
 
@@ -55,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     throw new CliError('usage', `unknown command '${sub}': see guestctl --help`);
   } catch (err) {
-    process.stderr.write(`error: ${describeError(err)}\n`);
+    process.stderr.write(`error: ${escapeForTerminal(describeError(err))}\n`);
     if (argv.includes('--debug') && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return err instanceof CliError ? err.exitCode : 1;
   }

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import type { DirEntry, FileType, GuestFs } from '../../src/guest/types.js';
@@ -20,7 +21,7 @@ class Sink {
   constructor(private readonly ctx: CommandContext) {}
   add(path: string): void {
     if (this.ctx.json) this.paths.push(path);
-    else if ((this.buf += path + '\n').length >= 65536) this.flush();
+    else if ((this.buf += escapeForTerminal(path) + '\n').length >= 65536) this.flush();
   }
   flush(): void {
     if (this.buf) this.ctx.out.write(this.buf);

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { GuestStat } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
@@ -70,7 +71,7 @@ export const ls = defineCommand({
 
 function render(rows: LsEntry[], long: boolean, out: Output): void {
   if (!long) {
-    for (const r of rows) out.line(r.type === 'directory' ? out.color.blue(r.name) : r.name);
+    for (const r of rows) out.line(r.type === 'directory' ? out.color.blue(escapeForTerminal(r.name)) : escapeForTerminal(r.name));
     return;
   }
   const w = (k: keyof LsEntry) => Math.max(0, ...rows.map((r) => String(r[k]).length));
@@ -78,6 +79,6 @@ function render(rows: LsEntry[], long: boolean, out: Output): void {
   for (const r of rows) {
     const date = r.mtime.slice(0, 16).replace('T', ' ');
     const name = r.target !== undefined ? `${r.name} -> ${r.target}` : r.name;
-    out.line(`${r.mode} ${r.owner.padEnd(wo)} ${r.group.padEnd(wg)} ${String(r.size).padStart(ws)} ${date} ${name}`);
+    out.line(escapeForTerminal(`${r.mode} ${r.owner.padEnd(wo)} ${r.group.padEnd(wg)} ${String(r.size).padStart(ws)} ${date} ${name}`));
   }
 }

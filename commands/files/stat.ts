@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { FileType } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
@@ -71,11 +72,11 @@ export const stat = defineCommand({
     return result;
   },
   render(r: StatResult, out: Output) {
-    out.line(`  File: ${r.path}${r.target !== undefined ? ` -> ${r.target}` : ''}`);
-    if (r.canonicalPath !== r.path) out.line(`  Real: ${r.canonicalPath}`);
+    out.line(escapeForTerminal(`  File: ${r.path}${r.target !== undefined ? ` -> ${r.target}` : ''}`));
+    if (r.canonicalPath !== r.path) out.line(escapeForTerminal(`  Real: ${r.canonicalPath}`));
     out.line(`  Type: ${TYPE_TEXT[r.type]}`);
     out.line(`  Size: ${r.size}`);
-    out.line(`Access: (${r.mode}/${r.permissions})  Uid: (${String(r.uid).padStart(5)}/${r.owner.padStart(8)})   Gid: (${String(r.gid).padStart(5)}/${r.group.padStart(8)})`);
+    out.line(escapeForTerminal(`Access: (${r.mode}/${r.permissions})  Uid: (${String(r.uid).padStart(5)}/${r.owner.padStart(8)})   Gid: (${String(r.gid).padStart(5)}/${r.group.padStart(8)})`));
     out.line(` Inode: ${r.inode}  Links: ${r.links}`);
     out.line(`Access: ${localTime(r.atime)}`);
     out.line(`Modify: ${localTime(r.mtime)}`);

@@ -1,3 +1,4 @@
+import { escapeLinesForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { parseShow, parseUnitList, validUnitName, type UnitRow } from '../../src/parsers/systemctl.js';
@@ -132,7 +133,7 @@ export const logs = defineCommand({
     const r = await guestRun(ctx, ctx.json ? [...argv, '-o', 'json'] : argv, 120_000);
     failIfError(r, 'journalctl');
     if (ctx.json) return parseJournalJson(r.stdout);
-    ctx.out.write(r.stdout);
+    ctx.out.write(escapeLinesForTerminal(r.stdout));
     return undefined;
   },
 });

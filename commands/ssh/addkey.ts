@@ -23,7 +23,11 @@ function looksLikeKey(text: string): boolean {
 export async function keysFromArgument(text: string): Promise<{ keys: AuthorizedKey[]; source: string }> {
   if (looksLikeKey(text)) {
     const l = parseAuthorizedLine(text.trim());
-    if (l.kind !== 'key') throw new CliError('usage', `not a valid SSH public key: ${l.error ?? 'nothing to add'}`);
+    if (l.kind !== 'key') {
+      // `ssh-addkey u ssh-ed25519 AAAA... c` unquoted: each argument is a key of its own now.
+      const hint = isKeyType(text.trim()) ? ` (${text.trim()} alone: quote a key that has spaces, "ssh-ed25519 AAAA... comment")` : '';
+      throw new CliError('usage', `not a valid SSH public key: ${l.error ?? 'nothing to add'}${hint}`);
+    }
     return { keys: [l], source: 'the command line' };
   }
   const st = await fsp.stat(text).catch(() => null);
@@ -66,8 +70,8 @@ export const sshAddkey = defineCommand({
   category: 'SSH Key Management',
   summary: "Add SSH public keys to a user's ~/.ssh/authorized_keys (created 0700/0600, owned by the user; no duplicates)",
   description:
-    "KEY is the key text (`ssh-ed25519 AAAA... comment`, with options if any; quote it) or a file on the HOST holding public keys. Keys are validated as ssh-keygen -l would (type, base64 payload, embedded type, size). ~/.ssh (0700) and authorized_keys (0600) are created owned by the user's uid/gid from the guest's passwd; a key already present (same type and payload, whatever its options or comment) is not added again; every other line stays byte for byte. Refuses when ~/.ssh or authorized_keys is a symbolic link. On an SELinux guest the files get ssh_home_t (or /.autorelabel is scheduled when the label cannot be set).",
-  examples: ['ssh-addkey root "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB8rZlOrthIgn9UFFM2J4e9JXvOYugYFt4uEDGeFz+nu me@laptop"', 'ssh-addkey alice ./id_ed25519.pub', 'ssh-addkey alice ./keys.pub --dry-run'],
+    "Each KEY is one key's text (`ssh-ed25519 AAAA... comment`, with options if any; quote it: an argument is a key when it holds a key type such as ssh-ed25519) or else a file on the HOST holding public keys; several KEY arguments add several keys. Keys are validated as ssh-keygen -l would (type, base64 payload, embedded type, size). ~/.ssh (0700) and authorized_keys (0600) are created owned by the user's uid/gid from the guest's passwd; a key already present (same type and payload, whatever its options or comment) is not added again; every other line stays byte for byte. Refuses when ~/.ssh or authorized_keys is a symbolic link. On an SELinux guest the files get ssh_home_t (or /.autorelabel is scheduled when the label cannot be set).",
+  examples: ['ssh-addkey root "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB8rZlOrthIgn9UFFM2J4e9JXvOYugYFt4uEDGeFz+nu me@laptop"', 'ssh-addkey alice ./id_ed25519.pub', 'ssh-addkey alice ./laptop.pub ./desktop.pub', 'ssh-addkey alice ./keys.pub --dry-run'],
   positionals: [
     { name: 'USER', description: 'user name (or uid) in the guest' },
     { name: 'KEY', variadic: true, complete: 'host-path', description: 'public key text, or a host file of public keys' },
@@ -78,7 +82,8 @@ export const sshAddkey = defineCommand({
   async run(ctx, args) {
     const guest = ctx.guest;
     const user = await guestUser(guest, args.str('USER'));
-    const { keys } = await keysFromArgument(args.list('KEY').join(' '));
+    const keys: AuthorizedKey[] = [];
+    for (const arg of args.list('KEY')) keys.push(...(await keysFromArgument(arg)).keys);
     const paths = keyPaths(user);
     const home = await guest.fs.stat(paths.home).catch(() => null);
     if (home?.type !== 'directory') throw new CliError('not-found', `the home directory of ${user.name} (${paths.home}) does not exist in the guest`);

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import type { Guest } from '../../src/guest/types.js';
@@ -155,8 +156,8 @@ export const hostname = defineCommand({
   },
   render(r: Result, out: Output) {
     if (r.action === 'show') {
-      out.line(`${out.color.bold('Hostname')}  ${r.hostname ?? 'unknown (no /etc/hostname)'}`);
-      if (r.fqdn) out.line(`${out.color.bold('FQDN    ')}  ${r.fqdn}`);
+      out.line(`${out.color.bold('Hostname')}  ${escapeForTerminal(r.hostname ?? 'unknown (no /etc/hostname)')}`);
+      if (r.fqdn) out.line(`${out.color.bold('FQDN    ')}  ${escapeForTerminal(r.fqdn)}`);
       if (r.source) out.line(`${out.color.bold('Source  ')}  ${r.source}`);
       return;
     }

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { randomBytes } from 'node:crypto';
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
@@ -173,8 +174,8 @@ export const timezone = defineCommand({
   },
   render(r: Result, out: Output) {
     if (r.action === 'show') {
-      out.line(`${out.color.bold('Time zone')}  ${r.zone ?? 'unknown'}`);
-      if (r.localtime) out.line(`${out.color.bold('Localtime')}  ${r.localtime.target !== null ? `${LOCALTIME} -> ${r.localtime.target}` : `${LOCALTIME} (${r.localtime.type})`}`);
+      out.line(`${out.color.bold('Time zone')}  ${escapeForTerminal(r.zone ?? 'unknown')}`);
+      if (r.localtime) out.line(`${out.color.bold('Localtime')}  ${escapeForTerminal(r.localtime.target !== null ? `${LOCALTIME} -> ${r.localtime.target}` : `${LOCALTIME} (${r.localtime.type})`)}`);
       return;
     }
     const was = r.previousLink !== null ? ` (was -> ${r.previousLink})` : '';

@@ -1,3 +1,4 @@
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { MountInfo, OsInfo } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
@@ -40,8 +41,8 @@ export const info = defineCommand({
       ['Kernels', d.kernels.length > 0 ? d.kernels.join(', ') : 'none in /boot'],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
-    for (const [k, v] of rows) out.line(`${out.color.bold(k.padEnd(width))}  ${v}`);
+    for (const [k, v] of rows) out.line(`${out.color.bold(k.padEnd(width))}  ${escapeForTerminal(String(v))}`);
     out.line(`${out.color.bold('Mounts'.padEnd(width))}  ${d.mounts.length === 0 ? 'none' : ''}`);
-    for (const m of d.mounts) out.line(`  ${m.device} on ${m.mountpoint} type ${m.fstype}${m.options ? ` (${m.options})` : ''}`);
+    for (const m of d.mounts) out.line(escapeForTerminal(`  ${m.device} on ${m.mountpoint} type ${m.fstype}${m.options ? ` (${m.options})` : ''}`));
   },
 });

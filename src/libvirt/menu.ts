@@ -3,6 +3,7 @@ import { CliError, describeError } from '../util/errors.js';
 import { cdroms } from './iso.js';
 import { parseDomblklist, parseNameList } from './parse.js';
 import { virsh } from './virsh.js';
+import { escapeForTerminal } from '../shell/escape.js';
 
 // `guestctl` without arguments on a terminal: a small menu over the host-level jobs. Each
 // entry runs the same code as its command line (scan, interactive --domain, edit --domain,
@@ -13,25 +14,49 @@ export interface MenuDeps {
   dispatch: (argv: string[]) => Promise<number>;
   env?: NodeJS.ProcessEnv;
   stderr?: NodeJS.WritableStream;
+  /** The terminal the prompts read and draw on (default: process.stdin / process.stdout). */
+  stdin?: NodeJS.ReadableStream;
+  stdout?: NodeJS.WritableStream;
 }
 
+/** Ctrl-C or Esc in a prompt: the user's choice, never an error. */
 class Cancelled extends Error {}
+/** The prompt itself failed (not a cancel): the menu cannot go on. */
+class PromptFailed extends Error {}
 
-async function ask<T>(question: object): Promise<T> {
+type Io = Pick<MenuDeps, 'stdin' | 'stdout'>;
+
+async function ask<T>(io: Io, question: object): Promise<T> {
+  const stdin = io.stdin ?? process.stdin;
+  let cancelled = false;
+  let ended = false;
+  let prompt: { cancel(): unknown } | null = null;
+  const asker = new enquirer();
+  asker.on('prompt', (p: { cancel(): unknown }) => (prompt = p));
+  // enquirer waits for keys forever once its input is gone: end the prompt instead.
+  const onEnd = () => {
+    ended = true;
+    void prompt?.cancel();
+  };
+  stdin.once('end', onEnd);
   try {
-    const answer = (await enquirer.prompt({ name: 'v', ...question } as Parameters<typeof enquirer.prompt>[0])) as { v: T };
+    const q = { name: 'v', ...question, stdin, stdout: io.stdout ?? process.stdout, onCancel: () => void (cancelled = true) };
+    const answer = (await asker.prompt(q as unknown as Parameters<typeof enquirer.prompt>[0])) as { v: T };
     return answer.v;
-  } catch {
-    throw new Cancelled(); // Ctrl-C or Esc
+  } catch (err) {
+    if (ended) throw new PromptFailed('the menu prompt failed: the terminal input ended');
+    if (cancelled) throw new Cancelled();
+    throw new PromptFailed(`the menu prompt failed: ${describeError(err)}`);
+  } finally {
+    stdin.removeListener('end', onEnd);
   }
 }
-
-const select = (message: string, choices: { name: string; message: string }[]) => ask<string>({ type: 'select', message, choices });
-const input = (message: string) => ask<string>({ type: 'input', message });
 
 export async function runMenu(deps: MenuDeps): Promise<number> {
   const env = deps.env ?? process.env;
   const stderr = deps.stderr ?? process.stderr;
+  const select: Select = (message, choices) => ask<string>(deps, { type: 'select', message, choices });
+  const input = (message: string) => ask<string>(deps, { type: 'input', message });
   for (;;) {
     let choice: string;
     try {
@@ -44,39 +69,43 @@ export async function runMenu(deps: MenuDeps): Promise<number> {
       ]);
     } catch (err) {
       if (err instanceof Cancelled) return 130;
-      throw err;
+      stderr.write(`error: ${escapeForTerminal(describeError(err))}\n`);
+      return 1;
     }
     if (choice === 'exit') return 0;
     try {
       if (choice === 'scan') await deps.dispatch(['scan']);
       else if (choice === 'shell') {
-        const d = await pickDomain('Open a shell in which VM?', true, env);
+        const d = await pickDomain(select, 'Open a shell in which VM?', true, env);
         if (d) await deps.dispatch(['interactive', '--domain', d]);
       } else if (choice === 'edit') {
-        const d = await pickDomain('Edit a file in which VM?', true, env);
+        const d = await pickDomain(select, 'Edit a file in which VM?', true, env);
         const path = d ? (await input('Path of the file in the guest (e.g. /etc/hosts)')).trim() : '';
         if (d && path) {
           // The same flow as `guestctl edit --domain D PATH` (src/edit-cli.ts).
           const { parseEditArgs, runLiveEdit } = await import('../edit-cli.js');
           await runLiveEdit(parseEditArgs(['--domain', d, path]));
         }
-      } else if (choice === 'iso') await isoMenu(deps, env);
+      } else if (choice === 'iso') await isoMenu(deps, select, input, env);
     } catch (err) {
       if (err instanceof Cancelled) continue; // back to the menu
-      stderr.write(`error: ${describeError(err)}\n`);
+      stderr.write(`error: ${escapeForTerminal(describeError(err))}\n`);
+      if (err instanceof PromptFailed) return 1;
     }
   }
 }
 
+type Select = (message: string, choices: { name: string; message: string }[]) => Promise<string>;
+
 /** A domain from `virsh list` (running ones, or all); null when there is none to pick. */
-async function pickDomain(message: string, runningOnly: boolean, env: NodeJS.ProcessEnv): Promise<string | null> {
+async function pickDomain(select: Select, message: string, runningOnly: boolean, env: NodeJS.ProcessEnv): Promise<string | null> {
   const names = parseNameList(await virsh(['list', '--name', ...(runningOnly ? [] : ['--all'])], { env }));
   if (names.length === 0) throw new CliError('not-found', runningOnly ? 'no running domain (see: virsh list --all)' : 'no domain defined (see: virsh list --all)');
   return select(message, names.map((n) => ({ name: n, message: n })));
 }
 
-async function isoMenu(deps: MenuDeps, env: NodeJS.ProcessEnv): Promise<void> {
-  const d = await pickDomain('Which VM?', false, env);
+async function isoMenu(deps: MenuDeps, select: Select, input: (message: string) => Promise<string>, env: NodeJS.ProcessEnv): Promise<void> {
+  const d = await pickDomain(select, 'Which VM?', false, env);
   if (!d) return;
   const drives = cdroms(parseDomblklist(await virsh(['domblklist', '--domain', d, '--details'], { env })));
   if (drives.length === 0) throw new CliError('not-found', `domain ${d} has no CD-ROM drive`);

@@ -18,7 +18,7 @@ agent), memory used/max, vCPUs, CPU time, IP addresses (from the agent).
   --connect URI       a libvirt URI; repeat it for a fleet table with a HOST column
                       (default: $LIBVIRT_URI, $LIBVIRT_DEFAULT_URI, then virsh's default)
   --timeout SECONDS   how long each guest agent has to answer (default 5)
-  --concurrency N     domains probed at the same time (default 8)
+  --concurrency N     domains probed at the same time (default: all, at most 64)
   --cache-ttl SECONDS keep agent answers this long, in memory and in
                       $XDG_CACHE_HOME/guestctl/scan-agents.json (default 60; 0: off)
   --watch SECONDS     scan again every SECONDS until Ctrl-C (with --json: one line per scan)
@@ -35,7 +35,8 @@ export interface ScanCliOptions {
   uris: (string | undefined)[];
   json: boolean;
   timeoutMs: number;
-  concurrency: number;
+  /** undefined: every domain at once, up to SCAN_CONCURRENCY_CAP */
+  concurrency: number | undefined;
   watchMs: number | null;
   cacheTtlMs: number;
   serve: ListenAddress | null;
@@ -77,7 +78,7 @@ export function parseScanArgs(argv: string[], env: NodeJS.ProcessEnv = process.e
   };
   const timeoutMs = seconds('timeout', v.timeout, 5000, 0.001);
   if (timeoutMs < 1) throw new CliError('usage', '--timeout needs a number of seconds above 0');
-  let concurrency = 8;
+  let concurrency: number | undefined;
   if (v.concurrency !== undefined) {
     if (!/^\d+$/.test(v.concurrency) || Number(v.concurrency) < 1 || Number(v.concurrency) > 1024)
       throw new CliError('usage', `--concurrency needs a whole number from 1 to 1024, not '${v.concurrency}'`);
@@ -124,7 +125,7 @@ export async function runScan(argv: string[], io: Partial<ScanIo> = {}): Promise
   await cache.load();
   let cacheWarned = false;
   const once = async (): Promise<ScanResult> => {
-    const result = await scan({ uris: o.uris, timeoutMs: o.timeoutMs, concurrency: o.concurrency, cache, env, ...io.scan });
+    const result = await scan({ uris: o.uris, timeoutMs: o.timeoutMs, ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}), cache, env, ...io.scan });
     await cache.save().catch((err) => {
       if (!cacheWarned) out.note(`the agent cache was not saved (${cache.file}): ${describeError(err)}`);
       cacheWarned = true;

@@ -60,11 +60,18 @@ export function isCachedProbe(v: unknown): v is CachedProbe {
   return isAgentProbe(v) && ((v as CachedProbe).cpuNs === null || typeof (v as CachedProbe).cpuNs === 'number');
 }
 
+/**
+ * Probes are cheap (one agent round trip each), so by default every domain is probed at once
+ * and a scan with silent agents takes about one timeout; the cap bounds virsh processes.
+ */
+export const SCAN_CONCURRENCY_CAP = 64;
+
 export interface ScanOptions {
   /** libvirt URIs; [undefined] for virsh's default connection. */
   uris: (string | undefined)[];
   timeoutMs: number;
-  concurrency: number;
+  /** Domains probed at the same time (default: all of them, up to SCAN_CONCURRENCY_CAP). */
+  concurrency?: number;
   cache?: TtlCache<CachedProbe>;
   /** How probes reach the agents (default: virsh qemu-agent-command). */
   openAgent?: AgentOpener;
@@ -126,7 +133,8 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   const chunks: Pending[][] = [];
   for (const group of opts.uris.map((_, i) => listed[i]!.filter((p) => needsDominfo(p.stats))))
     for (let i = 0; i < group.length; i += DOMINFO_BATCH) chunks.push(group.slice(i, i + DOMINFO_BATCH));
-  await mapPool(chunks, opts.concurrency, async (chunk) => {
+  const concurrency = opts.concurrency ?? SCAN_CONCURRENCY_CAP;
+  await mapPool(chunks, concurrency, async (chunk) => {
     const outs = await virshMany(
       chunk.map((p) => ['dominfo', '--domain', p.name]),
       vopts(chunk[0]!.uri),
@@ -138,7 +146,7 @@ export async function scan(opts: ScanOptions): Promise<ScanResult> {
   });
 
   const openAgent = opts.openAgent ?? virshAgents();
-  const rows = await mapPool(pending, opts.concurrency, (p) => scanDomain(p, { ...opts, openAgent }, vopts(p.uri)));
+  const rows = await mapPool(pending, concurrency, (p) => scanDomain(p, { ...opts, openAgent }, vopts(p.uri)));
   return { rows, errors: errors.filter((e): e is HostError => e !== undefined), hosts, durationMs: Date.now() - start };
 }
 

@@ -1,7 +1,10 @@
 import { Chalk, type ChalkInstance } from 'chalk';
+import { escapeForTerminal } from './escape.js';
 
 // All command output goes through here: human text on stdout, notes and errors on stderr,
 // and with --json exactly one JSON value on stdout (human text is dropped).
+// Table cells, notes and errors are escaped here (src/shell/escape.ts), so guest text in them
+// never reaches the terminal raw; free text built by a command escapes its guest parts itself.
 
 export interface OutputStreams {
   stdout: NodeJS.WritableStream;
@@ -29,11 +32,11 @@ export class Output {
 
   /** Something worth knowing that is not the command's result (always stderr). */
   note(text: string): void {
-    this.streams.stderr.write(`${this.color.yellow('note:')} ${text}\n`);
+    this.streams.stderr.write(`${this.color.yellow('note:')} ${escapeForTerminal(text)}\n`);
   }
 
   error(text: string): void {
-    this.streams.stderr.write(`${this.color.red('error:')} ${text}\n`);
+    this.streams.stderr.write(`${this.color.red('error:')} ${escapeForTerminal(text)}\n`);
   }
 
   printJson(value: unknown): void {
@@ -41,7 +44,7 @@ export class Output {
   }
 
   table(columns: string[], rows: (string | number | null | undefined)[][], opts: { rightAlign?: number[] } = {}): void {
-    const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : String(c))));
+    const cells = rows.map((r) => r.map((c) => (c === null || c === undefined ? '-' : escapeForTerminal(String(c)))));
     const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((r) => (r[i] ?? '').length)));
     const fmt = (r: string[]) =>
       r

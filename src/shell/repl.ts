@@ -1,8 +1,9 @@
 import { createInterface, type Interface } from 'node:readline';
 import { executeLine, ExitRequest, type ShellEnv } from './executor.js';
 import type { Lifecycle } from './lifecycle.js';
-import { appendHistory, HISTORY_MAX, loadHistory } from './history.js';
+import { History, HISTORY_MAX } from './history.js';
 import { complete } from './complete.js';
+import { escapeForTerminal } from './escape.js';
 
 // The prompt: `deb12.qcow2 debian12:/etc> `, completion, history. While a command runs the
 // terminal is handed back in cooked mode, so Ctrl-C reaches guestctl as SIGINT and cancels
@@ -11,15 +12,17 @@ import { complete } from './complete.js';
 export function promptText(env: ShellEnv): string {
   const os = env.guest.os.shortName ?? (env.guest.os.type === 'unknown' ? 'no-os' : env.guest.os.type);
   const c = env.out.color;
-  return `${c.cyan(env.guest.name)} ${c.green(os)}:${c.blue(env.session.cwd)}> `;
+  const e = escapeForTerminal; // the OS id comes from the guest's os-release, the cwd from its tree
+  return `${c.cyan(e(env.guest.name))} ${c.green(e(os))}:${c.blue(e(env.session.cwd))}> `;
 }
 
 export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<number> {
+  const history = new History((text) => env.out.note(text));
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
     terminal: true,
-    history: loadHistory(),
+    history: history.load(),
     historySize: HISTORY_MAX,
     removeHistoryDuplicates: true,
     completer: (line: string, cb: (err: Error | null, result: [string[], string]) => void) => {
@@ -62,7 +65,7 @@ export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<numb
     rl.on('close', () => finish(lastStatus));
     rl.on('line', (line) => {
       void (async () => {
-        appendHistory(line);
+        history.append(line);
         rl.pause();
         process.stdin.setRawMode?.(false);
         // A paused readline still receives keypress events once something else (a prompt,

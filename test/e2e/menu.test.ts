@@ -91,6 +91,18 @@ describe('guestctl with no arguments', () => {
     }
   });
 
+  it('Esc in the main menu is a cancel too: status 130, no error', async () => {
+    const m = new Menu();
+    try {
+      await m.waitFor(/what do you want to do\?[\s\S]*Exit/);
+      m.child.stdin.write('\x1b');
+      expect(await m.exited()).toBe(130);
+      expect(m.screen).not.toContain('error:');
+    } finally {
+      m.child.kill();
+    }
+  });
+
   it('without a terminal: the usage, status 2', async () => {
     const r = await guestctl([], { env: { LIBVIRT_DEFAULT_URI: 'test:///default' } });
     expect(r.code).toBe(2);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, leftovers, tempDir } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
@@ -80,6 +80,49 @@ describe('the interactive prompt', () => {
     pty.child.kill('SIGKILL'); // the terminal emulator dies: the pty master closes
     const deadline = Date.now() + 20_000;
     while (leftovers(dir.path).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(leftovers(dir.path)).toEqual([]);
+  });
+
+  it('a hostile os-release ID is shown escaped in the prompt, never as a terminal sequence', async () => {
+    const root = `${dir.path}/hostile-id`;
+    mkdirSync(`${root}/etc`, { recursive: true });
+    // ESC ] 0 ; … BEL retitles the terminal window, ESC [ 2 J clears the screen.
+    writeFileSync(`${root}/etc/os-release`, 'ID="evil\x1b]0;pwned\x07\x1b[2J"\nVERSION_ID=1\n');
+    const pty = new Pty(root, `${dir.path}/history4`);
+    await pty.waitFor(/hostile-id evil\\e\]0;pwned\\a\\e\[2j1:\/> /);
+    expect(pty.screen).not.toContain(']0;pwned\x07');
+    expect(pty.screen).not.toContain('\x1b[2j');
+    pty.child.stdin.write('\x04');
+    expect(await pty.exited()).toBe(0);
+  });
+
+  it('`exit foo` is a usage error and the session goes on; `exit 3` ends it with status 3', async () => {
+    const img = await workCopy('synthetic', dir.path);
+    const pty = new Pty(img, `${dir.path}/history5`);
+    await pty.waitFor(/synth1\.0:\/> /);
+    await pty.type('exit foo\r', /error: exit: the status must be a number from 0 to 255, not 'foo'[\s\S]*:\/> /);
+    await pty.type('exit 256\r', /error: exit: the status must be a number from 0 to 255, not '256'[\s\S]*:\/> /);
+    pty.child.stdin.write('exit 3\r');
+    expect(await pty.exited()).toBe(3);
+    expect(leftovers(dir.path)).toEqual([]);
+  });
+
+  it('a history file that is a symbolic link is not followed: one warning, the target untouched', async () => {
+    const img = await workCopy('synthetic', dir.path);
+    const target = `${dir.path}/precious`;
+    writeFileSync(target, 'precious\n');
+    const history = `${dir.path}/history-link`;
+    symlinkSync(target, history);
+    const pty = new Pty(img, history);
+    await pty.waitFor(/synth1\.0:\/> /);
+    await pty.type('pwd\r', /\/\r?\n[\s\S]*:\/> /);
+    await pty.type('cd /etc\r', /:\/etc> /);
+    pty.child.stdin.write('\x04');
+    expect(await pty.exited()).toBe(0);
+    const warnings = pty.screen.match(/note: the history file \S+ is a symbolic link: not following it, history is not kept this session/g);
+    expect(warnings).toHaveLength(1);
+    expect(readFileSync(target, 'utf8')).toBe('precious\n');
+    expect(lstatSync(history).isSymbolicLink()).toBe(true);
     expect(leftovers(dir.path)).toEqual([]);
   });
 });

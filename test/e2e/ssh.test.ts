@@ -303,6 +303,25 @@ describe('a RHEL-style guest', () => {
     expect(existsSync(join(root, '.autorelabel'))).toBe(false);
   });
 
+  it('ssh-addkey with several KEY arguments adds each one: key text (with spaces, quoted) and host key files', async () => {
+    const root = rhelLike(dir.path, { name: 'rhel-many-keys', selinux: null });
+    const made: string[] = [];
+    for (const [n, t] of [['k1', 'ed25519'], ['k2', 'ecdsa'], ['k3', 'ed25519']] as const) {
+      execFileSync('ssh-keygen', ['-q', '-t', t, '-N', '', '-C', `${n} with spaces`, '-f', join(dir.path, n)]);
+      made.push(readFileSync(join(dir.path, `${n}.pub`), 'utf8').trim());
+    }
+    const r = ok(await shell(root, [`ssh-addkey root "${made[0]}" '${made[1]}' ${join(dir.path, 'k3.pub')}`]));
+    expect(r.stdout).toMatch(/added key 1 to \/root\/.ssh\/authorized_keys: ED25519 256 SHA256:\S+ k1 with spaces/);
+    expect(r.stdout).toMatch(/added key 2 [^\n]*: ECDSA 256 SHA256:\S+ k2 with spaces/);
+    expect(r.stdout).toMatch(/added key 3 [^\n]*: ED25519 256 SHA256:\S+ k3 with spaces/);
+    expect(readFileSync(join(root, 'root/.ssh/authorized_keys'), 'utf8')).toBe(made.join('\n') + '\n');
+    // Unquoted, the words of one key are separate arguments: refused, with a hint, nothing written.
+    const unquoted = await shell(root, [`ssh-addkey root ${made[0]!.split(' ').slice(0, 2).join(' ')}`]);
+    expect(unquoted.code).toBe(1); // a script stops at its first failing command with status 1
+    expect(unquoted.stderr).toMatch(/error: not a valid SSH public key: .*\(ssh-ed25519 alone: quote a key that has spaces/);
+    expect(readFileSync(join(root, 'root/.ssh/authorized_keys'), 'utf8')).toBe(made.join('\n') + '\n');
+  });
+
   it('SELinux disabled: no label, no relabel', async () => {
     const root = rhelLike(dir.path, { name: 'rhel-nolabel', selinux: 'disabled' });
     mkdirSync(join(root, 'etc/selinux/targeted/policy'), { recursive: true });

@@ -220,8 +220,8 @@ describe('Prometheus rendering', () => {
 });
 
 describe('scan options', () => {
-  it('defaults: 5 s timeout, 8 at a time, 60 s cache, virsh default URI', () => {
-    expect(parseScanArgs([], {})).toMatchObject({ uris: [undefined], json: false, timeoutMs: 5000, concurrency: 8, watchMs: null, cacheTtlMs: 60_000, serve: null });
+  it('defaults: 5 s timeout, every domain at once (no --concurrency), 60 s cache, virsh default URI', () => {
+    expect(parseScanArgs([], {})).toMatchObject({ uris: [undefined], json: false, timeoutMs: 5000, concurrency: undefined, watchMs: null, cacheTtlMs: 60_000, serve: null });
     expect(parseScanArgs(['--connect', 'a', '--connect', 'b', '--timeout', '0.5', '--cache-ttl', '0', '--watch', '2'], {})).toMatchObject({
       uris: ['a', 'b'],
       timeoutMs: 500,
