@@ -1,0 +1,73 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guestctl, leftovers, tempDir } from '../helpers/cli.js';
+import { inMountNamespace, qemuGaAvailable, startQemuGa, type QemuGa } from '../helpers/qemu-ga.js';
+
+// Live `metrics`, `top` and `scan-ports` read the guest's /proc and run its df: a failed
+// step fails the command with one line naming the step and the cause, never "no disks",
+// "1 CPU" or "no listening sockets". The "guest" is the host seen by a real qemu-ga in its
+// own mount namespace, where the step really fails: df is /dev/null (not executable), or
+// /proc is an empty tmpfs.
+
+const missing = qemuGaAvailable();
+if (missing) console.warn(`live step tests skipped: ${missing}`);
+
+const dir = tempDir('guestctl-live-steps-');
+let normal: QemuGa;
+let noDf: QemuGa;
+let noProc: QemuGa;
+
+const run = (q: QemuGa, ...cmds: string[]) => guestctl(['interactive', '--agent-socket', q.socket, ...cmds.flatMap((c) => ['-c', c])]);
+
+beforeAll(async () => {
+  if (missing) return;
+  normal = await startQemuGa(dir.path, 'normal');
+  noDf = await startQemuGa(dir.path, 'nodf', [], inMountNamespace('mount --bind /dev/null "$(command -v df)"'));
+  noProc = await startQemuGa(dir.path, 'noproc', [], inMountNamespace('mount --bind /dev/null "$(command -v ss)" && mount -t tmpfs none /proc'));
+});
+
+afterAll(async () => {
+  await Promise.all([normal?.stop(), noDf?.stop(), noProc?.stop()]);
+  expect(leftovers(dir.path)).toEqual([]);
+  dir.cleanup();
+});
+
+describe.skipIf(missing !== null)('live monitoring steps that fail for real', () => {
+  it('with working tools: metrics counts CPUs and disks, top and scan-ports answer', async () => {
+    const m = await run(normal, 'metrics');
+    expect(m.stderr).toBe('');
+    expect(m.code).toBe(0);
+    const nproc = (await import('node:os')).availableParallelism();
+    expect(m.stdout).toMatch(new RegExp(`\\(${nproc} CPUs?\\)`));
+    const j = await guestctl(['interactive', '--agent-socket', normal.socket, '--json', '-c', 'metrics']);
+    const parsed = JSON.parse(j.stdout) as { filesystems: { mountpoint: string }[]; processes: number };
+    expect(parsed.filesystems.length).toBeGreaterThan(0);
+    expect(parsed.processes).toBeGreaterThan(1);
+    const t = await run(normal, 'top --once --interval 0.2');
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/^up .*load average/);
+  });
+
+  it('metrics: df cannot run → exit 1, the step and the cause', async () => {
+    const r = await run(noDf, 'metrics');
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: metrics failed in the guest at df -kPT: .*df: (Permission denied|cannot execute)[^\n]*\nerror: stopped at command 1 \(metrics\)\n$/);
+  });
+
+  it('metrics, top, scan-ports with an empty /proc → exit 1 naming /proc', async () => {
+    for (const cmd of ['metrics', 'top --once --interval 0.2', 'scan-ports']) {
+      const r = await run(noProc, cmd);
+      const name = cmd.split(' ')[0];
+      expect(r.code, cmd).toBe(1);
+      expect(r.stdout, cmd).toBe('');
+      const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+      expect(errors, cmd).toEqual([
+        expect.stringMatching(new RegExp(`^error: ${name} failed in the guest at /proc: /proc/\\d+/stat is not readable: /proc is not mounted or not readable$`)),
+        `error: stopped at command 1 (${cmd})`,
+      ]);
+    }
+    // scan-ports said why it read /proc at all: ss could not run.
+    const r = await run(noProc, 'scan-ports');
+    expect(r.stderr).toMatch(/ss -tulpnH failed in the guest \(.*\): reading \/proc\/net instead/);
+  });
+});
