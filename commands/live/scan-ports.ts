@@ -25,7 +25,7 @@ export const scanPorts = defineCommand({
     const r = await guestRun(ctx, ['ss', '-tulpnH']);
     if (r.code === 0) return { source: 'ss', sockets: parseSs(r.stdout) };
     // ss missing or unusable (too old for -H): the kernel's own tables, and the user is told why.
-    const why = r.code === 127 ? 'the guest has no ss' : `ss -tulpnH failed in the guest (${firstLine(r.stderr) || `exit status ${r.code}`})`;
+    const why = `ss -tulpnH ${r.code === 127 ? 'cannot run' : 'failed'} in the guest (${firstLine(r.stderr) || `exit status ${r.code}`})`;
     ctx.out.note(`${why}: reading /proc/net instead`);
     const p = await guestScript(ctx, PROC_SOCKETS);
     failIfError(p, 'scan-ports');
