@@ -27,16 +27,27 @@ else
 fi
 exit $r`;
 
-/** Kill $1 and all its descendants (collected first, so none is orphaned out of reach). */
-export const KILL_TREE = `t=$1 all=$1
+/**
+ * Kill $1 and all its descendants (collected first, so none is orphaned out of reach).
+ * kill's "No such process" for one that exited meanwhile is expected; exit 2 when pgrep
+ * failed (descendants may survive), with the reason on stderr.
+ */
+export const KILL_TREE = `t=$1 all=$1 err=
 while [ -n "$t" ]; do
   n=
-  for p in $t; do n="$n $(pgrep -P "$p" 2>/dev/null)"; done
+  for p in $t; do
+    c=$(pgrep -P "$p"); r=$?
+    if [ $r -gt 1 ]; then err="pgrep -P $p failed (exit status $r): descendants of $1 may survive"; break; fi
+    n="$n $c"
+  done
+  [ -z "$err" ] || break
   t=$(echo $n)
   all="$all $t"
 done
-kill -KILL $all 2>/dev/null
-exit 0`;
+kill -KILL $all
+k=$?
+if [ -n "$err" ]; then echo "$err" >&2; exit 2; fi
+exit $k`;
 
 /** An empty file readable by its owner only; fails if the name exists. */
 export const MAKE_PRIVATE_FILE = `(umask 077; set -C; : >"$1")`;

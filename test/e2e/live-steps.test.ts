@@ -1,4 +1,7 @@
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openAgentGuest } from '../../src/guest/agent-guest.js';
+import { CliError } from '../../src/util/errors.js';
 import { guestctl, leftovers, tempDir } from '../helpers/cli.js';
 import { inMountNamespace, qemuGaAvailable, startQemuGa, type QemuGa } from '../helpers/qemu-ga.js';
 
@@ -15,6 +18,7 @@ const dir = tempDir('guestctl-live-steps-');
 let normal: QemuGa;
 let noDf: QemuGa;
 let noProc: QemuGa;
+let noPgrep: QemuGa;
 
 const run = (q: QemuGa, ...cmds: string[]) => guestctl(['interactive', '--agent-socket', q.socket, ...cmds.flatMap((c) => ['-c', c])]);
 
@@ -22,11 +26,12 @@ beforeAll(async () => {
   if (missing) return;
   normal = await startQemuGa(dir.path, 'normal');
   noDf = await startQemuGa(dir.path, 'nodf', [], inMountNamespace('mount --bind /dev/null "$(command -v df)"'));
+  noPgrep = await startQemuGa(dir.path, 'nopgrep', [], inMountNamespace('mount --bind /dev/null "$(command -v pgrep)"'));
   noProc = await startQemuGa(dir.path, 'noproc', [], inMountNamespace('mount --bind /dev/null "$(command -v ss)" && mount -t tmpfs none /proc'));
 });
 
 afterAll(async () => {
-  await Promise.all([normal?.stop(), noDf?.stop(), noProc?.stop()]);
+  await Promise.all([normal?.stop(), noDf?.stop(), noProc?.stop(), noPgrep?.stop()]);
   expect(leftovers(dir.path)).toEqual([]);
   dir.cleanup();
 });
@@ -69,5 +74,49 @@ describe.skipIf(missing !== null)('live monitoring steps that fail for real', ()
     // scan-ports said why it read /proc at all: ss could not run.
     const r = await run(noProc, 'scan-ports');
     expect(r.stderr).toMatch(/note: ss -tulpnH cannot run in the guest \(.*ss: Permission denied\): reading \/proc\/net instead/);
+  });
+});
+
+/** Host pids of `sleep TAG` (the "guest" is the host). */
+const sleepers = (tag: string) => (spawnSync('pgrep', ['-x', '-f', `sleep ${tag}`], { encoding: 'utf8' }).stdout ?? '').split('\n').filter(Boolean).map(Number);
+
+describe.skipIf(missing !== null)('cancelling a guest program', () => {
+  it('a confirmed kill says "killed", and nothing survives', async () => {
+    const g = await openAgentGuest({ socket: normal.socket });
+    try {
+      const tag = `41.${Date.now() % 1000}`;
+      const ac = new AbortController();
+      const p = g.exec(['sh', '-c', `sleep ${tag}; echo never`], { signal: ac.signal }).catch((e: unknown) => e);
+      for (let i = 0; i < 100 && sleepers(tag).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      ac.abort();
+      const err = await p;
+      expect(err).toBeInstanceOf(CliError);
+      expect((err as Error).message).toBe('cancelled: the guest process was killed');
+      expect(sleepers(tag)).toEqual([]);
+    } finally {
+      await g.close();
+    }
+  });
+
+  it('a kill whose descendants cannot be found (pgrep cannot run) is not reported as done', async () => {
+    const g = await openAgentGuest({ socket: noPgrep.socket });
+    const tag = `43.${Date.now() % 1000}`;
+    try {
+      const ac = new AbortController();
+      const p = g.exec(['sh', '-c', `sleep ${tag}; echo never`], { signal: ac.signal }).catch((e: unknown) => e);
+      for (let i = 0; i < 100 && sleepers(tag).length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(sleepers(tag)).toHaveLength(1);
+      ac.abort();
+      const err = await p;
+      expect(err).toBeInstanceOf(CliError);
+      expect((err as CliError).code).toBe('cancelled');
+      expect((err as Error).message).toMatch(/^cancelled, and killing the guest process \(pid \d+\) could not be confirmed: pgrep -P \d+ failed \(exit status 12[67]\): descendants of \d+ may survive$/);
+      // Honest: the orphaned sleep is still there.
+      expect(sleepers(tag)).toHaveLength(1);
+    } finally {
+      for (const pid of sleepers(tag)) process.kill(pid, 'SIGKILL');
+      await g.close();
+    }
+    expect(() => execFileSync('pgrep', ['-x', '-f', `sleep ${tag}`])).toThrow();
   });
 });
