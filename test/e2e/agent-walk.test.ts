@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, linkSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, tempDir } from '../helpers/cli.js';
+import { guestctl, leftovers, tempDir } from '../helpers/cli.js';
 import { qemuGaAvailable, startQemuGa, type QemuGa } from '../helpers/qemu-ga.js';
 import { openAgentGuest } from '../../src/guest/agent-guest.js';
 import { walkGuest } from '../../src/guest/walk.js';
@@ -70,5 +71,30 @@ describe.skipIf(missing !== null)('tree walks through the agent', () => {
     } finally {
       await g.close();
     }
+  });
+});
+
+describe.skipIf(missing !== null)('disk-usage on a running guest', () => {
+  it('counts allocated blocks and each hard-linked inode once: equal to GNU du -s --block-size=1', async () => {
+    const t = join(dir.path, 'du');
+    mkdirSync(join(t, 'a', 'b'), { recursive: true });
+    // A sparse file: 64 MiB apparent size, 8 KiB of data at the end.
+    const fd = openSync(join(t, 'a', 'sparse'), 'w');
+    writeSync(fd, Buffer.alloc(8192, 1), 0, 8192, (64 << 20) - 8192);
+    closeSync(fd);
+    // 1 MiB with three names, two of them in another directory.
+    writeFileSync(join(t, 'a', 'data'), Buffer.alloc(1 << 20, 2));
+    linkSync(join(t, 'a', 'data'), join(t, 'a', 'b', 'link1'));
+    linkSync(join(t, 'a', 'data'), join(t, 'link2'));
+    writeFileSync(join(t, 'small'), 'x');
+    const gnu = (...a: string[]) => execFileSync('du', ['--block-size=1', ...a, '--', t], { encoding: 'utf8' });
+    const total = Number(gnu('-s').split('\t')[0]);
+    expect(total).toBeLessThan(3 << 20); // not 64 MiB + 3 MiB: really blocks, links once
+    const r = await guestctl(['interactive', '--agent-socket', qga.socket, '--json', '-c', `du ${t}`]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(JSON.parse(r.stdout)).toEqual([{ path: t, size: total }]);
+    const d1 = await guestctl(['interactive', '--agent-socket', qga.socket, '--json', '-c', `du ${t} --depth 2`]);
+    const rows = (JSON.parse(d1.stdout) as { path: string; size: number }[]).map((x) => `${x.size}\t${x.path}`).sort();
+    expect(rows).toEqual(gnu('-d', '2').trim().split('\n').sort());
   });
 });
