@@ -73,25 +73,32 @@ exit 0`;
  * The entries of directory $1 with their lstat data, NUL-separated, after the format letter
  * and the directory's canonical path. With GNU find: "F" and 12 fields per entry (type, mode, size, uid, gid, links, inode, atime, mtime, ctime, link
  * target, name); otherwise (busybox): "S" and 3 fields (stat line, link target, name).
+ * An entry that cannot be stat'ed is not dropped: find names it on stderr (exit 5), the
+ * busybox loop prints "?" and stat's message in place of the stat line. Only an entry that
+ * vanished meanwhile (No such file or directory) is left out.
  */
 export const LIST = `if [ ! -d "$1" ]; then
   if [ -e "$1" ]; then echo "$1: Not a directory" >&2; else echo "$1: No such file or directory" >&2; fi
   exit 1
 fi
-cd -- "$1" 2>/dev/null || { echo "$1: Permission denied" >&2; exit 1; }
+cd -- "$1" || { [ -x "$1" ] || echo "$1: Permission denied" >&2; exit 1; }
 if find . -maxdepth 0 -printf '' 2>/dev/null; then
   printf 'F\\0%s\\0' "$(pwd -P)"
-  exec find . -mindepth 1 -maxdepth 1 -printf '%y\\0%m\\0%s\\0%U\\0%G\\0%n\\0%i\\0%A@\\0%T@\\0%C@\\0%l\\0%f\\0'
+  find . -mindepth 1 -maxdepth 1 -printf '%y\\0%m\\0%s\\0%U\\0%G\\0%n\\0%i\\0%A@\\0%T@\\0%C@\\0%l\\0%f\\0' || exit 5
+  exit 0
 fi
 printf 'S\\0%s\\0' "$(pwd -P)"
 for f in * .[!.]* ..?*; do
-  [ -e "$f" ] || [ -L "$f" ] || continue
-  s=$(stat -c '${STAT_FMT}' -- "$f") || continue
+  case $f in '*'|'.[!.]*'|'..?*') [ -e "$f" ] || [ -L "$f" ] || continue ;; esac
+  if ! s=$(stat -c '${STAT_FMT}' -- "$f" 2>&1); then
+    case $s in *'No such file or directory'*) continue ;; esac
+    printf '?\\0%s\\0%s\\0' "$s" "$f"
+    continue
+  fi
   t=
-  if [ -L "$f" ]; then t=$(readlink -- "$f"; echo .) || continue; t=\${t%??}; fi
+  if [ -L "$f" ]; then t=$(readlink -- "$f"; echo .); t=\${t%??}; fi
   printf '%s\\0%s\\0%s\\0' "$s" "$t" "$f"
-done
-exit 0`;
+done`;
 
 /**
  * A whole subtree in one round trip (GNU find only): $1 = directory, $2 = at most this many
@@ -105,7 +112,7 @@ export const LIST_TREE = `if [ ! -d "$1" ]; then
   if [ -e "$1" ]; then echo "$1: Not a directory" >&2; else echo "$1: No such file or directory" >&2; fi
   exit 1
 fi
-cd -- "$1" 2>/dev/null || { echo "$1: Permission denied" >&2; exit 1; }
+cd -- "$1" || { [ -x "$1" ] || echo "$1: Permission denied" >&2; exit 1; }
 find . -maxdepth 0 -printf '' 2>/dev/null && head -z -n 0 </dev/null 2>/dev/null || exit 4
 printf 'T\\0%s\\0%s\\0' "$(pwd -P)" "$(stat -c %d .)"
 find . -xdev -mindepth 1 -printf '%y\\0%m\\0%s\\0%U\\0%G\\0%n\\0%i\\0%A@\\0%T@\\0%C@\\0%l\\0%D\\0%P\\0' | head -z -n "$2"

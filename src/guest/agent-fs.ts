@@ -161,9 +161,11 @@ export class AgentGuestFs implements GuestFs {
       }
     }
     const r = await this.sh(LIST, [p]);
-    if (r.code !== 0) throw shError(r, p);
     const fields = r.stdout.toString('utf8').split('\0');
     const format = fields[0];
+    // Exit 5: find could not stat some entries; they are listed as 'unknown' (lstat then says why).
+    const unstatable = r.code === 5 && format === 'F' ? findErrors(r.stderr.toString('utf8')) : null;
+    if (r.code !== 0 && (!unstatable?.length || unstatable.some((e) => e.rel === ''))) throw shError(r, p);
     const dir = fields[1] ?? p;
     const until = Date.now() + STAT_CACHE_MS;
     const entries: DirEntry[] = [];
@@ -172,12 +174,17 @@ export class AgentGuestFs implements GuestFs {
       const f = fields.slice(i, i + width);
       const name = f[width - 1]!;
       const full = `${dir === '/' ? '' : dir}/${name}`;
+      if (format === 'S' && f[0] === '?') {
+        entries.push({ name, type: 'unknown' });
+        continue;
+      }
       const st = format === 'F' ? fromFind(full, f) : fromStatLine(full, f[0]!, f[1]!);
-      if (!st) continue;
+      if (!st) throw new AgentError('protocol', `unexpected listing data from the guest for ${full}`);
       entries.push({ name, type: st.type });
       this.statCache.set(`${p === '/' ? '' : p}/${name}`, { st, until });
       if (dir !== p) this.statCache.set(full, { st, until });
     }
+    for (const e of unstatable ?? []) if (!e.rel.includes('/')) entries.push({ name: e.rel, type: 'unknown' });
     this.listedAt.set(p, Date.now());
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -211,7 +218,7 @@ export class AgentGuestFs implements GuestFs {
       const parentRel = slash < 0 ? '' : rel.slice(0, slash);
       const st = fromFind(join(dir, rel), f);
       count++;
-      if (!st || !name) continue;
+      if (!st || !name) throw new AgentError('protocol', `unexpected listing data from the guest for ${join(dir, rel)}`);
       listings.get(parentRel)?.push({ name, type: st.type });
       if (st.type === 'directory') {
         listings.set(rel, []);
@@ -230,8 +237,15 @@ export class AgentGuestFs implements GuestFs {
       for (let k = 0; k < parts.length - (lastIsDir ? 0 : 1); k++) open.add(parts.slice(0, k + 1).join('/'));
       open.add('');
     }
-    // find: './x/y': Permission denied → not complete either.
-    for (const m of r.stderr.toString('utf8').matchAll(/^find: '\.\/?(.*)': /gm)) open.add(m[1]!);
+    // find: './x/y': Permission denied. A directory find listed but could not read is not
+    // complete; an entry it could not stat at all is listed as 'unknown' (lstat says why).
+    for (const { rel } of findErrors(r.stderr.toString('utf8'))) {
+      if (listings.has(rel)) open.add(rel);
+      else {
+        const slash = rel.lastIndexOf('/');
+        listings.get(slash < 0 ? '' : rel.slice(0, slash))?.push({ name: rel.slice(slash + 1), type: 'unknown' });
+      }
+    }
     const byName = (a: DirEntry, b: DirEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     for (const [rel, entries] of listings) {
       if (open.has(rel)) continue;
@@ -483,6 +497,11 @@ export function fromFind(path: string, f: string[]): GuestStat | null {
   };
 }
 
+/** The paths (relative to find's start) that GNU find complained about, in the C locale. */
+export function findErrors(stderr: string): { rel: string; cause: string }[] {
+  return [...stderr.matchAll(/^find: '\.\/?(.*)': (.*)$/gm)].map((m) => ({ rel: m[1]!, cause: m[2]! }));
+}
+
 /** A guest-file-* failure about `path` as an errno error when the guest named one. */
 export function fileError(err: unknown, path: string): unknown {
   if (!(err instanceof AgentError) || err.kind !== 'guest') return err;
@@ -497,5 +516,7 @@ export function shError(r: AgentExecResult, path: string, what?: string): Error 
   if (r.code === 3) return guestPathError('EINVAL', path, /not a symbolic link/.test(text) ? 'not a symbolic link' : /regular file/.test(text) ? 'not a regular file' : first || undefined);
   const code = errnoFromText(text);
   if (code && !what) return guestPathError(code, path);
-  return new CliError('failed', `${what ?? path}: ${first || `exit status ${r.code}`}`);
+  // coreutils' "stat: cannot statx 'PATH': CAUSE": the path is named already, keep the cause.
+  const cause = /^\S+: cannot [a-z]+ '.*': (.+)$/.exec(first)?.[1] ?? first;
+  return new CliError('failed', `${what ?? path}: ${cause || `exit status ${r.code}`}`);
 }

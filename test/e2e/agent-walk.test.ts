@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { closeSync, linkSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestctl, leftovers, tempDir } from '../helpers/cli.js';
@@ -96,5 +96,59 @@ describe.skipIf(missing !== null)('disk-usage on a running guest', () => {
     const d1 = await guestctl(['interactive', '--agent-socket', qga.socket, '--json', '-c', `du ${t} --depth 2`]);
     const rows = (JSON.parse(d1.stdout) as { path: string; size: number }[]).map((x) => `${x.size}\t${x.path}`).sort();
     expect(rows).toEqual(gnu('-d', '2').trim().split('\n').sort());
+  });
+});
+
+describe.skipIf(missing !== null)('entries that cannot be stat\'ed', () => {
+  // A FUSE export whose daemon was SIGKILLed: its mount point answers every stat with
+  // "Transport endpoint is not connected", while the directory holding it reads fine.
+  const t = join(dir.path, 'deadfuse');
+  const mp = join(t, 'mp');
+  let mounted = false;
+
+  beforeAll(async () => {
+    if (missing) return;
+    mkdirSync(t);
+    writeFileSync(join(t, 'ok'), 'fine\n');
+    writeFileSync(mp, '');
+    writeFileSync(join(dir.path, 'fuse.img'), Buffer.alloc(1 << 20));
+    const qsd = spawn('qemu-storage-daemon', ['--blockdev', `file,node-name=f,filename=${join(dir.path, 'fuse.img')}`, '--export', `fuse,id=e,node-name=f,mountpoint=${mp}`], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && spawnSync('findmnt', [mp]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    mounted = spawnSync('findmnt', [mp]).status === 0;
+    qsd.kill('SIGKILL');
+    await new Promise((r) => qsd.on('exit', r));
+  });
+
+  afterAll(() => {
+    if (mounted) execFileSync('umount', ['-l', mp]);
+  });
+
+  it('ls -l shows the entry as ? and names it, exit 1; the rest is listed', async () => {
+    expect(mounted).toBe(true);
+    expect(existsSync(mp)).toBe(false); // stat fails: ENOTCONN
+    const r = await guestctl(['interactive', '--agent-socket', qga.socket, '-c', `ls -l ${t}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`note: cannot access ${mp}: Transport endpoint is not connected\nerror: stopped at command 1 (ls -l ${t})\n`);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\?{10} \? +\? +\? +\? +mp$/);
+    expect(lines[1]).toMatch(/^-rw-r--r-- root +root +5 .* ok$/);
+  });
+
+  it('a walk reports the entry to onError, and fails without one', async () => {
+    const g = await openAgentGuest({ socket: qga.socket });
+    try {
+      const errors: string[] = [];
+      const seen: string[] = [];
+      for await (const e of walkGuest(g, t, { stat: true, onError: (p, err) => errors.push(`${p}: ${err.message}`) })) seen.push(e.path);
+      expect(seen.sort()).toEqual([t, join(t, 'ok')]);
+      expect(errors).toEqual([expect.stringMatching(new RegExp(`^${mp}: .*Transport endpoint is not connected`))]);
+      const walk = async () => {
+        for await (const _ of walkGuest(g, t, { stat: true })) void _;
+      };
+      await expect(walk()).rejects.toThrow(/Transport endpoint is not connected/);
+    } finally {
+      await g.close();
+    }
   });
 });
