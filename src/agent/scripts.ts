@@ -190,10 +190,36 @@ if [ -e "$1" ]; then echo "$1: not a symbolic link" >&2; exit 3; fi
 echo "$1: No such file or directory" >&2
 exit 1`;
 
-/** $1 = path, $2 = "r" for recursive. A symlink is removed itself, never followed. */
+/** Marker of REMOVE's stderr lines naming a mount point at or below the tree (exit 6). */
+export const MOUNTED_MARK = 'guestctl-mounted';
+
+/**
+ * $1 = path, $2 = "r" for recursive. A symlink is removed itself, never followed. A tree is
+ * checked against the live mount table (/proc/self/mountinfo, read now: mounts made since
+ * the session opened count) and refused when it is or holds a mount point (exit 6, each one
+ * on stderr after MOUNTED_MARK); rm then never leaves its filesystem (--one-file-system, or
+ * busybox find -xdev where rm lacks it).
+ */
 export const REMOVE = `if [ -d "$1" ] && [ ! -L "$1" ]; then
-  if [ "$2" = r ]; then exec rm -rf -- "$1"; fi
-  exec rmdir -- "$1"
+  [ "$2" = r ] || exec rmdir -- "$1"
+  r=$(readlink -f -- "$1") || exit 1
+  [ -n "$r" ] || { echo "$1: cannot resolve the path" >&2; exit 1; }
+  m=$(awk 'BEGIN { p = ARGV[1]; ARGV[1] = "" }
+    function dec(s,  o, i, c) {
+      o = ""
+      while ((i = index(s, "\\\\")) > 0) {
+        c = substr(s, i + 1, 3)
+        o = o substr(s, 1, i - 1) sprintf("%c", substr(c, 1, 1) * 64 + substr(c, 2, 1) * 8 + substr(c, 3, 1))
+        s = substr(s, i + 4)
+      }
+      return o s
+    }
+    { m = dec($5); if (m == p || index(m, p "/") == 1) print m }' "$r" /proc/self/mountinfo) || { echo "cannot read the mount table /proc/self/mountinfo" >&2; exit 1; }
+  if [ -n "$m" ]; then printf '%s\\n' "$m" | sed 's/^/${MOUNTED_MARK}\t/' >&2; exit 6; fi
+  if rm --help 2>&1 | grep -q -- --one-file-system; then exec rm -rf --one-file-system -- "$1"; fi
+  # busybox rm: find -xdev never enters another filesystem; files first, then directories deepest first.
+  find "$1" -xdev ! -type d -exec rm -f -- {} + || exit 1
+  exec find "$1" -xdev -depth -type d -exec rmdir -- {} +
 fi
 if [ -e "$1" ] || [ -L "$1" ]; then exec rm -f -- "$1"; fi
 echo "$1: No such file or directory" >&2

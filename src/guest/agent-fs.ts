@@ -4,7 +4,7 @@ import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOption
 import type { AgentClient, AgentExecResult } from '../agent/client.js';
 import { AgentError, errnoFromText } from '../agent/errors.js';
 import { CliError, describeError, guestPathError } from '../util/errors.js';
-import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK } from '../agent/scripts.js';
+import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, MOUNTED_MARK, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK } from '../agent/scripts.js';
 
 // GuestFs of a running guest through its QEMU guest agent. Content moves with
 // guest-file-*; everything else runs the guest's own coreutils/busybox through guest-exec,
@@ -322,7 +322,14 @@ export class AgentGuestFs implements GuestFs {
     this.writable();
     const p = norm(path);
     if (p === '/') throw guestPathError('EPERM', '/', 'refusing to remove the guest root');
-    await this.mutateSh(REMOVE, [p, opts.recursive ? 'r' : ''], p);
+    this.posixOnly();
+    this.invalidate();
+    const r = await this.client.sh(REMOVE, [p, opts.recursive ? 'r' : '']);
+    if (r.code === 6) {
+      const mounts = r.stderr.toString('utf8').split('\n').filter((l) => l.startsWith(`${MOUNTED_MARK}\t`)).map((l) => l.slice(MOUNTED_MARK.length + 1));
+      throw new CliError('refused', `${p} is or contains a mount point (${mounts.join(', ')}): nothing deleted, umount it first`);
+    }
+    if (r.code !== 0) throw shError(r, p);
   }
 
   async rename(from: string, to: string): Promise<void> {

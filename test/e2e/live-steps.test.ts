@@ -1,4 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAgentGuest } from '../../src/guest/agent-guest.js';
 import { CliError } from '../../src/util/errors.js';
@@ -118,5 +120,30 @@ describe.skipIf(missing !== null)('cancelling a guest program', () => {
       await g.close();
     }
     expect(() => execFileSync('pgrep', ['-x', '-f', `sleep ${tag}`])).toThrow();
+  });
+});
+
+describe.skipIf(missing !== null)('delete -r on a running guest', () => {
+  it('checks the mount table at the time of the delete: a tmpfs mounted after open is refused, nothing deleted', async () => {
+    const t = join(dir.path, 'deltree');
+    mkdirSync(join(t, 'a', 'mnt'), { recursive: true });
+    writeFileSync(join(t, 'a', 'file'), 'kept\n');
+    const mnt = join(t, 'a', 'mnt');
+    try {
+      const r = await run(normal, `run mount -t tmpfs guestctl-test ${mnt}`, `write ${mnt}/keep tmpfs-data`, `delete -r ${t}`);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`error: ${t} is or contains a mount point (${mnt}): nothing deleted, umount it first\nerror: stopped at command 3 (delete -r ${t})\n`);
+      expect(readFileSync(join(mnt, 'keep'), 'utf8')).toBe('tmpfs-data');
+      expect(readFileSync(join(t, 'a', 'file'), 'utf8')).toBe('kept\n');
+      // Deleting the mount point itself is refused the same way.
+      const m = await run(normal, `delete -r ${mnt}`);
+      expect([m.code, m.stderr.split('\n')[0]]).toEqual([1, `error: ${mnt} is or contains a mount point (${mnt}): nothing deleted, umount it first`]);
+    } finally {
+      spawnSync('umount', [mnt]);
+    }
+    // Unmounted: the same delete goes through.
+    const ok = await run(normal, `delete -r ${t}`);
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, `deleted ${t} (directory)\n`, '']);
+    expect(existsSync(t)).toBe(false);
   });
 });
