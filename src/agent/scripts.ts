@@ -137,12 +137,20 @@ t="\${r%/*}/.\${r##*/}.guestctl-$2"
 (umask 077; set -C; : >"$t") || exit 1
 printf '%s\\n%s' "$t" "$r"`;
 
+/** COMMIT_WRITE's stderr marker (exit 5): the old file's xattrs, which this guest cannot set. */
+export const XATTRS_UNKEPT = 'guestctl-xattrs-unkept';
+/** COMMIT_WRITE's stdout line: the guest has no getfattr, the old file's xattrs are unknown. */
+export const XATTRS_UNKNOWN = 'guestctl-xattrs-unknown';
+
 /**
  * After an upload: $1 = temp file, $2 = destination, $3 = size, $4 = SHA-256 (or - when
  * guestctl verified it itself), $5 = uid:gid, $6 = mode, $7 = backup path or empty, $8 =
- * random suffix. Verifies, sets owner, mode (and SELinux label), keeps a backup (the old
- * inode, hard-linked), then renames over the destination. Exit 3: verification failed;
- * 4: no sha256sum in the guest.
+ * random suffix. Verifies, sets owner, mode, the old file's extended attributes (ACLs, file
+ * capabilities, SELinux label: all of getfattr -m -, set after chown, which clears
+ * capabilities, and chmod, which rewrites the ACL mask), keeps a backup (the old inode,
+ * hard-linked), then renames over the destination. Exit 3: verification failed; 4: no
+ * sha256sum in the guest; 5: xattrs it cannot set (XATTRS_UNKEPT); XATTRS_UNKNOWN on stdout:
+ * no getfattr, so they could not be read.
  */
 export const COMMIT_WRITE = `t=$1 r=$2
 n=$(wc -c <"$t") || exit 1
@@ -154,6 +162,22 @@ if [ "$4" != - ]; then
 fi
 chown -- "$5" "$t" || exit 1
 chmod -- "$6" "$t" || exit 1
+if [ -e "$r" ]; then
+  if command -v getfattr >/dev/null; then
+    x=$(getfattr --absolute-names -h -d -m - -e hex -- "$r") || exit 1
+    if [ -n "$x" ]; then
+      if ! command -v setfattr >/dev/null; then
+        printf '${XATTRS_UNKEPT}\\t%s\\n' "$(printf '%s\\n' "$x" | sed -n '/^# file: /d; s/=.*//p' | tr '\\n' ' ')" >&2
+        exit 5
+      fi
+      printf '%s\\n' "$x" | while IFS= read -r l; do
+        case $l in '# file: '*) ;; *=*) setfattr -h -n "\${l%%=*}" -v "\${l#*=}" -- "$t" || exit 1 ;; esac
+      done || exit 1
+    fi
+  else
+    echo ${XATTRS_UNKNOWN}
+  fi
+fi
 if [ -e "$r" ] && [ -f /sys/fs/selinux/enforce ] && command -v chcon >/dev/null 2>&1; then
   chcon --reference="$r" -- "$t" || exit 1
 fi

@@ -4,7 +4,7 @@ import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOption
 import type { AgentClient, AgentExecResult } from '../agent/client.js';
 import { AgentError, errnoFromText } from '../agent/errors.js';
 import { CliError, describeError, guestPathError } from '../util/errors.js';
-import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, MOUNTED_MARK, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK } from '../agent/scripts.js';
+import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, MOUNTED_MARK, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK, XATTRS_UNKNOWN } from '../agent/scripts.js';
 
 // GuestFs of a running guest through its QEMU guest agent. Content moves with
 // guest-file-*; everything else runs the guest's own coreutils/busybox through guest-exec,
@@ -98,7 +98,13 @@ export class AgentGuestFs implements GuestFs {
         if (sha256(back) !== sum) throw new CliError('failed', `upload of ${real} failed: the data read back differs from what was sent`);
         r = await this.client.sh(COMMIT_WRITE, [tmp, real, String(buf.length), '-', owner, mode, old ? backup : '', suffix]);
       }
+      if (r.code === 5) {
+        const names = (/^guestctl-xattrs-unkept\t(.*)$/m.exec(r.stderr.toString('utf8'))?.[1] ?? '').trim();
+        throw new CliError('failed', `upload of ${real} refused: the guest has getfattr but no setfattr, so its extended attributes (${names}) would be dropped; nothing was changed`);
+      }
       if (r.code !== 0) throw shError(r, real, `upload of ${real} failed`);
+      if (r.stdout.toString('utf8').split('\n').includes(XATTRS_UNKNOWN))
+        opts.onNote?.(`the guest has no getfattr (package attr): extended attributes of the old ${real} (ACLs, file capabilities), if it had any, could not be read and were not kept`);
     } catch (err) {
       const rm = await this.client.run(['rm', '-f', '--', tmp]).catch((e: unknown) => ({ code: 1, stderr: Buffer.from(describeError(e)) }));
       if (rm.code !== 0) throw new CliError('failed', `${describeError(err)} (and the temp file ${tmp} could not be removed: ${rm.stderr.toString().trim()})`);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openAgentGuest } from '../../src/guest/agent-guest.js';
@@ -21,6 +21,7 @@ let normal: QemuGa;
 let noDf: QemuGa;
 let noProc: QemuGa;
 let noPgrep: QemuGa;
+let noGetfattr: QemuGa;
 
 const run = (q: QemuGa, ...cmds: string[]) => guestctl(['interactive', '--agent-socket', q.socket, ...cmds.flatMap((c) => ['-c', c])]);
 
@@ -29,11 +30,12 @@ beforeAll(async () => {
   normal = await startQemuGa(dir.path, 'normal');
   noDf = await startQemuGa(dir.path, 'nodf', [], inMountNamespace('mount --bind /dev/null "$(command -v df)"'));
   noPgrep = await startQemuGa(dir.path, 'nopgrep', [], inMountNamespace('mount --bind /dev/null "$(command -v pgrep)"'));
+  noGetfattr = await startQemuGa(dir.path, 'nogetfattr', [], inMountNamespace('mount --bind /dev/null "$(command -v getfattr)"'));
   noProc = await startQemuGa(dir.path, 'noproc', [], inMountNamespace('mount --bind /dev/null "$(command -v ss)" && mount -t tmpfs none /proc'));
 });
 
 afterAll(async () => {
-  await Promise.all([normal?.stop(), noDf?.stop(), noProc?.stop(), noPgrep?.stop()]);
+  await Promise.all([normal?.stop(), noDf?.stop(), noProc?.stop(), noPgrep?.stop(), noGetfattr?.stop()]);
   expect(leftovers(dir.path)).toEqual([]);
   dir.cleanup();
 });
@@ -145,5 +147,41 @@ describe.skipIf(missing !== null)('delete -r on a running guest', () => {
     const ok = await run(normal, `delete -r ${t}`);
     expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, `deleted ${t} (directory)\n`, '']);
     expect(existsSync(t)).toBe(false);
+  });
+});
+
+describe.skipIf(missing !== null)('live upload over a file with an ACL and a file capability', () => {
+  const sh = (cmd: string, ...args: string[]) => execFileSync(cmd, args, { encoding: 'utf8' });
+
+  it('keeps both (getfacl/getcap afterwards), on a new inode', async () => {
+    const f = join(dir.path, 'acl-cap');
+    writeFileSync(f, 'old\n');
+    sh('setfacl', '-m', 'u:nobody:rw', f);
+    sh('setcap', 'cap_net_bind_service+ep', f);
+    const acl = sh('getfacl', '-c', f);
+    expect(acl).toContain('user:nobody:rw-');
+    const ino = (await import('node:fs')).statSync(f).ino;
+    writeFileSync(join(dir.path, 'new-content'), 'new\n');
+    const r = await run(normal, `upload ${join(dir.path, 'new-content')} ${f}`);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(readFileSync(f, 'utf8')).toBe('new\n');
+    expect((await import('node:fs')).statSync(f).ino).not.toBe(ino);
+    expect(sh('getfacl', '-c', f)).toBe(acl);
+    expect(sh('getcap', f).trim()).toBe(`${f} cap_net_bind_service=ep`);
+  });
+
+  it('a guest that cannot run getfattr: the upload says the xattrs were not kept', async () => {
+    const f = join(dir.path, 'acl-unknown');
+    writeFileSync(f, 'old\n');
+    sh('setfacl', '-m', 'u:nobody:r', f);
+    writeFileSync(join(dir.path, 'new-content'), 'new\n');
+    const r = await run(noGetfattr, `upload ${join(dir.path, 'new-content')} ${f}`);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(
+      `note: the guest has no getfattr (package attr): extended attributes of the old ${f} (ACLs, file capabilities), if it had any, could not be read and were not kept\n`,
+    );
+    expect(readFileSync(f, 'utf8')).toBe('new\n');
+    expect(sh('getfacl', '-c', f)).not.toContain('nobody'); // what the note warned about
+    expect(readdirSync(dir.path).filter((n) => n.includes('.guestctl-'))).toEqual([]);
   });
 });

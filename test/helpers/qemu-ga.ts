@@ -41,7 +41,7 @@ export function qemuGaAvailable(): string | null {
  * tool fail for real, or an empty tmpfs over /proc.
  */
 export function inMountNamespace(setup: string): string[] {
-  return ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', `${setup}\nexec "$@"`, 'sh'];
+  return ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', `set -e\n${setup}\nexec "$@"`, 'sh'];
 }
 
 /** Start qemu-ga on DIR/NAME.sock and wait until it listens (through `wrap`, e.g. inMountNamespace). */
