@@ -186,7 +186,7 @@ if [ -n "$7" ] && [ -e "$r" ]; then
   ln -- "$r" "$b" || exit 1
   mv -f -- "$b" "$7" || { rm -f -- "$b"; exit 1; }
 fi
-sync -- "$t" 2>/dev/null
+sync -- "$t" || { echo "sync of the new content failed" >&2; exit 1; }
 mv -f -- "$t" "$r" || exit 1
 exit 0`;
 
