@@ -16,6 +16,7 @@ PACKAGES=(
   fuseiso ntfs-3g       # userspace iso9660 and ntfs drivers
   xfsprogs
   attr                  # getfattr/setfattr: keep SELinux labels and ACLs on replaced files
+  acl libcap2-bin       # setfacl/getfacl, setcap/getcap: tests of ACLs and capabilities kept by live uploads
   fdisk gdisk           # sfdisk/sgdisk: build partitioned test images
   debootstrap           # build the Debian test/demo guest
   busybox-static        # the synthetic test guests' userland

@@ -36,7 +36,8 @@ export const del = defineCommand({
     if (isProtected(path) && !args.flag('force')) {
       throw new CliError('refused', `refusing to delete ${path}: a top-level system path (add --force if you really mean it)`);
     }
-    const busy = mountsAtOrBelow(ctx.guest, path);
+    // A running guest's mounts change under us: its fs.remove checks the live mount table itself.
+    const busy = ctx.guest.kind === 'live' ? [] : mountsAtOrBelow(ctx.guest, path);
     if (busy.length > 0) throw new CliError('refused', `${path} is or contains a mount point (${busy.join(', ')}): umount it first`);
     if (st.type === 'directory' && !args.flag('recursive')) throw new CliError('usage', `${path} is a directory (use delete -r)`);
     await fs.remove(path, { recursive: st.type === 'directory' });

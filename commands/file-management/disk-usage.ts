@@ -1,8 +1,7 @@
 import { posix } from 'node:path';
-import { defineCommand } from '../../src/shell/command.js';
+import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { LocalGuestFs } from '../../src/guest/local-fs.js';
-import { walkGuest, type WalkEntry } from '../../src/guest/walk.js';
 import { runTool } from '../../src/util/run-tool.js';
 import { CliError } from '../../src/util/errors.js';
 import { formatSize } from '../../src/parsers/size.js';
@@ -15,71 +14,6 @@ export interface DuRow {
 }
 
 /**
- * du's sums: every entry's allocated bytes added to its directory at depth <= maxDepth
- * (entries deeper than that to their ancestor at maxDepth), then each directory's total
- * added to its parent's. A file with several links counts once (by device and inode).
- */
-export class DuCounter {
-  private readonly own = new Map<string, number>();
-  private readonly seen = new Set<string>();
-  private total = 0;
-  private readonly prefixLen: number;
-
-  constructor(
-    readonly start: string,
-    readonly maxDepth: number,
-  ) {
-    this.prefixLen = start === '/' ? 1 : start.length + 1;
-  }
-
-  add(e: WalkEntry): void {
-    if (e.nlink !== undefined && e.nlink > 1 && e.type !== 'directory') {
-      const key = `${e.dev ?? 0}:${e.inode}`;
-      if (this.seen.has(key)) return;
-      this.seen.add(key);
-    }
-    if (this.maxDepth === 0) {
-      this.total += e.allocated;
-      return;
-    }
-    let key: string;
-    if (e.depth === 0) key = this.start;
-    else {
-      // The directory this entry is counted in: itself when it is a directory within reach,
-      // else its ancestor at depth min(depth - 1, maxDepth).
-      const keep = e.type === 'directory' && e.depth <= this.maxDepth ? e.depth : Math.min(e.depth - 1, this.maxDepth);
-      if (keep === 0) key = this.start;
-      else {
-        const rel = e.path.slice(this.prefixLen);
-        let cut = -1;
-        for (let i = 0; i < keep; i++) {
-          cut = rel.indexOf('/', cut + 1);
-          if (cut < 0) break;
-        }
-        key = posix.join(this.start, cut < 0 ? rel : rel.slice(0, cut));
-      }
-    }
-    this.own.set(key, (this.own.get(key) ?? 0) + e.allocated);
-  }
-
-  /** Rows in du's order: a directory after everything inside it, the start last. */
-  rows(): DuRow[] {
-    if (this.maxDepth === 0) return [{ path: this.start, size: this.total }];
-    const totals = new Map(this.own);
-    totals.set(this.start, totals.get(this.start) ?? 0);
-    const byDepth = [...totals.keys()].sort((a, b) => b.split('/').length - a.split('/').length);
-    for (const p of byDepth) {
-      if (p === this.start) continue;
-      const parent = posix.dirname(p);
-      totals.set(parent, (totals.get(parent) ?? 0) + totals.get(p)!);
-    }
-    return [...totals.entries()]
-      .map(([path, size]) => ({ path, size }))
-      .sort((a, b) => (a.path === this.start ? 1 : b.path === this.start ? -1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  }
-}
-
-/**
  * On a mounted guest, GNU du itself walks the resolved host directory: it never follows
  * symlinks (-P is its default), counts hard links once and is faster than any walk Node can
  * do (one Stats object per file). Paths come back NUL-terminated and are mapped to guest paths.
@@ -88,21 +22,47 @@ async function hostDu(fs: LocalGuestFs, start: string, depth: number, signal: Ab
   const r = fs.hostPathOf(start, true);
   const res = await runTool('du', ['-B1', '-0', '-d', String(depth), '--', r.hostPath], { cancelSignal: signal });
   if (signal.aborted) throw new CliError('cancelled', 'cancelled');
-  for (const line of res.stderr.split('\n')) {
-    const m = /cannot (?:read directory|access) '(.*)'/.exec(line);
-    if (m?.[1]?.startsWith(r.hostPath)) unreadable.push(toGuest(m[1], r.hostPath, start));
+  return duRows(res.code, res.stdout, res.stderr, '\0', 1, r.hostPath, start, unreadable);
+}
+
+/**
+ * On a running guest, the guest's own du (GNU: bytes, NUL-separated; busybox, which knows
+ * neither -B nor -0: KiB per line, so a name with a newline cannot be told apart and fails).
+ * Both count st_blocks and each hard-linked inode once, and never follow symlinks.
+ */
+async function guestDu(ctx: CommandContext, start: string, depth: number, unreadable: string[]): Promise<DuRow[]> {
+  const exec = (argv: string[]) => ctx.guest.exec(argv, { env: { LC_ALL: 'C' }, signal: ctx.signal });
+  const gnu = await exec(['du', '-B1', '-0', '-d', String(depth), '--', start]);
+  if (gnu.code === 127) throw new CliError('missing-tool', `du: not found in the guest (${firstLine(gnu.stderr)})`);
+  if (gnu.code !== 0 && gnu.stdout === '' && /unrecognized option|invalid option|unknown option/i.test(gnu.stderr)) {
+    const bb = await exec(['du', '-k', '-d', String(depth), '--', start]);
+    ctx.out.note("the guest's du knows no -B1/-0 (busybox): sizes are counted in KiB");
+    return duRows(bb.code, bb.stdout, bb.stderr, '\n', 1024, start, start, unreadable);
   }
-  if (res.code !== 0 && unreadable.length === 0) throw new CliError('failed', `du: ${res.stderr.trim() || `exit status ${res.code}`}`);
-  const rows = res.stdout
-    .split('\0')
+  return duRows(gnu.code, gnu.stdout, gnu.stderr, '\0', 1, start, start, unreadable);
+}
+
+/** du's "SIZE<TAB>PATH" records; unreadable directories named on stderr are collected. */
+function duRows(code: number, stdout: string, stderr: string, sep: string, unit: number, hostStart: string, start: string, unreadable: string[]): DuRow[] {
+  for (const line of stderr.split('\n')) {
+    const m = /cannot (?:read directory|access) '(.*)'/.exec(line) ?? /can't (?:open|read directory) '(.*)'/.exec(line);
+    if (m?.[1]?.startsWith(hostStart)) unreadable.push(toGuest(m[1], hostStart, start));
+  }
+  if (code !== 0 && unreadable.length === 0) throw new CliError('failed', `du: ${firstLine(stderr) || `exit status ${code}`}`);
+  const rows = stdout
+    .split(sep)
     .filter(Boolean)
     .map((rec) => {
       const tab = rec.indexOf('\t');
-      return { path: toGuest(rec.slice(tab + 1), r.hostPath, start), size: Number(rec.slice(0, tab)) };
+      const size = rec.slice(0, tab);
+      if (tab < 1 || !/^\d+$/.test(size)) throw new CliError('failed', `du: unexpected output line: ${JSON.stringify(rec.slice(0, 80))}`);
+      return { path: toGuest(rec.slice(tab + 1), hostStart, start), size: Number(size) * unit };
     });
-  // du's own order is its traversal order; list like the generic walk: sorted, the start last.
+  // du's own order is its traversal order; list sorted, the start last.
   return rows.sort((a, b) => (a.path === start ? 1 : b.path === start ? -1 : a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+
+const firstLine = (t: string) => t.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
 
 function toGuest(host: string, hostStart: string, guestStart: string): string {
   const rest = host.slice(hostStart.length);
@@ -130,12 +90,7 @@ export const diskUsage = defineCommand({
     const unreadable: string[] = [];
     let rows: DuRow[];
     if (ctx.guest.fs instanceof LocalGuestFs) rows = await hostDu(ctx.guest.fs, start.path, depth, ctx.signal, unreadable);
-    else {
-      const counter = new DuCounter(start.path, depth);
-      const opts = { stat: true, signal: ctx.signal, onError: (p: string) => unreadable.push(p) };
-      for await (const e of walkGuest(ctx.guest, start.path, opts)) counter.add(e);
-      rows = counter.rows();
-    }
+    else rows = await guestDu(ctx, start.path, depth, unreadable);
     if (unreadable.length > 0) {
       ctx.out.note(`could not read ${unreadable.length} director${unreadable.length === 1 ? 'y' : 'ies'} (first: ${unreadable[0]}): the sizes are too small`);
       ctx.setExitCode(1);

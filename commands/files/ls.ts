@@ -4,6 +4,7 @@ import type { GuestStat } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
 import { formatMode } from '../../src/parsers/mode.js';
 import { guestNames } from '../../src/inspect/names.js';
+import { CliError, describeError } from '../../src/util/errors.js';
 
 interface LsEntry {
   name: string;
@@ -16,6 +17,13 @@ interface LsEntry {
   group: string;
   mtime: string;
   target?: string;
+  /** Why the entry could not be stat'ed (the other fields are then unknown). */
+  error?: string;
+}
+
+/** GNU ls's row for an entry it cannot stat: every field '?'. */
+function unknownRow(name: string, error: string): LsEntry {
+  return { name, type: 'unknown', size: -1, mode: '??????????', uid: -1, gid: -1, owner: '?', group: '?', mtime: '?', error };
 }
 
 const TYPE_CHAR: Record<string, string> = { file: '-', directory: 'd', symlink: 'l', block: 'b', char: 'c', fifo: 'p', socket: 's', unknown: '?' };
@@ -37,7 +45,7 @@ export const ls = defineCommand({
     const fs = ctx.guest.fs;
     const target = await fs.lstat(path);
     const showAll = args.flag('all');
-    let stats: { name: string; st: GuestStat }[];
+    let stats: { name: string; st: GuestStat | null; error?: string }[];
     // Like GNU ls: a symlink to a directory is listed through, except with -l (which shows the
     // link itself unless the path ends with '/'); a dangling symlink is shown, not an error.
     const throughLink =
@@ -47,12 +55,29 @@ export const ls = defineCommand({
     if (target.type === 'directory' || throughLink) {
       const dir = await fs.realpath(path);
       const entries = (await fs.list(dir)).filter((e) => showAll || !e.name.startsWith('.'));
-      stats = await Promise.all(entries.map(async (e) => ({ name: e.name, st: await fs.lstat(`${dir === '/' ? '' : dir}/${e.name}`) })));
+      // Like GNU ls, an entry that cannot be stat'ed is shown with '?' and named on stderr.
+      stats = await Promise.all(
+        entries.map(async (e) => {
+          const full = `${dir === '/' ? '' : dir}/${e.name}`;
+          try {
+            return { name: e.name, st: await fs.lstat(full) };
+          } catch (err) {
+            // Only the entry's own failure becomes a '?' row: a lost agent or a cancel ends ls.
+            if (!(err as { guestPathError?: boolean }).guestPathError && !(err instanceof CliError && err.code === 'failed')) throw err;
+            const msg = describeError(err);
+            const reason = msg.startsWith(`${full}: `) ? msg.slice(full.length + 2) : msg.endsWith(`: ${full}`) ? msg.slice(0, -full.length - 2) : msg;
+            ctx.out.note(`cannot access ${full}: ${reason}`);
+            ctx.setExitCode(1);
+            return { name: e.name, st: null, error: reason };
+          }
+        }),
+      );
     } else {
       stats = [{ name: args.optStr('PATH') ?? target.path, st: target }];
     }
     const names = await guestNames(fs);
-    const rows: LsEntry[] = stats.map(({ name, st }) => ({
+    const rows: LsEntry[] = stats.map(({ name, st, error }) =>
+      st === null ? unknownRow(name, error ?? 'cannot stat') : {
       name,
       type: st.type,
       size: st.size,
@@ -63,7 +88,7 @@ export const ls = defineCommand({
       group: names.group(st.gid),
       mtime: st.mtime.toISOString(),
       ...(st.symlinkTarget !== undefined ? { target: st.symlinkTarget } : {}),
-    }));
+    });
     if (!ctx.json) render(rows, args.flag('long'), ctx.out);
     return rows;
   },
@@ -77,6 +102,10 @@ function render(rows: LsEntry[], long: boolean, out: Output): void {
   const w = (k: keyof LsEntry) => Math.max(0, ...rows.map((r) => String(r[k]).length));
   const [wo, wg, ws] = [w('owner'), w('group'), w('size')];
   for (const r of rows) {
+    if (r.error !== undefined) {
+      out.line(`${r.mode} ${'?'.padEnd(wo)} ${'?'.padEnd(wg)} ${'?'.padStart(ws)} ${'?'.padEnd(16)} ${r.name}`);
+      continue;
+    }
     const date = r.mtime.slice(0, 16).replace('T', ' ');
     const name = r.target !== undefined ? `${r.name} -> ${r.target}` : r.name;
     out.line(escapeForTerminal(`${r.mode} ${r.owner.padEnd(wo)} ${r.group.padEnd(wg)} ${String(r.size).padStart(ws)} ${date} ${name}`));

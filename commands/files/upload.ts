@@ -40,7 +40,7 @@ export const upload = defineCommand({
     else if (args.str('GUEST_PATH').endsWith('/')) throw new CliError('not-found', `no such guest directory: ${guestPath}`);
 
     const data = await fsp.readFile(hostPath);
-    await fs.writeFile(guestPath, data, { mode: 0o644, uid: 0, gid: 0 });
+    await fs.writeFile(guestPath, data, { mode: 0o644, uid: 0, gid: 0, onNote: (t) => ctx.out.note(t) });
     ctx.out.line(`uploaded ${hostArg} to ${guestPath} (${humanBytes(data.length)})`);
     return { hostPath, guestPath, size: data.length };
   },

@@ -1,6 +1,7 @@
 import type { CommandContext } from '../../src/shell/command.js';
 import type { ExecResult } from '../../src/guest/types.js';
 import { CliError } from '../../src/util/errors.js';
+import { failedStep } from './scripts.js';
 
 // Shared by the live commands: run a guest program or a constant guest script, and format
 // durations and rates. Everything runs in the GUEST through ctx.guest.exec.
@@ -17,9 +18,11 @@ export function guestScript(ctx: CommandContext, script: string, args: string[] 
   return guestRun(ctx, ['/bin/sh', '-c', script, 'sh', ...args], timeoutMs);
 }
 
-/** Fail with the guest's own first error line. */
+/** Fail with the step a live script named, or the guest's own first error line. */
 export function failIfError(r: ExecResult, what: string): void {
   if (r.code === 0) return;
+  const step = failedStep(r.stderr);
+  if (step) throw new CliError('failed', `${what} failed in the guest at ${step}`);
   if (r.code === 127) throw new CliError('missing-tool', `${what}: not found in the guest`);
   const line = r.stderr.split('\n').map((l) => l.trim()).find(Boolean);
   throw new CliError('failed', `${what} failed in the guest: ${line ?? `exit status ${r.code}`}`);

@@ -2,6 +2,7 @@ import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { isDiskFilesystem, parseDf, type DfRow } from '../../src/parsers/df.js';
 import { memorySummary, parseLoadavg, parseMeminfo, parseUptime, type LoadAvg, type MemorySummary } from '../../src/parsers/procfs.js';
+import { CliError } from '../../src/util/errors.js';
 import { CATEGORY, failIfError, formatBytes, formatDuration, guestScript } from './common.js';
 import { METRICS, sections } from './scripts.js';
 
@@ -20,11 +21,18 @@ export function metricsFrom(stdout: string): Metrics {
   return {
     uptime: parseUptime(uptime).uptime,
     load: parseLoadavg(loadavg),
-    cpus: Number(cpus.trim()) || 1,
+    cpus: count(cpus, 'CPUs'),
     memory: memorySummary(parseMeminfo(meminfo)),
-    processes: Number(procs.trim()) || 0,
+    processes: count(procs, 'processes'),
     filesystems: parseDf(df).filter(isDiskFilesystem),
   };
+}
+
+/** A count the script printed; anything else is a broken answer, never a default. */
+function count(text: string, what: string): number {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) === 0) throw new CliError('failed', `metrics: unexpected number of ${what} from the guest: '${t.slice(0, 40)}'`);
+  return Number(t);
 }
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : '-');
@@ -38,7 +46,7 @@ export const metrics = defineCommand({
   needs: ['live', 'exec'],
   async run(ctx): Promise<Metrics> {
     const r = await guestScript(ctx, METRICS);
-    failIfError(r, 'reading /proc');
+    failIfError(r, 'metrics');
     return metricsFrom(r.stdout);
   },
   render(m: Metrics, out: Output) {

@@ -5,6 +5,8 @@ import { parseFdListing, parseProcNet, parseSs, socketsFromProc, type ListeningS
 import { CATEGORY, failIfError, guestRun, guestScript } from './common.js';
 import { namedSections, PROC_SOCKETS } from './scripts.js';
 
+const firstLine = (t: string) => t.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+
 interface PortsResult {
   source: 'ss' | 'proc';
   sockets: ListeningSocket[];
@@ -22,11 +24,20 @@ export const scanPorts = defineCommand({
   async run(ctx): Promise<PortsResult> {
     const r = await guestRun(ctx, ['ss', '-tulpnH']);
     if (r.code === 0) return { source: 'ss', sockets: parseSs(r.stdout) };
-    // ss missing (127) or too old for -H: the kernel's own tables.
+    // ss missing or unusable (too old for -H): the kernel's own tables, and the user is told why.
+    const why = `ss -tulpnH ${r.code === 127 ? 'cannot run' : 'failed'} in the guest (${firstLine(r.stderr) || `exit status ${r.code}`})`;
+    ctx.out.note(`${why}: reading /proc/net instead`);
     const p = await guestScript(ctx, PROC_SOCKETS);
-    failIfError(p, 'reading /proc/net');
+    failIfError(p, 'scan-ports');
     const s = namedSections(p.stdout);
+    if (s.has('tcp6 absent')) ctx.out.note('the guest has no IPv6 socket tables (IPv6 is off in its kernel): IPv4 only');
     const tables = (['tcp', 'tcp6', 'udp', 'udp6'] as const).flatMap((t) => parseProcNet(s.get(t) ?? '', t));
+    // "No such file or directory": the process exited between the glob and ls.
+    const fdErrors = (s.get('fd-errors') ?? '').split('\n').filter((l) => l.trim() && !/No such file or directory$/.test(l));
+    if (fdErrors.length > 0) {
+      const pids = new Set(fdErrors.map((l) => /\/proc\/(\d+)\//.exec(l)?.[1] ?? '?'));
+      ctx.out.note(`could not read the open files of ${pids.size} guest process${pids.size === 1 ? '' : 'es'} (${fdErrors[0]!.trim()}): their sockets may show no owner`);
+    }
     const names = new Map(parseProcStats(s.get('stat') ?? '').map((st) => [st.pid, st.comm]));
     return { source: 'proc', sockets: socketsFromProc(tables, parseFdListing(s.get('fd') ?? ''), names) };
   },

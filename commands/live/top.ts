@@ -37,7 +37,8 @@ export function snapshotFrom(stdout: string, userOf: (uid: number) => string): T
   const [head = '', up1 = '', stats1 = '', up2 = '', stats2 = '', meminfo = '', loadavg = '', owners = ''] = sections(stdout);
   const [selfText, tckText] = head.trim().split('\n');
   const self = Number(selfText);
-  const hz = Number(tckText) || 100;
+  const hz = Number(tckText?.replace(/ assumed$/, ''));
+  if (!(hz > 0)) throw new CliError('failed', `top: unexpected clock ticks per second from the guest: '${tckText ?? ''}'`);
   const t1 = parseUptime(up1).uptime;
   const t2 = parseUptime(up2).uptime;
   const elapsed = Math.max(t2 - t1, 0.01);
@@ -77,7 +78,8 @@ export function snapshotFrom(stdout: string, userOf: (uid: number) => string): T
 
 async function sample(ctx: CommandContext, interval: number, userOf: (uid: number) => string): Promise<TopSnapshot> {
   const r = await guestScript(ctx, TOP, [String(interval)], (interval + 60) * 1000);
-  failIfError(r, 'sampling /proc');
+  failIfError(r, 'top');
+  if (/^100 assumed$/m.test(r.stdout.split('\n@@')[0] ?? '')) ctx.out.note('the guest has no getconf: CPU use is computed with 100 clock ticks per second (the Linux USER_HZ)');
   return snapshotFrom(r.stdout, userOf);
 }
 

@@ -48,6 +48,8 @@ export interface AgentExecOptions {
   env?: Record<string, string>;
   cwd?: string;
   signal?: AbortSignal;
+  /** Per-request deadline of guest-exec and guest-exec-status (default: the transport's). */
+  requestTimeoutMs?: number;
   /**
    * 'auto' (default): run through a small sh wrapper that keeps output within one reply and
    * spills larger output to guest temp files read back in chunks. 'capture': run the program
@@ -72,6 +74,8 @@ const QGA_EXEC_CAPTURE_MAX = 16 << 20;
 const CHUNK_CAP = 2 << 20;
 const SPILL_READ_MAX = 512 << 20;
 const DEFAULT_EXEC_TIMEOUT_MS = 10 * 60_000;
+/** Each request of a kill (and its own deadline): an agent that does not answer is reported, not waited for. */
+const KILL_TIMEOUT_MS = 5_000;
 const GUEST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 const floor4k = (n: number) => Math.max(4096, Math.floor(n / 4096) * 4096);
@@ -83,6 +87,7 @@ export class AgentClient {
   /** Output per stream that comes back inline from guest-exec; more is spilled to a file. */
   readonly inlineOutput: number;
   private infoCache: AgentInfo | null = null;
+  private killing = false;
 
   constructor(readonly transport: AgentTransport) {
     this.readChunk = Math.min(QGA_READ_MAX, CHUNK_CAP, floor4k(((transport.maxReplyBytes - 1024) * 3) / 4));
@@ -240,7 +245,7 @@ export class AgentClient {
       if (opts.env) args.env = [...(opts.env.PATH ? [] : [`PATH=${GUEST_PATH}`]), ...Object.entries(opts.env).map(([k, v]) => `${k}=${v}`)];
       let pid: number;
       try {
-        pid = (await this.request<{ pid: number }>('guest-exec', args)).pid;
+        pid = (await this.request<{ pid: number }>('guest-exec', args, opts.requestTimeoutMs)).pid;
       } catch (err) {
         const notFound = notStartable(err);
         if (notFound !== null) {
@@ -250,7 +255,7 @@ export class AgentClient {
         throw err;
       }
       if (spill) temps.push(outFile, errFile);
-      const st = await this.waitExit(pid, deadline, opts.signal, opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS);
+      const st = await this.waitExit(pid, deadline, opts.signal, opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS, opts.requestTimeoutMs);
       if (st['out-truncated'] || st['err-truncated'])
         throw new AgentError('too-large', `the output of ${argv[0]} exceeds what the guest agent captures (16 MiB per stream)`);
       let stdout: Buffer = Buffer.from(st['out-data'] ?? '', 'base64');
@@ -293,29 +298,56 @@ export class AgentClient {
     if (r.code !== 0) throw new AgentError('guest', `cannot create ${path} in the guest: ${firstLine(r.stderr) || `exit status ${r.code}`}`);
   }
 
-  private async waitExit(pid: number, deadline: number, signal: AbortSignal | undefined, timeoutMs: number): Promise<ExecStatus> {
+  private async waitExit(pid: number, deadline: number, signal: AbortSignal | undefined, timeoutMs: number, requestTimeoutMs?: number): Promise<ExecStatus> {
     let delay = 1;
     for (;;) {
-      const st = await this.request<ExecStatus>('guest-exec-status', { pid });
+      const st = await this.request<ExecStatus>('guest-exec-status', { pid }, requestTimeoutMs);
       if (st.exited) return st;
       if (signal?.aborted || Date.now() >= deadline) {
-        await this.killTree(pid);
+        const unconfirmed = await this.killTree(pid);
+        const what = signal?.aborted ? 'cancelled' : `the guest command did not finish within ${Math.round(timeoutMs / 1000)} s`;
+        if (unconfirmed) {
+          const msg = `${what}, and killing the guest process (pid ${pid}) could not be confirmed: ${unconfirmed}`;
+          if (signal?.aborted) throw new CliError('cancelled', msg);
+          throw new AgentError('timeout', msg);
+        }
         if (signal?.aborted) throw new CliError('cancelled', 'cancelled: the guest process was killed');
-        throw new AgentError('timeout', `the guest command did not finish within ${Math.round(timeoutMs / 1000)} s: it was killed`);
+        throw new AgentError('timeout', `${what}: it was killed`);
       }
       await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
       delay = Math.min(delay * 2, 100);
     }
   }
 
-  /** Kill a guest process and its descendants, then reap its status so qemu-ga frees it. */
-  private async killTree(pid: number): Promise<void> {
-    await this.sh(KILL_TREE, [String(pid)], { timeoutMs: 15_000 }).catch(() => undefined);
+  /**
+   * Kill a guest process and its descendants, then reap its status so qemu-ga frees it.
+   * Null when guest-exec-status shows it ended; otherwise what went wrong.
+   */
+  private async killTree(pid: number): Promise<string | null> {
+    // The kill script is itself a guest command: if it overruns, do not start a kill of the kill.
+    if (this.killing) return 'the kill script itself did not finish in time';
+    this.killing = true;
+    let problem: string | null = null;
+    try {
+      const r = await this.sh(KILL_TREE, [String(pid)], { timeoutMs: KILL_TIMEOUT_MS, requestTimeoutMs: KILL_TIMEOUT_MS });
+      const complaints = r.stderr.toString('utf8').split('\n').filter((l) => l.trim() && !/No such process/i.test(l));
+      if (r.code !== 0 && (r.code !== 1 || complaints.length > 0)) problem = complaints[complaints.length - 1]?.trim() || `the kill script ended with exit status ${r.code}`;
+    } catch (err) {
+      problem = `the kill could not be run: ${err instanceof Error ? err.message : String(err)}`;
+    } finally {
+      this.killing = false;
+    }
     for (let i = 0; i < 50; i++) {
-      const st = await this.request<ExecStatus>('guest-exec-status', { pid }).catch(() => null);
-      if (!st || st.exited) return;
+      let st: ExecStatus;
+      try {
+        st = await this.request<ExecStatus>('guest-exec-status', { pid }, KILL_TIMEOUT_MS);
+      } catch (err) {
+        return `${problem ? `${problem}; ` : ''}guest-exec-status failed: ${err instanceof Error ? err.message : String(err)}`;
+      }
+      if (st.exited) return problem;
       await sleep(20);
     }
+    return `${problem ? `${problem}; ` : ''}guest-exec-status still shows it running`;
   }
 }
 

@@ -4,7 +4,7 @@ import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOption
 import type { AgentClient, AgentExecResult } from '../agent/client.js';
 import { AgentError, errnoFromText } from '../agent/errors.js';
 import { CliError, describeError, guestPathError } from '../util/errors.js';
-import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK } from '../agent/scripts.js';
+import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, MOUNTED_MARK, PREPARE_WRITE, READLINK, REALPATH, REMOVE, RENAME, STAT, SYMLINK, XATTRS_UNKNOWN } from '../agent/scripts.js';
 
 // GuestFs of a running guest through its QEMU guest agent. Content moves with
 // guest-file-*; everything else runs the guest's own coreutils/busybox through guest-exec,
@@ -98,7 +98,13 @@ export class AgentGuestFs implements GuestFs {
         if (sha256(back) !== sum) throw new CliError('failed', `upload of ${real} failed: the data read back differs from what was sent`);
         r = await this.client.sh(COMMIT_WRITE, [tmp, real, String(buf.length), '-', owner, mode, old ? backup : '', suffix]);
       }
+      if (r.code === 5) {
+        const names = (/^guestctl-xattrs-unkept\t(.*)$/m.exec(r.stderr.toString('utf8'))?.[1] ?? '').trim();
+        throw new CliError('failed', `upload of ${real} refused: the guest has getfattr but no setfattr, so its extended attributes (${names}) would be dropped; nothing was changed`);
+      }
       if (r.code !== 0) throw shError(r, real, `upload of ${real} failed`);
+      if (r.stdout.toString('utf8').split('\n').includes(XATTRS_UNKNOWN))
+        opts.onNote?.(`the guest has no getfattr (package attr): extended attributes of the old ${real} (ACLs, file capabilities), if it had any, could not be read and were not kept`);
     } catch (err) {
       const rm = await this.client.run(['rm', '-f', '--', tmp]).catch((e: unknown) => ({ code: 1, stderr: Buffer.from(describeError(e)) }));
       if (rm.code !== 0) throw new CliError('failed', `${describeError(err)} (and the temp file ${tmp} could not be removed: ${rm.stderr.toString().trim()})`);
@@ -161,9 +167,11 @@ export class AgentGuestFs implements GuestFs {
       }
     }
     const r = await this.sh(LIST, [p]);
-    if (r.code !== 0) throw shError(r, p);
     const fields = r.stdout.toString('utf8').split('\0');
     const format = fields[0];
+    // Exit 5: find could not stat some entries; they are listed as 'unknown' (lstat then says why).
+    const unstatable = r.code === 5 && format === 'F' ? findErrors(r.stderr.toString('utf8')) : null;
+    if (r.code !== 0 && (!unstatable?.length || unstatable.some((e) => e.rel === ''))) throw shError(r, p);
     const dir = fields[1] ?? p;
     const until = Date.now() + STAT_CACHE_MS;
     const entries: DirEntry[] = [];
@@ -172,12 +180,17 @@ export class AgentGuestFs implements GuestFs {
       const f = fields.slice(i, i + width);
       const name = f[width - 1]!;
       const full = `${dir === '/' ? '' : dir}/${name}`;
+      if (format === 'S' && f[0] === '?') {
+        entries.push({ name, type: 'unknown' });
+        continue;
+      }
       const st = format === 'F' ? fromFind(full, f) : fromStatLine(full, f[0]!, f[1]!);
-      if (!st) continue;
+      if (!st) throw new AgentError('protocol', `unexpected listing data from the guest for ${full}`);
       entries.push({ name, type: st.type });
       this.statCache.set(`${p === '/' ? '' : p}/${name}`, { st, until });
       if (dir !== p) this.statCache.set(full, { st, until });
     }
+    for (const e of unstatable ?? []) if (!e.rel.includes('/')) entries.push({ name: e.rel, type: 'unknown' });
     this.listedAt.set(p, Date.now());
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -211,7 +224,7 @@ export class AgentGuestFs implements GuestFs {
       const parentRel = slash < 0 ? '' : rel.slice(0, slash);
       const st = fromFind(join(dir, rel), f);
       count++;
-      if (!st || !name) continue;
+      if (!st || !name) throw new AgentError('protocol', `unexpected listing data from the guest for ${join(dir, rel)}`);
       listings.get(parentRel)?.push({ name, type: st.type });
       if (st.type === 'directory') {
         listings.set(rel, []);
@@ -230,8 +243,15 @@ export class AgentGuestFs implements GuestFs {
       for (let k = 0; k < parts.length - (lastIsDir ? 0 : 1); k++) open.add(parts.slice(0, k + 1).join('/'));
       open.add('');
     }
-    // find: './x/y': Permission denied → not complete either.
-    for (const m of r.stderr.toString('utf8').matchAll(/^find: '\.\/?(.*)': /gm)) open.add(m[1]!);
+    // find: './x/y': Permission denied. A directory find listed but could not read is not
+    // complete; an entry it could not stat at all is listed as 'unknown' (lstat says why).
+    for (const { rel } of findErrors(r.stderr.toString('utf8'))) {
+      if (listings.has(rel)) open.add(rel);
+      else {
+        const slash = rel.lastIndexOf('/');
+        listings.get(slash < 0 ? '' : rel.slice(0, slash))?.push({ name: rel.slice(slash + 1), type: 'unknown' });
+      }
+    }
     const byName = (a: DirEntry, b: DirEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
     for (const [rel, entries] of listings) {
       if (open.has(rel)) continue;
@@ -308,7 +328,14 @@ export class AgentGuestFs implements GuestFs {
     this.writable();
     const p = norm(path);
     if (p === '/') throw guestPathError('EPERM', '/', 'refusing to remove the guest root');
-    await this.mutateSh(REMOVE, [p, opts.recursive ? 'r' : ''], p);
+    this.posixOnly();
+    this.invalidate();
+    const r = await this.client.sh(REMOVE, [p, opts.recursive ? 'r' : '']);
+    if (r.code === 6) {
+      const mounts = r.stderr.toString('utf8').split('\n').filter((l) => l.startsWith(`${MOUNTED_MARK}\t`)).map((l) => l.slice(MOUNTED_MARK.length + 1));
+      throw new CliError('refused', `${p} is or contains a mount point (${mounts.join(', ')}): nothing deleted, umount it first`);
+    }
+    if (r.code !== 0) throw shError(r, p);
   }
 
   async rename(from: string, to: string): Promise<void> {
@@ -483,6 +510,11 @@ export function fromFind(path: string, f: string[]): GuestStat | null {
   };
 }
 
+/** The paths (relative to find's start) that GNU find complained about, in the C locale. */
+export function findErrors(stderr: string): { rel: string; cause: string }[] {
+  return [...stderr.matchAll(/^find: '\.\/?(.*)': (.*)$/gm)].map((m) => ({ rel: m[1]!, cause: m[2]! }));
+}
+
 /** A guest-file-* failure about `path` as an errno error when the guest named one. */
 export function fileError(err: unknown, path: string): unknown {
   if (!(err instanceof AgentError) || err.kind !== 'guest') return err;
@@ -497,5 +529,7 @@ export function shError(r: AgentExecResult, path: string, what?: string): Error 
   if (r.code === 3) return guestPathError('EINVAL', path, /not a symbolic link/.test(text) ? 'not a symbolic link' : /regular file/.test(text) ? 'not a regular file' : first || undefined);
   const code = errnoFromText(text);
   if (code && !what) return guestPathError(code, path);
-  return new CliError('failed', `${what ?? path}: ${first || `exit status ${r.code}`}`);
+  // coreutils' "stat: cannot statx 'PATH': CAUSE": the path is named already, keep the cause.
+  const cause = /^\S+: cannot [a-z]+ '.*': (.+)$/.exec(first)?.[1] ?? first;
+  return new CliError('failed', `${what ?? path}: ${cause || `exit status ${r.code}`}`);
 }

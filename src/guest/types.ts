@@ -30,6 +30,8 @@ export interface WriteOptions {
   gid?: number;
   /** Keep the previous content as PATH.bak (or the given guest path) before replacing. */
   backupPath?: string;
+  /** Told what the backend could not keep (a live guest without getfattr: unknown xattrs). */
+  onNote?: (text: string) => void;
 }
 
 export interface MkdirOptions {

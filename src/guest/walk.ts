@@ -25,7 +25,7 @@ export interface WalkOptions {
   /** Stat every entry (size, allocated); without it only names and types are read. */
   stat?: boolean;
   signal?: AbortSignal;
-  /** Called for unreadable directories instead of failing the walk. */
+  /** Called for unreadable directories and entries that cannot be stat'ed, instead of failing the walk. */
   onError?: (path: string, err: Error) => void;
 }
 
@@ -80,8 +80,9 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
         let st;
         try {
           st = lstatSync(host);
-        } catch {
-          continue; // vanished
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENOENT') reportOrThrow(opts, toGuest(host), err as Error); // ENOENT: vanished
+          continue;
         }
         const type = statType(st);
         yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink };
@@ -132,9 +133,24 @@ export async function* walkGuest(guest: Guest, start: string, opts: WalkOptions 
     for (const e of entries) {
       const path = `${dir === '/' ? '' : dir}/${e.name}`;
       let size = 0;
-      if (opts.stat) size = (await guest.fs.lstat(path).catch(() => null))?.size ?? 0;
+      if (opts.stat || e.type === 'unknown') {
+        // An entry the listing could not stat: lstat names the cause.
+        try {
+          size = (await guest.fs.lstat(path)).size;
+        } catch (err) {
+          reportOrThrow(opts, path, err as Error);
+          continue;
+        }
+      }
+      // Live guests report no block counts: `allocated` is the apparent size here.
       yield { path, type: e.type, size, allocated: size, depth };
       if (e.type === 'directory') stack.push([path, depth + 1]);
     }
   }
+}
+
+/** Hand a failure to onError, or fail the walk when nobody listens: nothing is dropped silently. */
+function reportOrThrow(opts: WalkOptions, path: string, err: Error): void {
+  if (!opts.onError) throw err;
+  opts.onError(path, err);
 }

@@ -1,7 +1,8 @@
-import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, linkSync, mkdirSync, openSync, readdirSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, tempDir } from '../helpers/cli.js';
+import { guestctl, leftovers, tempDir } from '../helpers/cli.js';
 import { qemuGaAvailable, startQemuGa, type QemuGa } from '../helpers/qemu-ga.js';
 import { openAgentGuest } from '../../src/guest/agent-guest.js';
 import { walkGuest } from '../../src/guest/walk.js';
@@ -67,6 +68,85 @@ describe.skipIf(missing !== null)('tree walks through the agent', () => {
       // Changes made through guestctl are seen at once (the read-ahead is dropped).
       await g.fs.mkdir(join(root, 'empty', 'new'));
       expect(await g.fs.list(join(root, 'empty'))).toEqual([{ name: 'new', type: 'directory' }]);
+    } finally {
+      await g.close();
+    }
+  });
+});
+
+describe.skipIf(missing !== null)('disk-usage on a running guest', () => {
+  it('counts allocated blocks and each hard-linked inode once: equal to GNU du -s --block-size=1', async () => {
+    const t = join(dir.path, 'du');
+    mkdirSync(join(t, 'a', 'b'), { recursive: true });
+    // A sparse file: 64 MiB apparent size, 8 KiB of data at the end.
+    const fd = openSync(join(t, 'a', 'sparse'), 'w');
+    writeSync(fd, Buffer.alloc(8192, 1), 0, 8192, (64 << 20) - 8192);
+    closeSync(fd);
+    // 1 MiB with three names, two of them in another directory.
+    writeFileSync(join(t, 'a', 'data'), Buffer.alloc(1 << 20, 2));
+    linkSync(join(t, 'a', 'data'), join(t, 'a', 'b', 'link1'));
+    linkSync(join(t, 'a', 'data'), join(t, 'link2'));
+    writeFileSync(join(t, 'small'), 'x');
+    const gnu = (...a: string[]) => execFileSync('du', ['--block-size=1', ...a, '--', t], { encoding: 'utf8' });
+    const total = Number(gnu('-s').split('\t')[0]);
+    expect(total).toBeLessThan(3 << 20); // not 64 MiB + 3 MiB: really blocks, links once
+    const r = await guestctl(['interactive', '--agent-socket', qga.socket, '--json', '-c', `du ${t}`]);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    expect(JSON.parse(r.stdout)).toEqual([{ path: t, size: total }]);
+    const d1 = await guestctl(['interactive', '--agent-socket', qga.socket, '--json', '-c', `du ${t} --depth 2`]);
+    const rows = (JSON.parse(d1.stdout) as { path: string; size: number }[]).map((x) => `${x.size}\t${x.path}`).sort();
+    expect(rows).toEqual(gnu('-d', '2').trim().split('\n').sort());
+  });
+});
+
+describe.skipIf(missing !== null)('entries that cannot be stat\'ed', () => {
+  // A FUSE export whose daemon was SIGKILLed: its mount point answers every stat with
+  // "Transport endpoint is not connected", while the directory holding it reads fine.
+  const t = join(dir.path, 'deadfuse');
+  const mp = join(t, 'mp');
+  let mounted = false;
+
+  beforeAll(async () => {
+    if (missing) return;
+    mkdirSync(t);
+    writeFileSync(join(t, 'ok'), 'fine\n');
+    writeFileSync(mp, '');
+    writeFileSync(join(dir.path, 'fuse.img'), Buffer.alloc(1 << 20));
+    const qsd = spawn('qemu-storage-daemon', ['--blockdev', `file,node-name=f,filename=${join(dir.path, 'fuse.img')}`, '--export', `fuse,id=e,node-name=f,mountpoint=${mp}`], { stdio: 'ignore' });
+    for (let i = 0; i < 100 && spawnSync('findmnt', [mp]).status !== 0; i++) await new Promise((r) => setTimeout(r, 50));
+    mounted = spawnSync('findmnt', [mp]).status === 0;
+    qsd.kill('SIGKILL');
+    await new Promise((r) => qsd.on('exit', r));
+  });
+
+  afterAll(() => {
+    if (mounted) execFileSync('umount', ['-l', mp]);
+  });
+
+  it('ls -l shows the entry as ? and names it, exit 1; the rest is listed', async () => {
+    expect(mounted).toBe(true);
+    expect(existsSync(mp)).toBe(false); // stat fails: ENOTCONN
+    const r = await guestctl(['interactive', '--agent-socket', qga.socket, '-c', `ls -l ${t}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`note: cannot access ${mp}: Transport endpoint is not connected\nerror: stopped at command 1 (ls -l ${t})\n`);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^\?{10} \? +\? +\? +\? +mp$/);
+    expect(lines[1]).toMatch(/^-rw-r--r-- root +root +5 .* ok$/);
+  });
+
+  it('a walk reports the entry to onError, and fails without one', async () => {
+    const g = await openAgentGuest({ socket: qga.socket });
+    try {
+      const errors: string[] = [];
+      const seen: string[] = [];
+      for await (const e of walkGuest(g, t, { stat: true, onError: (p, err) => errors.push(`${p}: ${err.message}`) })) seen.push(e.path);
+      expect(seen.sort()).toEqual([t, join(t, 'ok')]);
+      expect(errors).toEqual([expect.stringMatching(new RegExp(`^${mp}: .*Transport endpoint is not connected`))]);
+      const walk = async () => {
+        for await (const _ of walkGuest(g, t, { stat: true })) void _;
+      };
+      await expect(walk()).rejects.toThrow(/Transport endpoint is not connected/);
     } finally {
       await g.close();
     }

@@ -35,16 +35,23 @@ export function qemuGaAvailable(): string | null {
   return null;
 }
 
-/** Start qemu-ga on DIR/NAME.sock and wait until it listens. */
-export async function startQemuGa(dir: string, name = 'qga', extraBlocks: string[] = []): Promise<QemuGa> {
+/**
+ * A qemu-ga that sees a changed host: its own mount namespace (private, gone with it) in
+ * which SETUP (sh, as root) runs first, e.g. `mount --bind /dev/null /usr/bin/df` to make a
+ * tool fail for real, or an empty tmpfs over /proc.
+ */
+export function inMountNamespace(setup: string): string[] {
+  return ['unshare', '--mount', '--propagation', 'private', '/bin/sh', '-c', `set -e\n${setup}\nexec "$@"`, 'sh'];
+}
+
+/** Start qemu-ga on DIR/NAME.sock and wait until it listens (through `wrap`, e.g. inMountNamespace). */
+export async function startQemuGa(dir: string, name = 'qga', extraBlocks: string[] = [], wrap: string[] = []): Promise<QemuGa> {
   const socket = join(dir, `${name}.sock`);
   const state = join(dir, `${name}-state`);
   mkdirSync(state, { recursive: true });
-  const child: ChildProcess = spawn(
-    'qemu-ga',
-    ['-m', 'unix-listen', '-p', socket, '-t', state, '-f', join(state, 'qemu-ga.pid'), '-b', [...HOST_SAFE_BLOCKS, ...extraBlocks].join(',')],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const argv = ['qemu-ga', '-m', 'unix-listen', '-p', socket, '-t', state, '-f', join(state, 'qemu-ga.pid'), '-b', [...HOST_SAFE_BLOCKS, ...extraBlocks].join(',')];
+  const all = [...wrap, ...argv];
+  const child: ChildProcess = spawn(all[0]!, all.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   let exited = false;
