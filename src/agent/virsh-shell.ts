@@ -55,6 +55,9 @@ export class VirshShell {
     this.child = spawn(program, ['-q', ...(uri ? ['--connect', uri] : [])], {
       env: { ...env, LC_ALL: 'C', LANG: 'C', LANGUAGE: '', TERM: 'dumb', INPUTRC: '/dev/null', VIRSH_HISTSIZE: '0', XDG_CACHE_HOME: this.cacheDir },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own session, without the user's terminal: a Ctrl-C in guestctl's shell does not
+      // kill it, and libvirt does not try to start a polkit agent on that terminal.
+      detached: true,
     });
     this.child.stdout!.setEncoding('utf8');
     this.child.stderr!.setEncoding('utf8');

@@ -88,7 +88,9 @@ export class VirshTransport implements AgentTransport {
       if (err instanceof VirshShellError) throw this.shellError(err.failure, cmd, timeoutS);
       throw err;
     }
-    if (r.errors.trim()) throw fromVirshError(r.errors, cmd, this.target, timeoutS);
+    // A failed command prints `error: …`; anything else on stderr is a warning (libvirt prints
+    // some, e.g. about polkit, on commands that succeed).
+    if (/^error:/m.test(r.errors)) throw fromVirshError(r.errors, cmd, this.target, timeoutS);
     let reply: { return?: unknown; error?: { class?: unknown; desc?: unknown } };
     try {
       reply = JSON.parse(r.output) as typeof reply;
