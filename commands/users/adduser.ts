@@ -60,7 +60,7 @@ export const adduser = defineCommand({
     let hashed: HashResult | undefined;
     const pwFile = args.optStr('password-file');
     if (pwFile !== undefined) {
-      const pw = await passwordFromFile(pwFile);
+      const pw = await passwordFromFile(pwFile, ctx.signal);
       try {
         hashed = await hashPassword(guest, pw, await guestHashMethod(guest, files.loginDefs), ctx.signal);
       } finally {

@@ -1,4 +1,5 @@
 import { defineCommand } from '../../src/shell/command.js';
+import { CliError } from '../../src/util/errors.js';
 import { daysSinceEpoch } from '../../src/parsers/shadow.js';
 import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
@@ -20,10 +21,11 @@ export const passwd = defineCommand({
   category: 'User Management',
   summary: "Set, lock, unlock, expire or delete a user's password (hashed the guest's own way)",
   description:
-    'The new password is asked twice without echo on a terminal, or read from the first line of a HOST file with --password-file ' +
+    'The new password is asked twice without echo on a terminal, or read from the first line of a HOST file or pipe with --password-file ' +
     "(never from the command line). It is hashed with the guest's method: the pam_unix option of its PAM password stack, else " +
-    "ENCRYPT_METHOD in /etc/login.defs; yescrypt is computed by the guest's own libcrypt (mkpasswd, perl or python3, password on " +
-    'stdin), SHA-512/SHA-256 by guestctl, always with a fresh salt from a CSPRNG. --lock/--unlock/--expire/--delete work as in passwd(1).',
+    "ENCRYPT_METHOD in /etc/login.defs; yescrypt is computed by the host's mkpasswd (whois), else the guest's own libcrypt (mkpasswd, " +
+    'perl or python3), the password always on stdin; SHA-512/SHA-256 by guestctl, always with a fresh salt from a CSPRNG. ' +
+    'Ctrl-C or a failing hash tool changes nothing. --lock/--unlock/--expire/--delete work as in passwd(1).',
   examples: ['passwd alice', 'passwd alice --password-file ./alice.pw', 'passwd alice --lock', 'passwd alice --expire'],
   positionals: [{ name: 'USER', description: 'the login name', complete: 'none' }],
   options: {
@@ -45,7 +47,7 @@ export const passwd = defineCommand({
     let action: PasswordAction;
     let hashed: HashResult | undefined;
     if (flag === undefined || flag === 'password-file') {
-      const pw = pwFile !== undefined ? await passwordFromFile(pwFile) : await passwordFromPrompt(ctx.prompt, user);
+      const pw = pwFile !== undefined ? await passwordFromFile(pwFile, ctx.signal) : await passwordFromPrompt(ctx.prompt, user);
       try {
         hashed = await hashPassword(ctx.guest, pw, await guestHashMethod(ctx.guest, files.loginDefs), ctx.signal);
       } finally {
@@ -62,6 +64,7 @@ export const passwd = defineCommand({
       if (!ctx.json) ctx.out.line(`no change to the password of ${user}`);
       return { user, action: op.action, changed: false };
     }
+    if (ctx.signal.aborted) throw new CliError('cancelled', 'cancelled: nothing changed');
     const done = await accountBackend(ctx.guest).setPassword(op, ctx.signal);
     notes(ctx, done.notes);
     if (!ctx.json) ctx.out.line(`password of ${user} ${DONE[op.action]}${hashed ? ` (${hashed.method}, computed by ${hashed.via})` : ''}`);

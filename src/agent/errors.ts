@@ -108,7 +108,7 @@ export function fromVirshError(stderr: string, command: string, target: AgentTar
   if (/failed to get domain|Domain not found/i.test(text))
     return new AgentError('no-domain', `no domain named '${dom}'${target.uri ? ` on ${target.uri}` : ''} (see: virsh list --all)`, detail);
   if (/failed to connect to the hypervisor/i.test(text)) {
-    const why = lines.find((l) => !/failed to connect to the hypervisor/i.test(l))?.replace(/^error:\s*/i, '');
+    const why = lines.find((l) => /^error:/i.test(l) && !/failed to connect to the hypervisor/i.test(l))?.replace(/^error:\s*/i, '');
     return new AgentError('libvirt', `cannot connect to libvirt${why ? `: ${why}` : ''}`, detail);
   }
   if (/not supported by the connection driver/i.test(text))

@@ -3,24 +3,31 @@
 // own crypt tool on its STANDARD INPUT (never argv, environment, a log or a file); the
 // buffers are zeroed once the hash exists.
 
-import { promises as fsp } from 'node:fs';
+import { constants as fsConstants, openSync, promises as fsp } from 'node:fs';
+import { Socket } from 'node:net';
 import type { Guest } from '../guest/types.js';
 import { readOptional } from '../guest/file-changes.js';
 import type { LoginDefs } from '../parsers/login-defs.js';
 import type { Prompter } from '../shell/prompter.js';
 import { CliError, describeError, errnoText } from '../util/errors.js';
 import { findGuestProgram } from './accounts.js';
+import { runWithStdin } from './host-crypt.js';
 import { newShaSetting, shaCrypt } from './crypt/sha-crypt.js';
 import { isYescryptHash, newYescryptSetting, yescryptParams } from './crypt/yescrypt.js';
 import { chooseHashMethod, PAM_PASSWORD_FILES, type MethodChoice } from './hash-method.js';
 
-/** The first line of a HOST file (no line terminator), as bytes. */
-export async function passwordFromFile(hostPath: string): Promise<Buffer> {
+/**
+ * The first line of a HOST file (no line terminator), as bytes. A FIFO works too (e.g.
+ * `--password-file <(pass show x)`): it is read until its first newline or EOF, and
+ * `signal` (Ctrl-C) cancels the wait.
+ */
+export async function passwordFromFile(hostPath: string, signal?: AbortSignal): Promise<Buffer> {
   let data: Buffer;
   try {
     const st = await fsp.stat(hostPath);
-    if (!st.isFile()) throw new CliError('usage', `--password-file ${hostPath}: not a regular file`);
-    data = await fsp.readFile(hostPath);
+    if (st.isFIFO()) data = await readFifoLine(hostPath, signal);
+    else if (!st.isFile()) throw new CliError('usage', `--password-file ${hostPath}: not a regular file or a pipe`);
+    else data = await fsp.readFile(hostPath);
   } catch (err) {
     if (err instanceof CliError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? '';
@@ -32,6 +39,30 @@ export async function passwordFromFile(hostPath: string): Promise<Buffer> {
   const pw = Buffer.from(data.subarray(0, end));
   data.fill(0);
   return checkPassword(pw);
+}
+
+/** Non-blocking open, so a FIFO without a writer cannot hang guestctl beyond a Ctrl-C. */
+async function readFifoLine(path: string, signal?: AbortSignal): Promise<Buffer> {
+  // The socket owns the descriptor from here on (destroy() closes it).
+  const sock = new Socket({ fd: openSync(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK), readable: true, writable: false });
+  const parts: Buffer[] = [];
+  try {
+    return await new Promise<Buffer>((resolve, reject) => {
+      const done = () => resolve(Buffer.concat(parts));
+      const onAbort = () => reject(new CliError('cancelled', 'cancelled while waiting for the password: nothing changed'));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      sock.on('data', (d: Buffer) => {
+        parts.push(d);
+        if (d.includes(0x0a)) done();
+      });
+      sock.on('end', done);
+      sock.on('error', reject);
+    });
+  } finally {
+    sock.destroy();
+    for (const p of parts) p.fill(0);
+  }
 }
 
 /** Ask twice without echo (a terminal is required). */
@@ -74,6 +105,52 @@ export interface HashResult {
   notes: string[];
 }
 
+const cancelled = () => new CliError('cancelled', 'cancelled while hashing the password: nothing changed');
+
+function firstLine(text: string): string {
+  return text.trim().split('\n')[0] ?? '';
+}
+
+function howEnded(code: number | null, signal: string | number | null, stderr: string): string {
+  if (signal) return `it was killed by ${typeof signal === 'number' ? `signal ${signal}` : signal}`;
+  return firstLine(stderr) || `exit status ${code}`;
+}
+
+/** The prefix a yescrypt hash of this cost starts with (libxcrypt's encoding), or '$y$' for a cost it does not know. */
+function yescryptPrefix(cost: number | undefined): string {
+  return cost === undefined || (Number.isInteger(cost) && cost >= 1 && cost <= 11) ? `$y$${yescryptParams(cost)}$` : '$y$';
+}
+
+/**
+ * yescrypt with the HOST's mkpasswd (Debian package whois; libxcrypt, salt from
+ * getrandom), password on stdin. Null when the host has no mkpasswd that knows yescrypt.
+ */
+async function yescryptOnHost(password: Buffer, cost: number | undefined, signal?: AbortSignal): Promise<{ hash: string; via: string } | null> {
+  let methods: string;
+  try {
+    methods = (await runWithStdin('mkpasswd', ['--method=help'], Buffer.alloc(0), signal)).stdout;
+  } catch (err) {
+    if (signal?.aborted) throw cancelled();
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new CliError('failed', `cannot run the host's mkpasswd: ${describeError(err)}: nothing changed`);
+  }
+  if (!/^yescrypt\s/m.test(methods)) return null;
+  const input = Buffer.concat([password, Buffer.from('\n')]);
+  try {
+    const r = await runWithStdin('mkpasswd', ['--method=yescrypt', '--stdin', ...(cost !== undefined ? [`--rounds=${cost}`] : [])], input, signal);
+    const hash = r.stdout.trim();
+    if (r.code === 0 && isYescryptHash(hash) && hash.startsWith(yescryptPrefix(cost))) return { hash, via: "the host's mkpasswd" };
+    const why = r.code === 0 ? `it printed no yescrypt hash` : howEnded(r.code, r.signal, r.stderr);
+    throw new CliError('failed', `hashing the password with the host's mkpasswd failed${cost !== undefined ? ` (yescrypt cost ${cost})` : ''}: ${why}: nothing changed`);
+  } catch (err) {
+    if (signal?.aborted) throw cancelled();
+    if (err instanceof CliError) throw err;
+    throw new CliError('failed', `cannot run the host's mkpasswd: ${describeError(err)}: nothing changed`);
+  } finally {
+    input.fill(0);
+  }
+}
+
 /** Ways to reach the guest's libcrypt for yescrypt; the password always goes on stdin. */
 interface CryptRunner {
   program: string;
@@ -91,16 +168,31 @@ const RUNNERS: CryptRunner[] = [
   { program: 'python3', argv: (s) => ['python3', '-c', 'import crypt, sys; sys.stdout.write(crypt.crypt(sys.stdin.readline().rstrip("\\n"), sys.argv[1]) or "")', s] },
 ];
 
+/**
+ * yescrypt by the guest's own libcrypt (when the host has no mkpasswd). A runner whose
+ * libcrypt has no yescrypt (crypt() gives nothing) is skipped; one that fails or is
+ * killed fails the hash. Null when no runner can compute yescrypt.
+ */
 async function yescryptInGuest(guest: Guest, password: Buffer, cost: number | undefined, signal?: AbortSignal): Promise<{ hash: string; via: string } | null> {
   const input = Buffer.concat([password, Buffer.from('\n')]);
   try {
     for (const r of RUNNERS) {
       if (!(await findGuestProgram(guest, r.program))) continue;
       const setting = newYescryptSetting(cost);
-      const res = await guest.exec(r.argv(setting, cost), { stdin: input, signal }).catch(() => null);
-      const hash = res && res.code === 0 ? res.stdout.trim() : '';
-      const ok = isYescryptHash(hash) && (r.ownSalt ? hash.startsWith(`$y$${yescryptParams(cost)}$`) : hash.startsWith(`${setting}$`));
-      if (ok) return { hash, via: `the guest's ${r.program}` };
+      let res;
+      try {
+        res = await guest.exec(r.argv(setting, cost), { stdin: input, signal });
+      } catch (err) {
+        if (signal?.aborted) throw cancelled();
+        throw new CliError('failed', `hashing the password with the guest's ${r.program} failed: ${describeError(err)}: nothing changed`);
+      }
+      if (signal?.aborted) throw cancelled();
+      const hash = res.stdout.trim();
+      if (res.code !== 0) throw new CliError('failed', `hashing the password with the guest's ${r.program} failed: ${howEnded(res.code, null, res.stderr)}: nothing changed`);
+      if (hash === '' || (!r.ownSalt && !hash.startsWith('$y$'))) continue; // this libcrypt has no yescrypt
+      const ok = isYescryptHash(hash) && (r.ownSalt ? hash.startsWith(yescryptPrefix(cost)) : hash.startsWith(`${setting}$`));
+      if (!ok) throw new CliError('failed', `the guest's ${r.program} printed something that is not the expected yescrypt hash: nothing changed`);
+      return { hash, via: `the guest's ${r.program}` };
     }
     return null;
   } finally {
@@ -108,15 +200,22 @@ async function yescryptInGuest(guest: Guest, password: Buffer, cost: number | un
   }
 }
 
-/** Hash `password` with the guest's method (yescrypt through the guest's own libcrypt). */
+/**
+ * Hash `password` with the guest's method. yescrypt: the host's mkpasswd (the guest only
+ * needs the hash), else the guest's own libcrypt, else SHA-512 with a note. A tool that
+ * fails, or a cancel, fails the whole operation: nothing is written.
+ */
 export async function hashPassword(guest: Guest, password: Buffer, choice: MethodChoice, signal?: AbortSignal): Promise<HashResult> {
   const notes = choice.note ? [choice.note] : [];
   if (choice.method === 'yescrypt') {
-    const r = await yescryptInGuest(guest, password, choice.rounds, signal);
+    const r = (await yescryptOnHost(password, choice.rounds, signal)) ?? (await yescryptInGuest(guest, password, choice.rounds, signal));
     if (r) return { hash: r.hash, method: 'yescrypt', via: r.via, notes };
-    notes.push(`the guest has no tool that computes yescrypt (mkpasswd, perl or python3 with libxcrypt): wrote a SHA-512 hash instead, which the guest accepts too`);
+    notes.push(
+      `neither the host (mkpasswd, Debian package whois) nor the guest (mkpasswd, perl or python3 with libxcrypt) can compute yescrypt: wrote a SHA-512 hash instead, which the guest accepts too`,
+    );
     return { hash: shaCrypt(password, newShaSetting('6')), method: 'sha512', via: 'guestctl', notes };
   }
+  if (signal?.aborted) throw cancelled();
   const variant = choice.method === 'sha256' ? '5' : '6';
   return { hash: shaCrypt(password, newShaSetting(variant, choice.rounds)), method: choice.method, via: 'guestctl', notes };
 }

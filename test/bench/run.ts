@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     console.log('\nscan: 100 domains (libvirt test driver), 20 agents that never answer, 5 s timeout:');
     for (const line of formatScanBench(await benchScan())) console.log(line);
 
-    console.log('\nlive guest through virsh qemu-agent-command (boots the TCG test VM), 16 MiB file:');
+    console.log('\nlive guest through guestctl\'s long-lived virsh shell (boots the TCG test VM), 2 MiB file:');
     const live = await benchLiveVirsh();
     if (live) for (const line of formatLiveBench(live)) console.log(line);
   } finally {

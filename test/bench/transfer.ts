@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { AgentClient } from '../../src/agent/client.js';
 import type { AgentGuest } from '../../src/guest/agent-guest.js';
 
 // One 16 MiB file pushed and pulled through an AgentGuest: guestctl's own chunk plan (atomic
@@ -28,9 +29,32 @@ async function timed(fn: () => Promise<void>): Promise<number> {
   return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
-export async function measureTransfer(guest: AgentGuest, file: string, runs: number): Promise<TransferBench> {
-  const data = randomBytes(SIZE);
-  const mibs = (s: number) => SIZE / (1 << 20) / s;
+/** One push and one pull of `data` in 64 KiB agent requests (the baseline): seconds each. */
+export async function chunkedPushPull(c: AgentClient, file: string, data: Buffer): Promise<{ push: number; pull: number }> {
+  let back: Buffer = Buffer.alloc(0);
+  const push = await timed(() =>
+    c.withHandle(file, 'w', async (h) => {
+      for (let off = 0; off < data.length; off += BASE_CHUNK) await c.request('guest-file-write', { handle: h, 'buf-b64': data.subarray(off, off + BASE_CHUNK).toString('base64') });
+    }),
+  );
+  const pull = await timed(() =>
+    c.withHandle(file, 'r', async (h) => {
+      const parts: Buffer[] = [];
+      for (;;) {
+        const r = await c.read(h, BASE_CHUNK);
+        parts.push(r.data);
+        if (r.data.length === 0 || r.eof) break;
+      }
+      back = Buffer.concat(parts);
+    }),
+  );
+  if (sha(back) !== sha(data)) throw new Error('bench: baseline data differs');
+  return { push, pull };
+}
+
+export async function measureTransfer(guest: AgentGuest, file: string, runs: number, size = SIZE): Promise<TransferBench> {
+  const data = randomBytes(size);
+  const mibs = (s: number) => size / (1 << 20) / s;
   const push: number[] = [];
   const pull: number[] = [];
   const basePush: number[] = [];
@@ -41,33 +65,15 @@ export async function measureTransfer(guest: AgentGuest, file: string, runs: num
     let back: Buffer = Buffer.alloc(0);
     pull.push(await timed(async () => void (back = await guest.fs.readFile(file))));
     if (sha(back) !== sha(data)) throw new Error('bench: pulled data differs');
-    basePush.push(
-      await timed(() =>
-        c.withHandle(file, 'w', async (h) => {
-          for (let off = 0; off < SIZE; off += BASE_CHUNK) await c.request('guest-file-write', { handle: h, 'buf-b64': data.subarray(off, off + BASE_CHUNK).toString('base64') });
-        }),
-      ),
-    );
-    basePull.push(
-      await timed(() =>
-        c.withHandle(file, 'r', async (h) => {
-          const parts: Buffer[] = [];
-          for (;;) {
-            const r = await c.read(h, BASE_CHUNK);
-            parts.push(r.data);
-            if (r.data.length === 0 || r.eof) break;
-          }
-          back = Buffer.concat(parts);
-        }),
-      ),
-    );
-    if (sha(back) !== sha(data)) throw new Error('bench: baseline data differs');
+    const base = await chunkedPushPull(c, file, data);
+    basePush.push(base.push);
+    basePull.push(base.pull);
   }
   return { pushMiBs: mibs(median(push)), pullMiBs: mibs(median(pull)), basePushMiBs: mibs(median(basePush)), basePullMiBs: mibs(median(basePull)) };
 }
 
-export function transferRows(b: TransferBench, what: string, baseline: string): string[] {
+export function transferRows(b: TransferBench, what: string, baseline: string, size = '16 MiB'): string[] {
   const row = (label: string, v: number, base: number) =>
     `${label.padEnd(44)} ${v.toFixed(1).padStart(8)} MiB/s  ${baseline} ${base.toFixed(1)} MiB/s  ratio ${(v / base).toFixed(2)}x`;
-  return [row(`${what} push 16 MiB (atomic upload)`, b.pushMiBs, b.basePushMiBs), row(`${what} pull 16 MiB`, b.pullMiBs, b.basePullMiBs)];
+  return [row(`${what} push ${size} (atomic upload)`, b.pushMiBs, b.basePushMiBs), row(`${what} pull ${size}`, b.pullMiBs, b.basePullMiBs)];
 }

@@ -3,6 +3,7 @@ import { agentExec, liveVm, liveVmUnavailable, startLiveVm, stopLiveVm } from '.
 import { liveShellTests } from '../live/shell.js';
 import { liveEditTests } from '../live/edit.js';
 import { liveCommandTests } from '../live/commands.js';
+import { liveSecretsTests } from '../live/secrets.js';
 import { checkIsoLive, checkMenuLive, checkScanLive } from './live-scan-checks.js';
 
 // Everything that needs a RUNNING VM, in one file so the VM boots once: libvirt's system
@@ -29,6 +30,7 @@ describe.skipIf(unavailable !== null)('live VM: libvirt + TCG Debian 12 guest + 
   liveShellTests(liveVm);
   liveEditTests(liveVm);
   liveCommandTests(liveVm);
+  liveSecretsTests(liveVm);
 
   it('scan: table, JSON and metrics; the domain without an agent says so', () => checkScanLive(liveVm()), 240_000);
   it('iso: insert and eject; the guest sees the medium; a locked tray needs --force', () => checkIsoLive(liveVm()), 600_000);
