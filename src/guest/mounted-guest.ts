@@ -21,6 +21,8 @@ export class MountedGuest implements Guest {
   readonly capabilities: ReadonlySet<GuestCapability>;
   os: OsInfo = emptyOsInfo();
   readonly notes: string[] = [];
+  /** The image and its backing files, top first, as checked before opening (empty for a directory). */
+  chain: { path: string; format: string }[] = [];
   private readonly mounted: MountInfo[] = [];
   private closed = false;
 
