@@ -1,5 +1,6 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
 import { trustedStateDir } from './state-dir.js';
 import { writeStateFile } from './state-file.js';
@@ -63,7 +64,7 @@ export class ResourceStack {
     try {
       await this.save();
     } catch (err) {
-      this.saveErrors.push(`state file ${this.statePath}: ${(err as Error).message}`);
+      this.saveErrors.push((err as Error).message);
     }
   }
 
@@ -78,7 +79,11 @@ export class ResourceStack {
       const dir = await trustedStateDir(true);
       this.statePath = `${dir}/session-${process.pid}-${randomBytes(4).toString('hex')}.json`;
     }
-    await writeStateFile(this.statePath, { pid: process.pid, target: this.target, started: this.started, resources: this.resources });
+    try {
+      await writeStateFile(this.statePath, { pid: process.pid, target: this.target, started: this.started, resources: this.resources });
+    } catch (err) {
+      throw new CliError('failed', `cannot record the session in ${this.statePath}: ${(err as Error).message}`);
+    }
   }
 }
 
