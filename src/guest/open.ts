@@ -95,18 +95,21 @@ async function mountRoot(
     if (why && vol.fstype && vol.fstype !== 'swap') guest.notes.push(`${vol.device}: ${why}`);
   }
   for (const vol of candidates) {
+    let m;
     try {
-      const m = await mountVolume(vol, guest.root, { rawPath, readOnly, stack });
-      if (await looksLikeRoot(new LocalGuestFs(guest.root, true))) {
-        guest.recordMount({ device: vol.device, mountpoint: '/', fstype: vol.fstype!, options: m.options, driver: m.driver });
-        if (m.note) guest.notes.push(m.note);
-        return vol;
-      }
-      await stack.release((r) => r.kind === 'mount' && r.path === guest.root);
-      await stack.release((r) => r.kind === 'loop' && r.offset === vol.offset && r.backing === rawPath);
+      m = await mountVolume(vol, guest.root, { rawPath, readOnly, stack });
     } catch (err) {
       guest.notes.push(`${vol.device}: ${(err as Error).message}`);
+      continue;
     }
+    if (await looksLikeRoot(new LocalGuestFs(guest.root, true))) {
+      guest.recordMount({ device: vol.device, mountpoint: '/', fstype: vol.fstype!, options: m.options, driver: m.driver });
+      if (m.note) guest.notes.push(m.note);
+      return vol;
+    }
+    // Not the root: it must really come off before the next candidate is tried on the same directory.
+    await stack.release((r) => r.kind === 'mount' && r.path === guest.root);
+    await stack.release((r) => r.kind === 'loop' && r.offset === vol.offset && r.backing === rawPath);
   }
   return null;
 }

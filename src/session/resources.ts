@@ -205,6 +205,11 @@ async function stopDaemon(pid: number, program: string): Promise<void> {
     await sleep(50);
   }
   process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 40; i++) {
+    if (!processIs(pid, program)) return;
+    await sleep(50);
+  }
+  throw new Error('still running after SIGKILL');
 }
 
 /** True when pid is alive and runs `program` (guards against pid reuse). */

@@ -68,7 +68,11 @@ function invalidState(v: unknown): string | null {
     const kind = (r as { kind?: unknown } | null)?.kind;
     const fields = typeof kind === 'string' ? FIELDS[kind as Resource['kind']] : undefined;
     if (!fields) return `resource ${i} has an unknown kind`;
-    for (const [k, t] of Object.entries(fields)) if (typeof (r as Record<string, unknown>)[k] !== t) return `resource ${i} (${kind}) has no valid ${k}`;
+    for (const [k, t] of Object.entries(fields)) {
+      const value = (r as Record<string, unknown>)[k];
+      if (typeof value !== t) return `resource ${i} (${kind}) has no valid ${k}`;
+      if ((k === 'path' || k === 'device' || k === 'backing') && !(value as string).startsWith('/')) return `resource ${i} (${kind}) has a relative ${k}`;
+    }
   }
   return null;
 }
