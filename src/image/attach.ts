@@ -37,6 +37,10 @@ export function chainBlockdevs(chain: ChainLayer[], readOnly: boolean, topIsDevi
     const fileDriver = isTop && topIsDevice ? 'host_device' : 'file';
     args.push('--blockdev', JSON.stringify({ driver: fileDriver, 'node-name': `file${i}`, filename: layer.path, 'read-only': ro, ...shared }));
     const fmt: Record<string, unknown> = { driver: layer.format, 'node-name': `layer${i}`, file: `file${i}`, 'read-only': ro, ...shared };
+    if (layer.dataFile) {
+      args.push('--blockdev', JSON.stringify({ driver: 'file', 'node-name': `data${i}`, filename: layer.dataFile, 'read-only': ro, ...shared }));
+      fmt['data-file'] = `data${i}`;
+    }
     if (COW_FORMATS.has(layer.format)) fmt.backing = below;
     args.push('--blockdev', JSON.stringify(fmt));
     below = `layer${i}`;

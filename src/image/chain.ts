@@ -14,6 +14,8 @@ export interface ChainLayer {
   path: string;
   format: string;
   virtualSize: number;
+  /** A qcow2 external data file, checked to be a regular file. */
+  dataFile?: string;
 }
 
 const MAX_DEPTH = 32;
@@ -68,7 +70,13 @@ export async function checkedChain(top: string, opts: { format?: string; forceSh
   for (;;) {
     const info = await imageInfo(path, { format, forceShare: opts.forceShare });
     await checkExtents(path, info);
-    chain.push({ path, format: info.format, virtualSize: info.virtualSize });
+    const layer: ChainLayer = { path, format: info.format, virtualSize: info.virtualSize };
+    if (info.dataFile) {
+      checkName(info.dataFile, 'qcow2 data file', path);
+      layer.dataFile = resolve(dirname(path), info.dataFile);
+      await requireRegularFile(layer.dataFile, 'qcow2 data file', path);
+    }
+    chain.push(layer);
     if (!info.backingName) return chain;
     checkName(info.backingName, 'backing file', path);
     const next = resolve(dirname(path), info.backingPath ?? info.backingName);

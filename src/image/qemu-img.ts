@@ -13,6 +13,8 @@ export interface ImageInfo {
   backingFormat: string | null;
   /** Extent files of a vmdk descriptor, as recorded. */
   extents: string[];
+  /** A qcow2 external data file, as recorded. */
+  dataFile: string | null;
 }
 
 export const FORMATS = ['raw', 'qcow2', 'vmdk', 'vdi', 'vpc', 'vhdx', 'qed', 'qcow', 'parallels', 'dmg', 'cloop', 'luks'];
@@ -54,6 +56,7 @@ export async function imageInfo(path: string, opts: { format?: string; forceShar
     backingPath: info['full-backing-filename'] ?? info['backing-filename'] ?? null,
     backingFormat: info['backing-filename-format'] ?? null,
     extents,
+    dataFile: specific?.type === 'qcow2' ? (specific.data?.['data-file'] ?? null) : null,
   };
 }
 
@@ -63,7 +66,7 @@ interface QemuImgInfo {
   'backing-filename'?: string;
   'full-backing-filename'?: string;
   'backing-filename-format'?: string;
-  'format-specific'?: { type: string; data?: { extents?: { filename: string }[] } };
+  'format-specific'?: { type: string; data?: { extents?: { filename: string }[]; 'data-file'?: string } };
 }
 
 export async function classifyQemuError(path: string, stderr: string): Promise<CliError> {

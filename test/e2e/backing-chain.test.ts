@@ -101,6 +101,29 @@ describe('backing files that point at host data are refused', () => {
     expect(r.stdout).not.toContain(CANARY);
   });
 
+  it('a qcow2 whose external data file is a host block device', async () => {
+    const img = `${dir.path}/data-file.qcow2`;
+    execFileSync('truncate', ['-s', '8M', `${dir.path}/placeholder.bin`]);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', `data_file=${dir.path}/placeholder.bin,data_file_raw=on`, img, '8M']);
+    execFileSync('qemu-img', ['amend', '-f', 'qcow2', '-o', `data_file=${hostLoop}`, img]); // rewrites the name, opens nothing
+    const r = await shell(img, ['cat /canary.txt'], ['--ro']);
+    expect(r.code).toBe(1);
+    expect(oneLine(r.stderr)).toBe(`error: ${img}: refusing qcow2 data file ${hostLoop}: it is a block device, not a regular file`);
+    expect(r.stdout).not.toContain(CANARY);
+  });
+
+  it('a qcow2 with an external data file that is a regular file opens, through the checked file', async () => {
+    const raw = `${dir.path}/guest-data.raw`;
+    const img = `${dir.path}/over-data-file.qcow2`;
+    execFileSync('truncate', ['-s', '96M', raw]);
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', `data_file=${raw},data_file_raw=on`, img, '96M']);
+    execFileSync('cp', [await workCopy('synthetic', dir.path), raw]); // data_file_raw: the data file is the disk, byte for byte
+    const r = await shell(img, ['cat /etc/hostname'], ['--ro']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('synth-host\n');
+    expect(sessionLeftovers()).toEqual([]);
+  });
+
   it('a backing file whose format is not recorded is not probed', async () => {
     const base = await workCopy('synthetic-qcow2', dir.path);
     const img = `${dir.path}/unrecorded.qcow2`;
