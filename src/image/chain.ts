@@ -60,6 +60,27 @@ async function checkExtents(layer: string, info: ImageInfo): Promise<void> {
 }
 
 /**
+ * `qemu-img info` on a vmdk descriptor opens its extents: read a text descriptor ourselves
+ * first, so an extent that is a device or a URL is refused before anything opens it.
+ */
+async function checkDescriptorExtents(layer: string): Promise<void> {
+  const fh = await fsp.open(layer, 'r');
+  let head: string;
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    head = buf.subarray(0, bytesRead).toString('latin1');
+  } finally {
+    await fh.close();
+  }
+  if (!head.startsWith('# Disk DescriptorFile')) return;
+  for (const m of head.matchAll(/^\s*(?:RW|RDONLY|NOACCESS)\s+\d+\s+\w+\s+"([^"]*)"/gm)) {
+    checkName(m[1]!, 'vmdk extent', layer);
+    await requireRegularFile(resolve(dirname(layer), m[1]!), 'vmdk extent', layer);
+  }
+}
+
+/**
  * Inspect and check the whole chain, top first. `format` forces the top's format (no probing);
  * a backing file's format must be recorded in the layer above it, never probed.
  */
@@ -68,6 +89,7 @@ export async function checkedChain(top: string, opts: { format?: string; forceSh
   let path = top;
   let format = opts.format;
   for (;;) {
+    await checkDescriptorExtents(path);
     const info = await imageInfo(path, { format, forceShare: opts.forceShare });
     await checkExtents(path, info);
     const layer: ChainLayer = { path, format: info.format, virtualSize: info.virtualSize };

@@ -124,6 +124,27 @@ describe('backing files that point at host data are refused', () => {
     expect(sessionLeftovers()).toEqual([]);
   });
 
+  it('a vmdk extent that is a URL is refused before anything connects', async () => {
+    let connections = 0;
+    const server = createServer((s) => {
+      connections++;
+      s.destroy();
+    });
+    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const img = `${dir.path}/url-extent.vmdk`;
+      writeFileSync(img, ['# Disk DescriptorFile', 'version=1', 'CID=12345678', 'parentCID=ffffffff', 'createType="monolithicFlat"', '',
+        `RW 16384 FLAT "nbd://127.0.0.1:${port}/x" 0`, ''].join('\n'));
+      const r = await shell(img, ['info']);
+      expect(r.code).toBe(1);
+      expect(oneLine(r.stderr)).toMatch(/refusing vmdk extent 'nbd:\/\/127\.0\.0\.1:\d+\/x': it is a nbd: URL/);
+      expect(connections).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+
   it('a backing file whose format is not recorded is not probed', async () => {
     const base = await workCopy('synthetic-qcow2', dir.path);
     const img = `${dir.path}/unrecorded.qcow2`;
