@@ -8,6 +8,8 @@ interface InfoData extends OsInfo {
   kind: string;
   readOnly: boolean;
   mounts: MountInfo[];
+  /** Image layers, top first (an overlay and its backing files); empty for a directory or a running VM. */
+  chain: { path: string; format: string }[];
   notes: string[];
 }
 
@@ -17,13 +19,14 @@ export const info = defineCommand({
   summary: 'Show what the guest is: OS, version, architecture, hostname, packaging, init, kernels, mounts',
   examples: ['info'],
   async run(ctx): Promise<InfoData> {
-    const g = ctx.guest as typeof ctx.guest & { notes?: string[] };
+    const g = ctx.guest as typeof ctx.guest & { notes?: string[]; chain?: { path: string; format: string }[] };
     return {
       name: g.name,
       kind: g.kind,
       readOnly: g.readOnly,
       ...g.os,
       mounts: g.mounts().map((m) => ({ device: m.device, mountpoint: m.mountpoint, fstype: m.fstype, options: m.options })),
+      chain: g.chain ?? [],
       notes: g.notes ?? [],
     };
   },
@@ -40,6 +43,7 @@ export const info = defineCommand({
       ['Init system', d.initSystem ?? 'unknown'],
       ['Kernels', d.kernels.length > 0 ? d.kernels.join(', ') : 'none in /boot'],
     ];
+    if (d.chain.length > 0) rows.push(['Image', d.chain.map((l) => `${l.path} (${l.format})`).join(' → ')]);
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) out.line(`${out.color.bold(k.padEnd(width))}  ${escapeForTerminal(String(v))}`);
     out.line(`${out.color.bold('Mounts'.padEnd(width))}  ${d.mounts.length === 0 ? 'none' : ''}`);

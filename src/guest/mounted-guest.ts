@@ -21,6 +21,8 @@ export class MountedGuest implements Guest {
   readonly capabilities: ReadonlySet<GuestCapability>;
   os: OsInfo = emptyOsInfo();
   readonly notes: string[] = [];
+  /** The image and its backing files, top first, as checked before opening (empty for a directory). */
+  chain: { path: string; format: string }[] = [];
   private readonly mounted: MountInfo[] = [];
   private closed = false;
 
@@ -106,9 +108,9 @@ export class MountedGuest implements Guest {
     if (nested.length > 0) throw new CliError('refused', `unmount ${nested.map((x) => x.mountpoint).join(', ')} first`);
     const stack = this.image.stack;
     await stack.release((r) => r.kind === 'mount' && r.path === dir.hostPath);
+    this.mounted.splice(this.mounted.indexOf(m), 1);
     const loopOf = this.image.volumes.find((v) => v.device === m.device);
     if (loopOf) await stack.release((r) => r.kind === 'loop' && r.offset === loopOf.offset && r.backing === this.image!.rawPath);
-    this.mounted.splice(this.mounted.indexOf(m), 1);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@ import { basename, resolve as resolveHost } from 'node:path';
 import { CliError } from '../util/errors.js';
 import { ResourceStack } from '../session/resources.js';
 import { exposeRaw } from '../image/attach.js';
+import { describeChain } from '../image/chain.js';
 import { normalizeFormat } from '../image/qemu-img.js';
 import { listVolumes, type Volume } from '../image/volumes.js';
 import { mountVolume, whyUnmountable } from '../image/mount-volume.js';
@@ -32,7 +33,7 @@ export async function openTarget(target: string, opts: OpenOptions): Promise<Mou
   if (!st.isFile() && !st.isBlockDevice()) throw new CliError('usage', `${target} is neither a disk image nor a directory`);
   requireRoot();
   const format = opts.format ? normalizeFormat(opts.format) : undefined;
-  return openImage(path, { ...opts, format });
+  return openImage(path, { ...opts, format, topIsDevice: st.isBlockDevice() });
 }
 
 function requireRoot(): void {
@@ -47,7 +48,7 @@ async function openDirectory(path: string, opts: OpenOptions): Promise<MountedGu
   return guest;
 }
 
-async function openImage(path: string, opts: OpenOptions): Promise<MountedGuest> {
+async function openImage(path: string, opts: OpenOptions & { topIsDevice: boolean }): Promise<MountedGuest> {
   const stack = new ResourceStack(path);
   try {
     const workDir = await fsp.mkdtemp(`${tmpdir()}/guestctl-`);
@@ -57,10 +58,11 @@ async function openImage(path: string, opts: OpenOptions): Promise<MountedGuest>
     await fsp.mkdir(rootDir, { mode: 0o700 });
     await stack.push({ kind: 'dir', path: rootDir });
 
-    const disk = await exposeRaw(path, { readOnly: opts.readOnly, format: opts.format, workDir, stack });
+    const disk = await exposeRaw(path, { readOnly: opts.readOnly, format: opts.format, workDir, stack, topIsDevice: opts.topIsDevice });
     const { volumes } = await listVolumes(disk);
     const guest = new MountedGuest('image', basename(path), rootDir, opts.readOnly, { rawPath: disk.rawPath, volumes, stack });
-    if (disk.backingFile) guest.notes.push(`backing file: ${disk.backingFile}`);
+    guest.chain = disk.chain.map((l) => ({ path: l.path, format: l.format }));
+    if (disk.chain.length > 1) guest.notes.push(`backing chain: ${describeChain(disk.chain)}`);
 
     const root = await mountRoot(guest, volumes, disk.rawPath, stack, opts.readOnly);
     if (!root) {
@@ -93,18 +95,21 @@ async function mountRoot(
     if (why && vol.fstype && vol.fstype !== 'swap') guest.notes.push(`${vol.device}: ${why}`);
   }
   for (const vol of candidates) {
+    let m;
     try {
-      const m = await mountVolume(vol, guest.root, { rawPath, readOnly, stack });
-      if (await looksLikeRoot(new LocalGuestFs(guest.root, true))) {
-        guest.recordMount({ device: vol.device, mountpoint: '/', fstype: vol.fstype!, options: m.options, driver: m.driver });
-        if (m.note) guest.notes.push(m.note);
-        return vol;
-      }
-      await stack.release((r) => r.kind === 'mount' && r.path === guest.root);
-      await stack.release((r) => r.kind === 'loop' && r.offset === vol.offset && r.backing === rawPath);
+      m = await mountVolume(vol, guest.root, { rawPath, readOnly, stack });
     } catch (err) {
       guest.notes.push(`${vol.device}: ${(err as Error).message}`);
+      continue;
     }
+    if (await looksLikeRoot(new LocalGuestFs(guest.root, true))) {
+      guest.recordMount({ device: vol.device, mountpoint: '/', fstype: vol.fstype!, options: m.options, driver: m.driver });
+      if (m.note) guest.notes.push(m.note);
+      return vol;
+    }
+    // Not the root: it must really come off before the next candidate is tried on the same directory.
+    await stack.release((r) => r.kind === 'mount' && r.path === guest.root);
+    await stack.release((r) => r.kind === 'loop' && r.offset === vol.offset && r.backing === rawPath);
   }
   return null;
 }

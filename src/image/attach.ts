@@ -1,8 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import { CliError } from '../util/errors.js';
 import { mustRunTool, runTool } from '../util/run-tool.js';
-import { type ResourceStack, sleep } from '../session/resources.js';
-import { classifyQemuError, imageInfo } from './qemu-img.js';
+import { pushMount, type ResourceStack, sleep } from '../session/resources.js';
+import { classifyQemuError } from './qemu-img.js';
+import { checkedChain, type ChainLayer } from './chain.js';
 
 // Turn an image file into a raw byte view the kernel can loop-mount:
 // raw files are used as they are; every other format goes through a
@@ -13,40 +14,69 @@ export interface RawDisk {
   rawPath: string;
   size: number;
   format: string;
-  backingFile: string | null;
+  /** The checked chain, top first (one layer for an image without backing file). */
+  chain: ChainLayer[];
+}
+
+/** Formats whose blockdev takes a `backing` option (null: open no backing file at all). */
+const COW_FORMATS = new Set(['qcow2', 'qcow', 'qed', 'vmdk']);
+
+/**
+ * One --blockdev per layer, bottom first, each a file node on the checked path and a format
+ * node with the checked format whose `backing` names the checked node below: QEMU opens these
+ * files and nothing else, and probes nothing.
+ */
+export function chainBlockdevs(chain: ChainLayer[], readOnly: boolean, topIsDevice: boolean): { args: string[]; top: string } {
+  const args: string[] = [];
+  let below: string | null = null;
+  for (let i = chain.length - 1; i >= 0; i--) {
+    const layer = chain[i]!;
+    const isTop = i === 0;
+    const ro = isTop ? readOnly : true;
+    const shared = readOnly ? { 'force-share': true } : {};
+    const fileDriver = isTop && topIsDevice ? 'host_device' : 'file';
+    args.push('--blockdev', JSON.stringify({ driver: fileDriver, 'node-name': `file${i}`, filename: layer.path, 'read-only': ro, ...shared }));
+    const fmt: Record<string, unknown> = { driver: layer.format, 'node-name': `layer${i}`, file: `file${i}`, 'read-only': ro, ...shared };
+    if (layer.dataFile) {
+      args.push('--blockdev', JSON.stringify({ driver: 'file', 'node-name': `data${i}`, filename: layer.dataFile, 'read-only': ro, ...shared }));
+      fmt['data-file'] = `data${i}`;
+    }
+    if (COW_FORMATS.has(layer.format)) fmt.backing = below;
+    args.push('--blockdev', JSON.stringify(fmt));
+    below = `layer${i}`;
+  }
+  return { args, top: 'layer0' };
 }
 
 export async function exposeRaw(
   target: string,
-  opts: { readOnly: boolean; format?: string; workDir: string; stack: ResourceStack },
+  opts: { readOnly: boolean; format?: string; workDir: string; stack: ResourceStack; topIsDevice: boolean },
 ): Promise<RawDisk> {
-  const info = await imageInfo(target, { format: opts.format, forceShare: opts.readOnly });
-  if (info.format === 'raw') return { rawPath: target, size: info.virtualSize, format: 'raw', backingFile: null };
+  const chain = await checkedChain(target, { format: opts.format, forceShare: opts.readOnly });
+  const top = chain[0]!;
+  if (top.format === 'raw') return { rawPath: target, size: top.virtualSize, format: 'raw', chain };
 
   const exportPath = `${opts.workDir}/disk.raw`;
   const pidFile = `${opts.workDir}/qsd.pid`;
   await fsp.writeFile(exportPath, '', { mode: 0o600 });
   await opts.stack.push({ kind: 'file', path: exportPath });
   const ro = opts.readOnly;
-  const shared = ro ? { 'force-share': true } : {};
+  const nodes = chainBlockdevs(chain, ro, opts.topIsDevice);
   const args = [
-    '--blockdev',
-    JSON.stringify({ driver: 'file', 'node-name': 'file0', filename: target, 'read-only': ro, ...shared }),
-    '--blockdev',
-    JSON.stringify({ driver: info.format, 'node-name': 'disk0', file: 'file0', 'read-only': ro, ...shared }),
+    ...nodes.args,
     '--export',
-    JSON.stringify({ type: 'fuse', id: 'export0', 'node-name': 'disk0', mountpoint: exportPath, writable: !ro, 'allow-other': 'off' }),
+    JSON.stringify({ type: 'fuse', id: 'export0', 'node-name': nodes.top, mountpoint: exportPath, writable: !ro, 'allow-other': 'off' }),
     '--daemonize',
     '--pidfile',
     pidFile,
   ];
   const r = await runTool('qemu-storage-daemon', args);
-  if (r.code !== 0) throw classifyQemuError(target, r.stderr);
+  if (r.code !== 0) throw await classifyQemuError(target, r.stderr);
   const pid = Number((await fsp.readFile(pidFile, 'utf8')).trim());
   // Unwound in reverse: the daemon stops first (flushing and removing its own FUSE mount).
-  await opts.stack.push({ kind: 'mount', path: exportPath });
+  await pushMount(opts.stack, exportPath, '/dev/fuse');
   await opts.stack.push({ kind: 'daemon', pid, program: 'qemu-storage-daemon' });
-  return { rawPath: exportPath, size: info.virtualSize, format: info.format, backingFile: info.backingFile };
+  return { rawPath: exportPath, size: top.virtualSize, format: top.format, chain };
 }
 
 /** Attach a byte range of a raw disk file as a loop device (partitions are attached by offset). */

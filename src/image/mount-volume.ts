@@ -1,6 +1,6 @@
 import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
-import type { ResourceStack } from '../session/resources.js';
+import { pushMount, type ResourceStack } from '../session/resources.js';
 import { attachLoop } from './attach.js';
 import type { Volume } from './volumes.js';
 
@@ -37,6 +37,7 @@ const FUSE_DRIVERS: Record<string, { program: string; pkg: string; writable: boo
 };
 
 export function whyUnmountable(vol: Volume): string | null {
+  if (vol.usage === 'ambivalent') return 'several filesystem signatures disagree (blkid: ambivalent result)';
   if (!vol.fstype) return 'no filesystem found';
   return UNMOUNTABLE[vol.fstype] ?? null;
 }
@@ -81,9 +82,10 @@ async function mountLoop(
 ): Promise<MountedVolume> {
   const options = kernelOptions(fstype, opts.readOnly, carriedOptions(fstype, opts.fstabOptions ?? []));
   if (kernelLacks(fstype)) return mountWithFuse(vol, fstype, loop, hostDir, opts);
-  const r = await runTool('mount', ['-t', fstype, '-o', options, '--', loop, hostDir]);
+  // -i: never run a /sbin/mount.TYPE helper; the type comes from the guest's fstab or superblock.
+  const r = await runTool('mount', ['-i', '-t', fstype, '-o', options, '--', loop, hostDir]);
   if (r.code === 0) {
-    await opts.stack.push({ kind: 'mount', path: hostDir });
+    await pushMount(opts.stack, hostDir, loop);
     return { driver: 'kernel', options, readOnly: opts.readOnly };
   }
   if (!/unknown filesystem type|no such device/i.test(r.stderr))
@@ -118,7 +120,7 @@ async function mountWithFuse(
     throw err;
   });
   if (r.code !== 0) throw new CliError('failed', `cannot mount ${vol.device} with ${driver.program}: ${r.stderr.trim() || `exit ${r.code}`}`);
-  await opts.stack.push({ kind: 'mount', path: hostDir });
+  await pushMount(opts.stack, hostDir, loop);
   const note = readOnly && !opts.readOnly ? `${vol.device} (${fstype}) is mounted read-only through ${driver.program}: the kernel has no ${fstype} driver` : undefined;
   return { driver: 'fuse', options, readOnly, note };
 }

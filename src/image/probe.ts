@@ -1,3 +1,4 @@
+import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
 
 export interface Probe {
@@ -10,6 +11,11 @@ export interface Probe {
 /** Low-level probe of a byte range of a raw disk file (no loop device needed). */
 export async function probeRange(rawPath: string, offset: number, size: number): Promise<Probe> {
   const r = await runTool('blkid', ['-p', '-o', 'export', '-O', String(offset), '-S', String(size), '--', rawPath]);
+  // blkid exits 2 when it finds nothing it recognises: an empty or unknown volume, not a failure.
+  if (r.code === 2) return { fstype: null, uuid: null, label: null, usage: null };
+  // 8: several signatures disagree (e.g. leftovers of an older filesystem): nothing is mounted from it.
+  if (r.code === 8) return { fstype: null, uuid: null, label: null, usage: 'ambivalent' };
+  if (r.code !== 0) throw new CliError('failed', `blkid on ${rawPath} at offset ${offset}: ${r.stderr.trim() || `exit ${r.code}`}`);
   const fields = parseBlkidExport(r.stdout);
   return {
     fstype: fields.TYPE ?? null,

@@ -1,13 +1,23 @@
 import { CliError } from '../util/errors.js';
 import { firstLine, runTool } from '../util/run-tool.js';
+import { describeLockHolder } from './holders.js';
 
 export interface ImageInfo {
   format: string;
   virtualSize: number;
-  backingFile: string | null;
+  /** The backing file as the image records it (may be relative, a `json:` spec or a URL). */
+  backingName: string | null;
+  /** The same, resolved by QEMU relative to the image's directory. */
+  backingPath: string | null;
+  /** The backing file's format as the image records it (null: not recorded). */
+  backingFormat: string | null;
+  /** Extent files of a vmdk descriptor, as recorded. */
+  extents: string[];
+  /** A qcow2 external data file, as recorded. */
+  dataFile: string | null;
 }
 
-const FORMATS = ['raw', 'qcow2', 'vmdk', 'vdi', 'vpc', 'vhdx', 'qed', 'qcow', 'parallels', 'dmg', 'cloop', 'luks'];
+export const FORMATS = ['raw', 'qcow2', 'vmdk', 'vdi', 'vpc', 'vhdx', 'qed', 'qcow', 'parallels', 'dmg', 'cloop', 'luks'];
 
 /** `--format` names accepted from the user; `vhd` is QEMU's `vpc`, `iso`/`img` are raw. */
 export function normalizeFormat(fmt: string): string {
@@ -19,9 +29,10 @@ export function normalizeFormat(fmt: string): string {
 }
 
 /**
- * Inspect an image with `qemu-img info` (format probed from content unless forced).
+ * Inspect one image with `qemu-img info` (format probed from content unless forced). This
+ * opens that one file only, never its backing file (see chain.ts for the walk).
  * Without force-share, qemu-img needs the image not to be written by anyone else:
- * that is how an image held by a running QEMU is detected.
+ * that is how an image held by another process is detected.
  */
 export async function imageInfo(path: string, opts: { format?: string; forceShare: boolean }): Promise<ImageInfo> {
   const args = ['info', '--output=json'];
@@ -29,22 +40,38 @@ export async function imageInfo(path: string, opts: { format?: string; forceShar
   if (opts.forceShare) args.push('-U');
   args.push('--', path);
   const r = await runTool('qemu-img', args);
-  if (r.code !== 0) throw classifyQemuError(path, r.stderr);
-  const info = JSON.parse(r.stdout) as { format: string; 'virtual-size': number; 'full-backing-filename'?: string; 'backing-filename'?: string };
+  if (r.code !== 0) throw await classifyQemuError(path, r.stderr);
+  let info: QemuImgInfo;
+  try {
+    info = JSON.parse(r.stdout) as QemuImgInfo;
+  } catch {
+    throw new CliError('failed', `qemu-img info ${path}: output is not JSON`);
+  }
+  const specific = info['format-specific'];
+  const extents = specific?.type === 'vmdk' ? (specific.data?.extents ?? []).map((e) => e.filename) : [];
   return {
     format: info.format,
     virtualSize: info['virtual-size'],
-    backingFile: info['full-backing-filename'] ?? info['backing-filename'] ?? null,
+    backingName: info['backing-filename'] ?? null,
+    backingPath: info['full-backing-filename'] ?? info['backing-filename'] ?? null,
+    backingFormat: info['backing-filename-format'] ?? null,
+    extents,
+    dataFile: specific?.type === 'qcow2' ? (specific.data?.['data-file'] ?? null) : null,
   };
 }
 
-export function classifyQemuError(path: string, stderr: string): CliError {
+interface QemuImgInfo {
+  format: string;
+  'virtual-size': number;
+  'backing-filename'?: string;
+  'full-backing-filename'?: string;
+  'backing-filename-format'?: string;
+  'format-specific'?: { type: string; data?: { extents?: { filename: string }[]; 'data-file'?: string } };
+}
+
+export async function classifyQemuError(path: string, stderr: string): Promise<CliError> {
   const line = firstLine(stderr).replace(/^qemu-(img|storage-daemon): /, '');
-  if (/lock/i.test(stderr))
-    return new CliError(
-      'locked',
-      `${path} is in use by a running QEMU (image locked): open it read-only with --ro, or open the running VM with --domain NAME`,
-    );
+  if (/lock/i.test(stderr)) return new CliError('locked', await describeLockHolder(path));
   if (/Permission denied/i.test(stderr)) return new CliError('image', `cannot read ${path}: permission denied`);
   if (/Unknown driver|Unknown format|not in .* format|Invalid|corrupt|Could not open|bad|magic/i.test(stderr))
     return new CliError('image', `cannot open ${path}: ${line || 'not a disk image QEMU can read (corrupt or unknown format)'}`);

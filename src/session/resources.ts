@@ -1,14 +1,18 @@
 import { promises as fsp, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
-import { stateDir } from './state-dir.js';
+import { trustedStateDir } from './state-dir.js';
+import { writeStateFile } from './state-file.js';
 
 // Opening an image is a stack of resources (storage daemon, loop devices, mounts, temp dirs).
 // Each is pushed as it is acquired and recorded in a state file, so that a normal exit
 // unwinds it and `guestctl cleanup` can unwind what a killed session left behind.
+// A resource leaves the stack (and the file) only once it is really gone: a failed umount
+// stays recorded for `guestctl cleanup` to retry.
 
 export type Resource =
-  | { kind: 'mount'; path: string }
+  | { kind: 'mount'; path: string; source: string }
   | { kind: 'loop'; device: string; backing: string; offset: number }
   | { kind: 'daemon'; pid: number; program: string }
   | { kind: 'dir'; path: string }
@@ -17,21 +21,15 @@ export type Resource =
    *  while the path still leads, through real directories, to that very inode. */
   | { kind: 'guest-file'; path: string; dev: number; ino: number };
 
-export interface SessionState {
-  pid: number;
-  target: string;
-  started: string;
-  resources: Resource[];
-}
+export type { SessionState } from './state-file.js';
 
 export class ResourceStack {
   private readonly resources: Resource[] = [];
-  readonly statePath: string;
+  private statePath: string | null = null;
+  private readonly started = new Date().toISOString();
   private unwound = false;
 
-  constructor(readonly target: string) {
-    this.statePath = `${stateDir()}/session-${process.pid}-${randomBytes(4).toString('hex')}.json`;
-  }
+  constructor(readonly target: string) {}
 
   get size(): number {
     return this.resources.length;
@@ -42,51 +40,77 @@ export class ResourceStack {
     await this.save();
   }
 
-  /** Forget a resource released by other means (e.g. an explicit umount). */
-  async forget(match: (r: Resource) => boolean): Promise<void> {
-    const i = this.resources.findLastIndex(match);
-    if (i >= 0) this.resources.splice(i, 1);
-    await this.save();
-  }
-
   /** Release one resource now (e.g. a loop device whose mount failed, or an explicit umount). */
   async release(match: (r: Resource) => boolean): Promise<void> {
-    const i = this.resources.findLastIndex(match);
-    if (i < 0) return;
-    const [r] = this.resources.splice(i, 1);
-    await this.save();
-    const problems = await releaseAll([r!]);
+    const r = this.resources.findLast(match);
+    if (!r) return;
+    const problems = await releaseAll([r], (x) => this.drop(x));
+    problems.push(...this.takeSaveErrors());
     if (problems.length > 0) throw new Error(problems.join('; '));
   }
 
-  /** Release everything in reverse order; every step is attempted, failures are reported together. */
+  /** Release everything in reverse order; what fails stays recorded, the problems are returned. */
   async unwind(): Promise<string[]> {
     if (this.unwound) return [];
+    const problems = await releaseAll([...this.resources], (r) => this.drop(r));
+    problems.push(...this.takeSaveErrors());
+    if (problems.length > 0) return problems;
     this.unwound = true;
-    const problems = await releaseAll(this.resources.splice(0));
-    await fsp.rm(this.statePath, { force: true });
+    if (this.statePath) await fsp.rm(this.statePath, { force: true });
     return problems;
+  }
+
+  /** A released resource leaves the record; if the record cannot be rewritten, say so but go on releasing. */
+  private async drop(r: Resource): Promise<void> {
+    const i = this.resources.lastIndexOf(r);
+    if (i >= 0) this.resources.splice(i, 1);
+    try {
+      await this.save();
+    } catch (err) {
+      this.saveErrors.push((err as Error).message);
+    }
+  }
+
+  private saveErrors: string[] = [];
+  private takeSaveErrors(): string[] {
+    return this.saveErrors.splice(0);
   }
 
   private async save(): Promise<void> {
     if (this.unwound) return;
-    const state: SessionState = { pid: process.pid, target: this.target, started: new Date().toISOString(), resources: this.resources };
-    await fsp.mkdir(stateDir(), { recursive: true, mode: 0o700 });
-    const tmp = `${this.statePath}.tmp`;
-    await fsp.writeFile(tmp, JSON.stringify(state, null, 2), { mode: 0o600 });
-    await fsp.rename(tmp, this.statePath);
+    if (!this.statePath) {
+      const dir = await trustedStateDir(true);
+      this.statePath = `${dir}/session-${process.pid}-${randomBytes(4).toString('hex')}.json`;
+    }
+    try {
+      await writeStateFile(this.statePath, { pid: process.pid, target: this.target, started: this.started, resources: this.resources });
+    } catch (err) {
+      throw new CliError('failed', `cannot record the session in ${this.statePath}: ${(err as Error).message}`);
+    }
   }
 }
 
-export async function releaseAll(resources: Resource[]): Promise<string[]> {
+/**
+ * Release resources in reverse order. `released` is called for each one that is really gone
+ * (so its record can be dropped). The first failure stops the unwinding: what lies below a
+ * busy mount (its loop device, the storage daemon serving it) is still in use and must stay.
+ */
+export async function releaseAll(resources: Resource[], released: (r: Resource) => Promise<void>): Promise<string[]> {
   const problems: string[] = [];
-  if (resources.some((r) => r.kind === 'mount')) await runTool('sync', []);
-  for (const r of [...resources].reverse()) {
+  if (resources.some((r) => r.kind === 'mount')) {
+    const s = await runTool('sync', []);
+    if (s.code !== 0) problems.push(`sync before unmounting: ${s.stderr.trim() || `exit ${s.code}`}`);
+  }
+  const order = [...resources].reverse();
+  for (const [i, r] of order.entries()) {
     try {
       await release(r);
     } catch (err) {
-      problems.push(`${describeResource(r)}: ${(err as Error).message}`);
+      const left = order.length - i - 1;
+      problems.push(`${describeResource(r)}: ${(err as Error).message}${left > 0 ? ` (${left} more resources left in place)` : ''}`);
+      break;
     }
+    await released(r);
   }
   return problems;
 }
@@ -110,7 +134,7 @@ export function describeResource(r: Resource): string {
 async function release(r: Resource): Promise<void> {
   switch (r.kind) {
     case 'mount':
-      return unmount(r.path);
+      return unmount(r.path, r.source);
     case 'loop':
       return detachLoop(r);
     case 'daemon':
@@ -146,35 +170,55 @@ function ignoreMissingStat(err: NodeJS.ErrnoException): null {
   throw err;
 }
 
-async function isMountpoint(path: string): Promise<boolean> {
-  const r = await runTool('findmnt', ['-n', '-o', 'TARGET', '--mountpoint', path]);
-  return r.code === 0 && r.stdout.trim().length > 0;
+/** The source of what is mounted at path (null: nothing); a failed findmnt is an error, not "unmounted". */
+export async function mountSource(path: string): Promise<string | null> {
+  const r = await runTool('findmnt', ['-n', '-o', 'SOURCE', '--mountpoint', path]);
+  if (r.code === 1 && r.stderr.trim() === '') return null;
+  if (r.code !== 0) throw new Error(`findmnt: ${r.stderr.trim() || `exit ${r.code}`}`);
+  const sources = r.stdout.trim().split('\n');
+  return sources[sources.length - 1] ?? null;
 }
 
-export async function unmount(path: string): Promise<void> {
+/** Unmount path, but only while what is mounted there is still the recorded source. */
+export async function unmount(path: string, source: string): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
-    if (!(await isMountpoint(path))) return;
+    const now = await mountSource(path);
+    if (now === null || now !== source) return; // gone, or someone else's mount now: not ours to touch
     const r = await runTool('umount', [path]);
     if (r.code === 0) continue;
     if (!/busy/i.test(r.stderr)) throw new Error(r.stderr.trim() || `umount exited ${r.code}`);
     await sleep(100);
   }
-  const lazy = await runTool('umount', ['-l', path]);
-  if (lazy.code !== 0) throw new Error(lazy.stderr.trim());
-  throw new Error('was busy: detached lazily, it goes away when its last user closes it');
+  throw new Error('target is busy: still mounted (close what uses it, then run guestctl cleanup)');
+}
+
+/** Record a mount that just succeeded, with the source the kernel shows for it. */
+export async function pushMount(stack: ResourceStack, path: string, expected: string): Promise<void> {
+  let source: string | null;
+  try {
+    source = await mountSource(path);
+  } catch (err) {
+    await stack.push({ kind: 'mount', path, source: expected });
+    throw err;
+  }
+  await stack.push({ kind: 'mount', path, source: source ?? expected });
 }
 
 async function detachLoop(r: { device: string; backing: string; offset: number }): Promise<void> {
   const info = await runTool('losetup', ['--json', '--list', '-O', 'NAME,BACK-FILE,OFFSET', r.device]);
-  if (info.code !== 0) return; // already gone
-  const dev = (JSON.parse(info.stdout || '{"loopdevices":[]}').loopdevices ?? [])[0] as { 'back-file'?: string; offset?: number | string } | undefined;
-  if (!dev) return;
-  const backing = String(dev['back-file'] ?? '').replace(/ \(deleted\)$/, '');
+  if (info.code !== 0) {
+    if (/No such device|No such file/i.test(info.stderr)) return; // the device node is gone
+    throw new Error(`losetup --list: ${info.stderr.trim() || `exit ${info.code}`}`);
+  }
+  const dev = (JSON.parse(info.stdout || '{"loopdevices":[]}').loopdevices ?? [])[0] as { 'back-file'?: string | null; offset?: number | string | null } | undefined;
+  if (!dev || !dev['back-file']) return; // detached already
+  const backing = String(dev['back-file']).replace(/ \(deleted\)$/, '');
   if (backing !== r.backing || Number(dev.offset ?? 0) !== r.offset) return; // reused by someone else since
   for (let attempt = 0; attempt < 20; attempt++) {
     const d = await runTool('losetup', ['-d', r.device]);
     if (d.code === 0) return;
-    if (!/busy/i.test(d.stderr)) throw new Error(d.stderr.trim());
+    if (/No such device or address/i.test(d.stderr)) return; // detached in between
+    if (!/busy/i.test(d.stderr)) throw new Error(d.stderr.trim() || `losetup -d exited ${d.code}`);
     await sleep(100);
   }
   throw new Error('still busy');
@@ -188,17 +232,24 @@ async function stopDaemon(pid: number, program: string): Promise<void> {
     await sleep(50);
   }
   process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 40; i++) {
+    if (!processIs(pid, program)) return;
+    await sleep(50);
+  }
+  throw new Error('still running after SIGKILL');
 }
 
 /** True when pid is alive and runs `program` (guards against pid reuse). */
 export function processIs(pid: number, program: string): boolean {
+  let cmdline: string;
   try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    const argv0 = cmdline.split('\0')[0] ?? '';
-    return argv0 === program || argv0.endsWith(`/${program}`);
-  } catch {
-    return false;
+    cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch (err) {
+    if (['ENOENT', 'ESRCH'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
+    throw err;
   }
+  const argv0 = cmdline.split('\0')[0] ?? '';
+  return argv0 === program || argv0.endsWith(`/${program}`);
 }
 
 function ignoreMissing(err: NodeJS.ErrnoException): void {

@@ -16,6 +16,8 @@ export class Lifecycle {
   private readonly handlers: [string, (...a: unknown[]) => void][] = [];
   private readonly streamHandlers: [NodeJS.EventEmitter, (err: NodeJS.ErrnoException) => void][] = [];
   private crashing = false;
+  /** True once close() failed to release the guest: the session must not exit 0. */
+  closeFailed = false;
   /** Called when a signal arrives while idle (the REPL uses it to stop reading). */
   onIdleSignal: ((signal: string) => void) | null = null;
 
@@ -96,6 +98,7 @@ export class Lifecycle {
         await this.guest?.close();
       } catch (err) {
         this.out.error(describeError(err));
+        this.closeFailed = true;
         process.exitCode = 1;
       } finally {
         for (const [event, handler] of this.handlers) process.off(event, handler);

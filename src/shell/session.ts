@@ -18,6 +18,17 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   const out = new Output(opts.json, opts.color);
   const lifecycle = new Lifecycle(out);
   lifecycle.install();
+  let code: number;
+  try {
+    code = await runSession(opts, out, lifecycle);
+  } finally {
+    await lifecycle.close();
+  }
+  // A session whose guest could not be closed (a busy mount, a loop device that stayed) failed.
+  return lifecycle.closeFailed && code === 0 ? 1 : code;
+}
+
+async function runSession(opts: InteractiveOptions, out: Output, lifecycle: Lifecycle): Promise<number> {
   try {
     const live = opts.agentSocket !== undefined || opts.domain !== undefined;
     const guest: Guest & { notes?: string[] } = await lifecycle.open(() =>
@@ -44,8 +55,6 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
     out.error(describeError(err));
     if (opts.debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     return err instanceof CliError ? err.exitCode : 1;
-  } finally {
-    await lifecycle.close();
   }
 }
 

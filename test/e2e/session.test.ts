@@ -262,15 +262,17 @@ describe('ending a session', () => {
 
   it('after SIGKILL mid-write, `guestctl cleanup` releases everything and the image is consistent', async () => {
     const img = await workCopy('synthetic-qcow2', dir.path);
-    const writer = `run sh -c 'while :; do dd if=/dev/urandom of=/data/f bs=64k count=32 2>/dev/null; echo x >> /etc/log; done'`;
-    const env = { ...process.env, ...sessionEnv(img) };
+    const writer = `run sh -c 'while :; do echo x >> /etc/log; dd if=/dev/urandom of=/data/f bs=64k count=32 2>/dev/null; done'`;
+    // A private state directory: `guestctl cleanup` must not see other sessions on this machine.
+    const stateEnv = { ...sessionEnv(img), GUESTCTL_STATE_DIR: `${dir.path}/state-sigkill` };
+    const env = { ...process.env, ...stateEnv };
     const child = spawn(process.execPath, ['bin/guestctl.js', 'interactive', img, '-c', writer], { stdio: 'ignore', env });
     await waitFor(() => leftovers(img).some((l) => l.startsWith('process')) && leftovers(dir.path).some((l) => l.includes('/data')));
     await new Promise((res) => setTimeout(res, 700));
     child.kill('SIGKILL');
     await new Promise((res) => child.on('exit', res));
     expect(leftovers(dir.path).length).toBeGreaterThan(0);
-    const c = await guestctl(['cleanup'], { env: sessionEnv(img) });
+    const c = await guestctl(['cleanup'], { env: stateEnv });
     expect(c.code, c.stderr).toBe(0);
     expect(leftovers(dir.path)).toEqual([]);
     execFileSync('qemu-img', ['check', img]);
@@ -285,7 +287,7 @@ describe('ending a session', () => {
       }
     }
     const after = await shell(img, ['cat /etc/log'], ['--ro']);
-    expect(after.stdout).toMatch(/^x\n/);
+    expect(after.stdout, after.stderr).toMatch(/^x\n/);
   });
 });
 
