@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guestctl, leftovers, sessionEnv, shell, tempDir, type CliResult } from '../helpers/cli.js';
+import { guestctl, leftovers, sessionEnv, shell, tempDir, waitFor, type CliResult } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
 import { JAIL_CAPS } from '../../src/guest/jail-args.js';
 import { openTarget } from '../../src/guest/open.js';
@@ -195,18 +195,14 @@ describe('read-only sessions and what the jail writes', () => {
     const env = { ...process.env, ...sessionEnv(img), GUESTCTL_STATE_DIR: stateDir, NO_COLOR: '1', GUESTCTL_HISTORY: '/dev/null' };
     const child = spawn(process.execPath, ['bin/guestctl.js', 'interactive', img, '-c', 'run sleep 100918'], { stdio: 'ignore', env });
     const recorded = () => readdirSync(stateDir).some((f) => f.endsWith('.json') && readFileSync(join(stateDir, f), 'utf8').includes('policy-rc.d'));
-    const end = Date.now() + 60_000;
-    while (!recorded() || !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('sleep 100918')) {
-      if (Date.now() > end) throw new Error('the session never started its program');
-      await new Promise((res) => setTimeout(res, 100));
-    }
+    await waitFor(() => recorded() && execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('sleep 100918'));
     child.kill('SIGKILL');
     await new Promise((res) => child.on('exit', res));
     const c = await guestctl(['cleanup'], { env: { ...sessionEnv(img), GUESTCTL_STATE_DIR: stateDir } });
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toContain('created file');
     // the jail's processes die with guestctl, a moment after it (parent-death signal)
-    for (let i = 0; i < 50 && leftovers(dir.path).length > 0; i++) await new Promise((res) => setTimeout(res, 100));
+    await waitFor(() => leftovers(dir.path).length === 0, 5_000).catch(() => undefined); // the assertion below names what is left
     expect(leftovers(dir.path)).toEqual([]);
     const after = await shell(img, ['run test ! -e /usr/sbin/policy-rc.d'], ['--ro']);
     expect(after.code, after.stderr).toBe(0);

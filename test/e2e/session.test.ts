@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guestctl, leftovers, sessionEnv, shell, tempDir } from '../helpers/cli.js';
+import { guestctl, leftovers, sessionEnv, shell, tempDir, waitFor } from '../helpers/cli.js';
 import { fixtureInfo, workCopy } from '../helpers/fixtures.js';
 
 // Opening images of every kind, the guest inside them, and closing without a trace.
@@ -291,11 +291,3 @@ describe('ending a session', () => {
   });
 });
 
-async function waitFor(cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('timed out waiting');
-}

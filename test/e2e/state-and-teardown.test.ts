@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BIN, guestctl, leftovers, sessionEnv, tempDir } from '../helpers/cli.js';
+import { BIN, guestctl, leftovers, sessionEnv, tempDir, waitFor } from '../helpers/cli.js';
 import { fixtureInfo, workCopy } from '../helpers/fixtures.js';
 
 // Session state files and the end of a session: nothing is read from an untrusted state
@@ -45,14 +45,6 @@ function deadPid(): number {
   return pid;
 }
 
-async function waitFor(cond: () => boolean, ms = 60_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return;
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  throw new Error('timed out waiting');
-}
 
 /** A directory of its own for one test's image, so that its session's mounts are told apart. */
 function ownDir(): string {
@@ -197,22 +189,28 @@ describe('guestctl cleanup reads state files strictly', () => {
   });
 });
 
+/** A session on a copy of `fixture` whose guest /data a file of ours keeps busy. */
+async function busySession(fixture: 'synthetic' | 'synthetic-qcow2') {
+  const own = ownDir();
+  const img = await workCopy(fixture, own);
+  const state = stateDir();
+  const child = spawn(process.execPath, [BIN, 'interactive', img], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env(img, state) } });
+  let text = '';
+  child.stderr.on('data', (d) => (text += d));
+  await waitFor(() => leftovers(own).some((l) => l.includes('/root/data')));
+  const root = sessionRoot(own);
+  const fd = openSync(`${root}/data/busy.txt`, 'w');
+  return { child, own, root, state, fd, stderr: () => text };
+}
+
 describe('a failed unmount at the end of a session', () => {
   it('exits non-zero naming the busy mount, keeps it recorded, and cleanup finishes the job', async () => {
-    const own = ownDir();
-    const img = await workCopy('synthetic-qcow2', own);
-    const state = stateDir();
-    const child = spawn(process.execPath, [BIN, 'interactive', img], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env(img, state) } });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    await waitFor(() => leftovers(own).some((l) => l.includes('/root/data')));
-    const root = sessionRoot(own);
-    const fd = openSync(`${root}/data/busy.txt`, 'w'); // a process of ours keeps the guest's /data busy
+    const { child, own, root, state, fd, stderr } = await busySession('synthetic-qcow2');
     try {
       const exit = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
       child.stdin.end();
       expect(await exit).toBe(1);
-      expect(oneLine(withoutNotes(stderr))).toMatch(new RegExp(`^error: cleanup incomplete: mount ${root}/data: target is busy: still mounted .*more resources left in place.*run 'guestctl cleanup'`));
+      expect(oneLine(withoutNotes(stderr()))).toMatch(new RegExp(`^error: cleanup incomplete: mount ${root}/data: target is busy: still mounted .*more resources left in place.*run 'guestctl cleanup'`));
       expect(leftovers(own).some((l) => l.includes('/root/data'))).toBe(true);
       const files = readdirSync(state);
       expect(files).toHaveLength(1);
@@ -230,15 +228,7 @@ describe('a failed unmount at the end of a session', () => {
   });
 
   it('an explicit umount of a busy mount fails and the mount stays recorded (not "nothing to clean up")', async () => {
-    const own = ownDir();
-    const img = await workCopy('synthetic', own);
-    const state = stateDir();
-    const child = spawn(process.execPath, [BIN, 'interactive', img], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env(img, state) } });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    await waitFor(() => leftovers(own).some((l) => l.includes('/root/data')));
-    const root = sessionRoot(own);
-    const fd = openSync(`${root}/data/busy.txt`, 'w');
+    const { child, root, state, fd, stderr } = await busySession('synthetic');
     let code: number | null;
     try {
       const exit = new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
@@ -248,7 +238,7 @@ describe('a failed unmount at the end of a session', () => {
       closeSync(fd);
     }
     expect(code).toBe(1);
-    const lines = withoutNotes(stderr).trim().split('\n');
+    const lines = withoutNotes(stderr()).trim().split('\n');
     expect(lines).toEqual([
       expect.stringMatching(/^error: mount .*\/root\/data: target is busy/),
       'error: stopped at line 1 (umount /data)',

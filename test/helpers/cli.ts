@@ -73,3 +73,13 @@ export function leftovers(needle: string): string[] {
   for (const l of ps.split('\n')) if (/qemu-storage-daemon|fuse|unshare|bwrap|slirp4netns/.test(l) && l.includes(needle)) found.push(`process: ${l.trim()}`);
   return found;
 }
+
+/** Poll cond every 100 ms until it holds; throws after ms. */
+export async function waitFor(cond: () => boolean, ms = 60_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('timed out waiting');
+}
