@@ -11,7 +11,7 @@ import { missingToolError } from '../util/run-tool.js';
 export const JAIL_RESOLV_CONF = 'nameserver 10.0.2.3\n';
 
 export interface JailNetwork {
-  /** Stop slirp4netns (after the jail has exited) and report how it ended. */
+  /** Stop slirp4netns (after the jail has exited); throws when it had stopped by itself before. */
   stop(): Promise<void>;
 }
 
@@ -37,10 +37,19 @@ export async function startJailNetwork(slirp: string, pid: number, signal?: Abor
     const why = stderr.trim().split('\n').pop() || `exit status ${r.exitCode}`;
     throw new CliError('failed', `sandbox setup failed: starting the network (slirp4netns): ${why}`);
   }
+  let stopping = false;
+  let exitedEarly = false;
+  void child.then(() => (exitedEarly = !stopping));
   return {
     async stop() {
+      stopping = true;
       child.kill('SIGTERM');
-      await child;
+      const r = await child;
+      // Killed by us is the normal end; exiting by itself means the jail lost its network.
+      if (exitedEarly) {
+        const why = stderr.trim().split('\n').pop() || `exit status ${r.exitCode}`;
+        throw new CliError('failed', `the jail's network (slirp4netns) stopped during the call: ${why}`);
+      }
     },
   };
 }

@@ -76,14 +76,20 @@ export async function sandboxExec(root: string, argv: string[], opts: SandboxOpt
   if (opts.network && !slirp) throw missingToolError('slirp4netns');
 
   const release = opts.debianFamily && !opts.readOnly ? await acquirePolicyRcD(hostRoot, opts.stack) : undefined;
-  let result: ExecResult | undefined;
+  let result: ExecResult;
   try {
     result = await runJail({ hostRoot, argv, prog, cwd, env, bwrap, setpriv, bash, slirp, hostname, opts });
-  } finally {
-    // A failed removal must not hide the program's own error, but must not pass silently either.
-    if (result) await release?.();
-    else await release?.().catch(() => undefined); // the record stays in the state file for `guestctl cleanup`
+  } catch (err) {
+    // Both failed: one line with both causes (the record stays for `guestctl cleanup`).
+    const removal = await release?.().then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    if (!removal) throw err;
+    const code = err instanceof CliError ? err.code : 'failed';
+    throw new CliError(code, `${(err as Error).message}; and ${removal.message}`, { cause: err });
   }
+  await release?.();
   return result;
 }
 
