@@ -195,7 +195,8 @@ describe('read-only sessions and what the jail writes', () => {
     const env = { ...process.env, ...sessionEnv(img), GUESTCTL_STATE_DIR: stateDir, NO_COLOR: '1', GUESTCTL_HISTORY: '/dev/null' };
     const child = spawn(process.execPath, ['bin/guestctl.js', 'interactive', img, '-c', 'run sleep 100918'], { stdio: 'ignore', env });
     const recorded = () => readdirSync(stateDir).some((f) => f.endsWith('.json') && readFileSync(join(stateDir, f), 'utf8').includes('policy-rc.d'));
-    await waitFor(() => recorded() && execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('sleep 100918'));
+    // the program itself, not bwrap (whose own argv ends with it) still setting the jail up
+    await waitFor(() => recorded() && execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).split('\n').some((l) => l.trim() === 'sleep 100918'));
     child.kill('SIGKILL');
     await new Promise((res) => child.on('exit', res));
     const c = await guestctl(['cleanup'], { env: { ...sessionEnv(img), GUESTCTL_STATE_DIR: stateDir } });
