@@ -42,8 +42,9 @@ export interface JailPlan {
   statusFd: number;
   /** With network: fd bwrap waits on before running the program (set up the network first). */
   blockFd?: number;
-  /** With network: fd of a resolv.conf to bind read-only over the guest's /etc/resolv.conf. */
-  resolvConfFd?: number;
+  /** With network: fd of a resolv.conf to bind read-only over the file the guest's
+   *  /etc/resolv.conf is (or leads to, as a canonical guest path). */
+  resolvConf?: { fd: number; path: string };
   argv: string[];
 }
 
@@ -70,7 +71,7 @@ export function jailArgs(p: JailPlan): string[] {
   if (p.dev) args.push('--dev', '/dev');
   if (p.sys) args.push('--ro-bind', '/sys', '/sys');
   if (p.run) args.push('--perms', '0755', '--tmpfs', '/run');
-  if (p.resolvConfFd !== undefined) args.push('--ro-bind-data', String(p.resolvConfFd), '/etc/resolv.conf');
+  if (p.resolvConf) args.push('--ro-bind-data', String(p.resolvConf.fd), p.resolvConf.path);
   if (p.hostname) args.push('--hostname', p.hostname);
   args.push('--chdir', p.cwd, '--cap-drop', 'ALL');
   for (const cap of JAIL_CAPS) args.push('--cap-add', cap);

@@ -164,10 +164,9 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
     cwd: p.cwd,
     statusFd: STATUS_FD,
     blockFd: network ? BLOCK_FD : undefined,
-    resolvConfFd: resolvTarget ? RESOLV_FD : undefined,
+    resolvConf: resolvTarget ? { fd: RESOLV_FD, path: resolvTarget } : undefined,
     argv: p.argv,
   });
-  if (resolvTarget && resolvTarget !== '/etc/resolv.conf') args.splice(args.indexOf('/etc/resolv.conf'), 1, resolvTarget);
 
   const inherit = opts.inherit === true;
   const extraFds: ('pipe' | 'ignore')[] = network ? ['pipe', 'pipe', resolvTarget ? 'pipe' : 'ignore'] : ['pipe'];

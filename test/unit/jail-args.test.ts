@@ -14,13 +14,13 @@ describe('jailArgs', () => {
   });
 
   it('unshares everything but the user namespace, and never shares the network', () => {
-    const a = jailArgs({ ...plan, blockFd: 4, resolvConfFd: 5 });
+    const a = jailArgs({ ...plan, blockFd: 4, resolvConf: { fd: 5, path: '/run/systemd/resolve/stub-resolv.conf' } });
     for (const f of ['--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-net', '--new-session', '--die-with-parent']) expect(a).toContain(f);
     expect(a).not.toContain('--share-net');
     expect(a).not.toContain('--unshare-all');
     expect(a).not.toContain('--unshare-user');
     expect(pairs(a, '--block-fd')).toEqual(['4']);
-    expect(pairs(a, '--ro-bind-data')).toEqual(['5']);
+    expect(a.join(' ')).toContain('--ro-bind-data 5 /run/systemd/resolve/stub-resolv.conf');
   });
 
   it('drops every capability and adds back only the listed ones', () => {
