@@ -1,17 +1,34 @@
-import { Registry } from '../src/shell/registry.js';
-import system from './system/index.js';
-import inspection from './inspection/index.js';
+import { Registry, type Plugin } from '../src/shell/registry.js';
+import systemInformation from './system-information/index.js';
 import filesystems from './filesystems/index.js';
-import files from './files/index.js';
+import fileOperations from './file-operations/index.js';
 import fileManagement from './file-management/index.js';
-import users from './users/index.js';
-import ssh from './ssh/index.js';
-import systemConfig from './system-config/index.js';
+import systemInspection from './system-inspection/index.js';
+import userManagement from './user-management/index.js';
+import sshKeyManagement from './ssh-key-management/index.js';
+import systemConfiguration from './system-configuration/index.js';
+import serviceManagement from './service-management/index.js';
+import processManagement from './process-management/index.js';
+import securityAudit from './security-audit/index.js';
+import monitoring from './monitoring/index.js';
 import shell from './shell/index.js';
-import live from './live/index.js';
 
-// The category plugins, in the order `help` shows them.
-export const plugins = [system, inspection, filesystems, files, fileManagement, users, ssh, systemConfig, live, shell];
+// One plugin per category folder; the registry orders them as src/shell/categories.ts does.
+export const plugins: Plugin[] = [
+  systemInformation,
+  filesystems,
+  fileOperations,
+  fileManagement,
+  systemInspection,
+  userManagement,
+  sshKeyManagement,
+  systemConfiguration,
+  serviceManagement,
+  processManagement,
+  securityAudit,
+  monitoring,
+  shell,
+];
 
 export function loadRegistry(): Registry {
   return new Registry(plugins);

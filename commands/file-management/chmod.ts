@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
-import { cancelled, octal, treePaths } from './common.js';
+import { cancelled, octal, treePaths } from './_shared/common.js';
 
 function modeOf(spec: string, current: number, isDir: boolean): number {
   try {
@@ -13,7 +13,7 @@ function modeOf(spec: string, current: number, isDir: boolean): number {
 
 export const chmod = defineCommand({
   name: 'chmod',
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Change the permission bits of a guest path (octal or symbolic mode, as chmod(1))',
   description:
     'MODE is octal (0640, 4755) or symbolic (u+x, go-w, a=rX, u=rw,g=r,o=) and is computed exactly as GNU chmod does ' +

@@ -1,7 +1,7 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { guestNames, type GuestNames } from '../../src/inspect/names.js';
 import { CliError } from '../../src/util/errors.js';
-import { cancelled, treePaths } from './common.js';
+import { cancelled, treePaths } from './_shared/common.js';
 
 export interface OwnerSpec {
   user?: string;
@@ -45,7 +45,7 @@ export function resolveOwner(spec: OwnerSpec, names: GuestNames): { uid?: number
 
 export const chown = defineCommand({
   name: 'chown',
-  category: 'File Management',
+  category: 'file-management',
   summary: "Change the owner and/or group of a guest path, by names from the guest's own passwd and group",
   description:
     "Names are looked up in the guest's /etc/passwd and /etc/group (never the host's); numeric ids are accepted. " +

@@ -2,13 +2,13 @@ import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import type { GuestStat } from '../../src/guest/types.js';
 import { CliError } from '../../src/util/errors.js';
-import { destinationFor, isInside } from './common.js';
-import { copyInto, planTree, summarize } from './copy-tree.js';
+import { destinationFor, isInside } from './_shared/common.js';
+import { copyInto, planTree, summarize } from './_shared/copy-tree.js';
 
 export const copy = defineCommand({
   name: 'copy',
   aliases: ['cp'],
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Copy a guest file, or a directory tree with -r, keeping mode, owner and group',
   description:
     'Like cp -a inside the guest: the copy keeps mode, owner and group (not the modification time or extended attributes). ' +

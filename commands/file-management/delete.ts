@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
-import { mountsAtOrBelow } from './common.js';
+import { mountsAtOrBelow } from './_shared/common.js';
 
 /**
  * Paths `delete` refuses without --force: every top-level entry of the guest (/etc, /usr,
@@ -14,7 +14,7 @@ export function isProtected(canonical: string): boolean {
 export const del = defineCommand({
   name: 'delete',
   aliases: ['rm'],
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Delete a guest file, symlink or (with -r) directory tree',
   description:
     'A symlink is deleted itself, never its target. Refuses the guest root always, a mount point (umount it first), ' +

@@ -72,7 +72,7 @@ function toGuest(host: string, hostStart: string, guestStart: string): string {
 export const diskUsage = defineCommand({
   name: 'disk-usage',
   aliases: ['du'],
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Disk space used under a guest path, like du -s (or du -d N with --depth)',
   description:
     'Counts allocated blocks as GNU du does (sparse files count what they occupy, a hard-linked file counts once), ' +

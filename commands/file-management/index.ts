@@ -11,7 +11,7 @@ import { largeFiles } from './large-files.js';
 import { diskUsage } from './disk-usage.js';
 
 const plugin: Plugin = {
-  category: 'File Management',
+  category: 'file-management',
   commands: [write, copy, move, del, mkdir, chmod, chown, symlink, largeFiles, diskUsage],
 };
 export default plugin;

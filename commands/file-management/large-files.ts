@@ -16,7 +16,7 @@ export function parseCount(text: string, what: string, min: number): number {
 
 export const largeFiles = defineCommand({
   name: 'large-files',
-  category: 'File Management',
+  category: 'file-management',
   summary: 'List the biggest regular files under a guest directory',
   description:
     'Walks the tree without following symlinks (mounted guest filesystems such as /boot or /data are included) and ' +

@@ -1,11 +1,11 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
-import { octal, statOrNull } from './common.js';
+import { octal, statOrNull } from './_shared/common.js';
 
 export const mkdir = defineCommand({
   name: 'mkdir',
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Create a guest directory (root:root, 0755 unless --mode)',
   description:
     'With -p missing parents are created (0755) and an existing directory is not an error. --mode takes an octal or ' +

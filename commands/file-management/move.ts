@@ -1,13 +1,13 @@
 import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { destinationFor, isInside, mountsAtOrBelow } from './common.js';
-import { copyInto, planTree } from './copy-tree.js';
+import { destinationFor, isInside, mountsAtOrBelow } from './_shared/common.js';
+import { copyInto, planTree } from './_shared/copy-tree.js';
 
 export const move = defineCommand({
   name: 'move',
   aliases: ['mv'],
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Move or rename a guest file or directory (also across guest filesystems)',
   description:
     'A rename inside one filesystem is atomic. A symlink is moved itself, never its target. When DST is an existing ' +

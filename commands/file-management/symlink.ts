@@ -4,7 +4,7 @@ import { CliError } from '../../src/util/errors.js';
 export const symlink = defineCommand({
   name: 'symlink',
   aliases: ['ln-s'],
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Create a symbolic link in the guest (the target text is stored as given)',
   description:
     'TARGET is stored verbatim and means what it means inside the guest (an absolute target is relative to the guest root ' +

@@ -1,10 +1,10 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { unescapeContent } from '../../src/shell/parse-line.js';
-import { statOrNull } from './common.js';
+import { statOrNull } from './_shared/common.js';
 
 export const write = defineCommand({
   name: 'write',
-  category: 'File Management',
+  category: 'file-management',
   summary: 'Write text to a guest file, replacing it atomically (\\n, \\t, \\\\ escapes are interpreted)',
   description:
     'CONTENT is one argument: quote it. The file is written under a temporary name and renamed into place, so readers ' +

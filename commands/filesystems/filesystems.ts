@@ -6,7 +6,7 @@ import { formatSize } from '../../src/parsers/size.js';
 export const filesystems = defineCommand({
   name: 'filesystems',
   aliases: ['lsblk'],
-  category: 'Filesystems',
+  category: 'filesystems',
   summary: 'List every partition and filesystem of the image: device, type, size, label, UUID, mount point',
   examples: ['filesystems'],
   needs: ['mount'],

@@ -3,25 +3,9 @@ import type { MountInfo } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
 
-export const mounts = defineCommand({
-  name: 'mounts',
-  category: 'Filesystems',
-  summary: 'Show what is mounted where in the guest',
-  examples: ['mounts'],
-  async run(ctx) {
-    return ctx.guest.mounts();
-  },
-  render(rows: MountInfo[], out: Output) {
-    out.table(
-      ['DEVICE', 'MOUNTED ON', 'TYPE', 'OPTIONS'],
-      rows.map((m) => [m.device, m.mountpoint, m.fstype, `${m.options ?? ''}${m.driver === 'fuse' ? ' (userspace driver)' : ''}`]),
-    );
-  },
-});
-
 export const mount = defineCommand({
   name: 'mount',
-  category: 'Filesystems',
+  category: 'filesystems',
   summary: 'Mount a partition of the image at a guest directory',
   examples: ['mount /dev/sda1 /mnt', 'mount --ro /dev/sda5 /mnt'],
   positionals: [
@@ -43,23 +27,5 @@ export const mount = defineCommand({
     if (m.note) ctx.out.note(m.note);
     ctx.out.line(`mounted ${m.device} on ${m.mountpoint} (${m.fstype}, ${m.options})`);
     return m;
-  },
-});
-
-export const umount = defineCommand({
-  name: 'umount',
-  aliases: ['unmount'],
-  category: 'Filesystems',
-  summary: 'Unmount a filesystem mounted in the guest (not the root)',
-  examples: ['umount /mnt'],
-  positionals: [{ name: 'GUEST_DIR', complete: 'guest-dir' }],
-  needs: ['mount'],
-  async run(ctx, args) {
-    const umount = ctx.guest.umount;
-    if (!umount) throw new CliError('unsupported', 'umount works on disk images only');
-    const dir = ctx.guestPath(args.str('GUEST_DIR'));
-    await umount.call(ctx.guest, dir);
-    ctx.out.line(`unmounted ${dir}`);
-    return { unmounted: dir };
   },
 });

@@ -3,7 +3,7 @@ import { defineCommand } from '../../src/shell/command.js';
 export const clear = defineCommand({
   name: 'clear',
   aliases: ['cls'],
-  category: 'Shell',
+  category: 'shell',
   summary: 'Clear the terminal screen',
   examples: ['clear'],
   async run(ctx) {

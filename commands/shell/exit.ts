@@ -10,7 +10,7 @@ export function exitStatus(text: string | undefined): number {
 }
 
 const leave = {
-  category: 'Shell',
+  category: 'shell' as const,
   summary: 'End the session: sync, unmount everything and detach the image',
   positionals: [{ name: 'STATUS', optional: true, description: 'exit status, 0-255 (default 0)' }],
   async run(_ctx: unknown, args: { optStr(n: string): string | undefined }) {

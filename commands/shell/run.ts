@@ -3,7 +3,7 @@ import { CliError } from '../../src/util/errors.js';
 
 export const run = defineCommand({
   name: 'run',
-  category: 'Shell',
+  category: 'shell',
   summary: "Run one of the guest's own programs in a jail (no shell: run sh -c '…' for one)",
   description:
     'On a disk image the program runs in a bubblewrap jail: the guest root is its whole filesystem, with its own pid, ipc, uts and network namespaces (no network), ' +

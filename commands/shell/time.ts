@@ -3,7 +3,7 @@ import { CliError } from '../../src/util/errors.js';
 
 export const time = defineCommand({
   name: 'time',
-  category: 'Shell',
+  category: 'shell',
   summary: 'Run a command and report how long it took (on stderr)',
   examples: ['time disk-usage /', "time find / -name '*.conf'"],
   positionals: [

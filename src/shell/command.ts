@@ -1,6 +1,7 @@
 import type { Guest, GuestCapability } from '../guest/types.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
+import type { CategoryId } from './categories.js';
 
 // A command is a plain object: its help text, argument spec and implementation live
 // together, and `help`, usage lines, completion and the README table are generated from it.
@@ -26,7 +27,7 @@ export interface OptionSpec {
 export interface CommandDef {
   name: string;
   aliases?: string[];
-  category: string;
+  category: CategoryId;
   summary: string;
   description?: string;
   examples: string[];

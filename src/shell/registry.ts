@@ -1,21 +1,26 @@
 import { CliError } from '../util/errors.js';
 import type { CommandDef } from './command.js';
+import { CATEGORIES, type CategoryId } from './categories.js';
 
 // Every command of every category plugin, looked up by name or alias.
 
 export interface Plugin {
-  category: string;
+  category: CategoryId;
   commands: CommandDef[];
 }
 
 export class Registry {
   private readonly byName = new Map<string, CommandDef>();
   readonly commands: CommandDef[] = [];
-  readonly categories: string[] = [];
+  /** The categories that have commands, in the order of CATEGORIES. */
+  readonly categories: CategoryId[];
 
   constructor(plugins: Plugin[]) {
-    for (const plugin of plugins) {
-      this.categories.push(plugin.category);
+    const order = (id: CategoryId) => CATEGORIES.findIndex((c) => c.id === id);
+    const sorted = [...plugins].sort((a, b) => order(a.category) - order(b.category));
+    this.categories = sorted.map((p) => p.category);
+    if (new Set(this.categories).size !== this.categories.length) throw new Error('internal: two plugins for one category');
+    for (const plugin of sorted) {
       for (const cmd of plugin.commands) {
         if (cmd.category !== plugin.category) throw new Error(`internal: ${cmd.name} is in ${plugin.category} but says ${cmd.category}`);
         this.commands.push(cmd);
@@ -43,7 +48,7 @@ export class Registry {
     return [...this.byName.keys()].sort();
   }
 
-  inCategory(category: string): CommandDef[] {
+  inCategory(category: CategoryId): CommandDef[] {
     return this.commands.filter((c) => c.category === category);
   }
 

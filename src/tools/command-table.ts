@@ -1,5 +1,6 @@
 import { loadRegistry } from '../../commands/index.js';
 import { usageLine } from '../shell/args.js';
+import { category as categoryOf } from '../shell/categories.js';
 
 // The README's command tables, generated from the registry (`npm run readme-table`).
 
@@ -7,7 +8,7 @@ export function commandTables(): string {
   const registry = loadRegistry();
   const out: string[] = [];
   for (const category of registry.categories) {
-    out.push(`### ${category}`, '', '| command | what it does |', '|---|---|');
+    out.push(`### ${categoryOf(category).title}`, '', '| command | what it does |', '|---|---|');
     for (const cmd of registry.inCategory(category)) {
       const aliases = cmd.aliases?.length ? ` (also ${cmd.aliases.map((a) => `\`${a}\``).join(', ')})` : '';
       out.push(`| \`${usageLine(cmd).replace(/\|/g, '\\|')}\`${aliases} | ${cmd.summary.replace(/\|/g, '\\|')} |`);

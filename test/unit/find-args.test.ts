@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFindArgs, parseFindSize, sizeMatches } from '../../src/parsers/find-args.js';
-import { find } from '../../commands/files/find.js';
+import { find } from '../../commands/file-operations/find.js';
 
 describe('parseFindArgs', () => {
   it('defaults to the cwd, any type, unlimited depth', () => {

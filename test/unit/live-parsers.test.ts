@@ -6,13 +6,13 @@ import { memorySummary, parseLoadavg, parseMeminfo, parseNetDev, parseProcOwners
 import { parseFdListing, parseProcNet, parseProcNetAddress, parseSs, parseSsAddress, parseSsUsers, socketsFromProc } from '../../src/parsers/sockets.js';
 import { isDiskFilesystem, parseDf } from '../../src/parsers/df.js';
 import { parseShow, parseUnitList, validUnitName } from '../../src/parsers/systemctl.js';
-import { snapshotFrom } from '../../commands/live/top.js';
-import { bandwidthFrom } from '../../commands/live/bandwidth.js';
-import { metricsFrom } from '../../commands/live/metrics.js';
-import { parseSignal } from '../../commands/live/kill.js';
-import { parseJournalJson } from '../../commands/live/services.js';
-import { formatBytes, formatDuration } from '../../commands/live/common.js';
-import { namedSections, sections } from '../../commands/live/scripts.js';
+import { snapshotFrom } from '../../commands/process-management/top.js';
+import { bandwidthFrom } from '../../commands/monitoring/bandwidth.js';
+import { metricsFrom } from '../../commands/monitoring/metrics.js';
+import { parseSignal } from '../../commands/process-management/kill.js';
+import { parseJournalJson } from '../../src/parsers/journal.js';
+import { formatBytes, formatDuration } from '../../src/live/guest-run.js';
+import { namedSections, sections } from '../../src/live/scripts.js';
 
 // The pure parsers behind the live commands, on outputs captured from the Debian 12 test
 // guest (test/unit/samples/live/debian12-*) and on the formats' documented corner cases.

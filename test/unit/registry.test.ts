@@ -4,6 +4,8 @@ import { loadRegistry } from '../../commands/index.js';
 import { parseCommandArgs } from '../../src/shell/args.js';
 import { parseLine } from '../../src/shell/parse-line.js';
 import { updateReadme } from '../../src/tools/command-table.js';
+import { CATEGORIES } from '../../src/shell/categories.js';
+import { readdirSync, statSync } from 'node:fs';
 
 // One walk over the whole registry: every command is complete and its examples are valid.
 
@@ -23,6 +25,25 @@ describe('the command registry', () => {
       const [name, ...args] = parseLine(example);
       expect([cmd.name, ...(cmd.aliases ?? [])]).toContain(name);
       expect(() => parseCommandArgs(cmd, args), example).not.toThrow();
+    }
+  });
+
+  it('lists the 28 categories once each, in order', () => {
+    expect(CATEGORIES).toHaveLength(28);
+    expect(new Set(CATEGORIES.map((c) => c.id)).size).toBe(28);
+    expect(CATEGORIES.map((c) => c.order)).toEqual(CATEGORIES.map((_, i) => i + 1));
+    const order = registry.categories.map((id) => CATEGORIES.findIndex((c) => c.id === id));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('keeps each command in the folder named after its category, in a file named after it', () => {
+    const root = new URL('../../commands/', import.meta.url);
+    const folders = readdirSync(root).filter((n) => statSync(new URL(n, root)).isDirectory());
+    for (const folder of folders) expect(CATEGORIES.map((c) => c.id as string)).toContain(folder);
+    for (const id of registry.categories) {
+      const files = readdirSync(new URL(`${id}/`, root)).filter((n) => n.endsWith('.ts') && n !== 'index.ts');
+      const names = registry.inCategory(id).map((c) => c.name);
+      for (const f of files) expect(names, `${id}/${f}`).toContain(f.replace(/\.ts$/, ''));
     }
   });
 

@@ -1,0 +1,38 @@
+import { isUtf8 } from 'node:buffer';
+import { defineCommand } from '../../src/shell/command.js';
+import { CliError } from '../../src/util/errors.js';
+import { openGuestFile } from './_shared/guest-read.js';
+
+/** JSON shape of file content: text when it is valid UTF-8, base64 otherwise. */
+export function contentJson(path: string, data: Buffer): { path: string; content: string } | { path: string; base64: string } {
+  return isUtf8(data) ? { path, content: data.toString('utf8') } : { path, base64: data.toString('base64') };
+}
+
+export const cat = defineCommand({
+  name: 'cat',
+  category: 'file-operations',
+  summary: 'Print a guest file',
+  description:
+    'The bytes go to stdout unchanged. With --json: {path, content} when the file is valid UTF-8, {path, base64} otherwise. Symlinks are followed inside the guest.',
+  examples: ['cat /etc/os-release', 'cat /etc/fstab'],
+  positionals: [{ name: 'PATH', complete: 'guest-path', description: 'a regular file in the guest' }],
+  needs: ['fs'],
+  async run(ctx, args) {
+    const path = ctx.guestPath(args.str('PATH'));
+    const reader = await openGuestFile(ctx.guest, path).catch((err) => {
+      if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new CliError('usage', `${path} is a directory (try: ls ${path})`);
+      throw err;
+    });
+    try {
+      if (!ctx.json) {
+        for await (const chunk of reader.chunks(ctx.signal)) ctx.out.write(chunk);
+        return undefined;
+      }
+      const parts: Buffer[] = [];
+      for await (const chunk of reader.chunks(ctx.signal)) parts.push(chunk);
+      return contentJson(path, Buffer.concat(parts));
+    } finally {
+      await reader.close();
+    }
+  },
+});

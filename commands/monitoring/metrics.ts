@@ -1,0 +1,67 @@
+import { defineCommand } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
+import { isDiskFilesystem, parseDf, type DfRow } from '../../src/parsers/df.js';
+import { memorySummary, parseLoadavg, parseMeminfo, parseUptime, type LoadAvg, type MemorySummary } from '../../src/parsers/procfs.js';
+import { CliError } from '../../src/util/errors.js';
+import { failIfError, formatBytes, formatDuration, guestScript } from '../../src/live/guest-run.js';
+import { METRICS, sections } from '../../src/live/scripts.js';
+
+export interface Metrics {
+  uptime: number;
+  load: LoadAvg;
+  cpus: number;
+  memory: MemorySummary;
+  processes: number;
+  /** Disk filesystems (tmpfs and other memory/kernel filesystems left out). */
+  filesystems: DfRow[];
+}
+
+export function metricsFrom(stdout: string): Metrics {
+  const [uptime = '', loadavg = '', meminfo = '', df = '', procs = '', cpus = ''] = sections(stdout);
+  return {
+    uptime: parseUptime(uptime).uptime,
+    load: parseLoadavg(loadavg),
+    cpus: count(cpus, 'CPUs'),
+    memory: memorySummary(parseMeminfo(meminfo)),
+    processes: count(procs, 'processes'),
+    filesystems: parseDf(df).filter(isDiskFilesystem),
+  };
+}
+
+/** A count the script printed; anything else is a broken answer, never a default. */
+function count(text: string, what: string): number {
+  const t = text.trim();
+  if (!/^\d+$/.test(t) || Number(t) === 0) throw new CliError('failed', `metrics: unexpected number of ${what} from the guest: '${t.slice(0, 40)}'`);
+  return Number(t);
+}
+
+const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : '-');
+
+export const metrics = defineCommand({
+  name: 'metrics',
+  category: 'monitoring',
+  summary: 'Uptime, load, memory, disk usage per filesystem and process count of the guest',
+  description: "Read in one round trip from the guest's /proc and df. Memory used is total minus available, as free(1) counts it.",
+  examples: ['metrics'],
+  needs: ['live', 'exec'],
+  async run(ctx): Promise<Metrics> {
+    const r = await guestScript(ctx, METRICS);
+    failIfError(r, 'metrics');
+    return metricsFrom(r.stdout);
+  },
+  render(m: Metrics, out: Output) {
+    const b = out.color.bold;
+    out.line(`${b('Uptime     ')}  ${formatDuration(m.uptime)}`);
+    out.line(`${b('Load       ')}  ${m.load.load1.toFixed(2)} ${m.load.load5.toFixed(2)} ${m.load.load15.toFixed(2)} (${m.cpus} CPU${m.cpus === 1 ? '' : 's'})`);
+    const mem = m.memory;
+    out.line(`${b('Memory     ')}  ${formatBytes(mem.used)} used of ${formatBytes(mem.total)} (${pct(mem.used, mem.total)}), ${formatBytes(mem.available)} available`);
+    out.line(`${b('Swap       ')}  ${mem.swapTotal > 0 ? `${formatBytes(mem.swapUsed)} used of ${formatBytes(mem.swapTotal)} (${pct(mem.swapUsed, mem.swapTotal)})` : 'none'}`);
+    out.line(`${b('Processes  ')}  ${m.processes}`);
+    out.line(b('Disk usage'));
+    out.table(
+      ['FILESYSTEM', 'TYPE', 'SIZE', 'USED', 'AVAIL', 'USE%', 'MOUNTED ON'],
+      m.filesystems.map((f) => [f.device, f.type, formatBytes(f.size), formatBytes(f.used), formatBytes(f.available), `${f.usePercent}%`, f.mountpoint]),
+      { rightAlign: [2, 3, 4, 5] },
+    );
+  },
+});

@@ -1,0 +1,75 @@
+import { defineCommand, type CommandContext } from '../../src/shell/command.js';
+import { parseProcStatLine } from '../../src/parsers/procfs.js';
+import { CliError } from '../../src/util/errors.js';
+import { failIfError, guestRun } from '../../src/live/guest-run.js';
+
+// Signals by the names and numbers Linux uses on x86 and arm (the same for these).
+const SIGNALS: Record<string, number> = {
+  HUP: 1, INT: 2, QUIT: 3, ILL: 4, TRAP: 5, ABRT: 6, BUS: 7, FPE: 8, KILL: 9, USR1: 10, SEGV: 11, USR2: 12,
+  PIPE: 13, ALRM: 14, TERM: 15, STKFLT: 16, CHLD: 17, CONT: 18, STOP: 19, TSTP: 20, TTIN: 21, TTOU: 22,
+  URG: 23, XCPU: 24, XFSZ: 25, VTALRM: 26, PROF: 27, WINCH: 28, IO: 29, PWR: 30, SYS: 31,
+};
+
+/** 'TERM', 'sigterm', '-9', '15' → the signal name (without SIG); throws on anything else. */
+export function parseSignal(text: string): string {
+  const t = text.trim().replace(/^-/, '').toUpperCase().replace(/^SIG/, '');
+  if (/^\d+$/.test(t)) {
+    const name = Object.keys(SIGNALS).find((k) => SIGNALS[k] === Number(t));
+    if (name) return name;
+  } else if (SIGNALS[t] !== undefined) return t;
+  throw new CliError('usage', `unknown signal '${text}' (e.g. TERM, KILL, HUP, INT, USR1, or a number 1-31)`);
+}
+
+interface KillResult {
+  pid: number;
+  name: string;
+  signal: string;
+  /** Whether the process was gone (or a zombie) shortly after the signal. */
+  ended: boolean;
+}
+
+export const kill = defineCommand({
+  name: 'kill',
+  category: 'process-management',
+  summary: 'Send a signal to a guest process (default TERM)',
+  description:
+    "Runs the guest's kill on a GUEST process id (see `ps`), then tells whether the process ended within a few seconds. Host processes are never touched.",
+  examples: ['kill 1234', 'kill 1234 KILL', 'kill 812 HUP', 'kill 4321 9'],
+  positionals: [
+    { name: 'PID', complete: 'none', description: 'a process id in the guest' },
+    { name: 'SIGNAL', optional: true, complete: 'none', description: 'TERM (default), KILL, HUP, INT, USR1... or a number' },
+  ],
+  needs: ['live', 'exec'],
+  mutates: true,
+  async run(ctx, args): Promise<KillResult> {
+    const pidText = args.str('PID');
+    if (!/^[1-9]\d{0,9}$/.test(pidText)) throw new CliError('usage', `PID must be a positive process id: '${pidText}'`);
+    const pid = Number(pidText);
+    const signal = parseSignal(args.optStr('SIGNAL') ?? 'TERM');
+    const before = await procState(ctx, pid);
+    if (!before) throw new CliError('not-found', `no process ${pid} in the guest`);
+    const r = await guestRun(ctx, ['kill', '-s', signal, '--', String(pid)]);
+    failIfError(r, `kill -s ${signal} ${pid}`);
+    // A process that handles or ignores the signal keeps running: say which it is.
+    let ended = false;
+    const stops = !['STOP', 'TSTP', 'TTIN', 'TTOU', 'CONT', 'CHLD', 'WINCH', 'URG'].includes(signal);
+    for (let i = 0; stops && i < 10 && !ctx.signal.aborted; i++) {
+      const st = await procState(ctx, pid);
+      if (!st || st.state === 'Z' || st.state === 'X' || st.comm !== before.comm) {
+        ended = true;
+        break;
+      }
+      await new Promise((res) => setTimeout(res, 300));
+    }
+    ctx.out.line(`sent SIG${signal} to ${pid} (${before.comm})${stops ? (ended ? ': it ended' : ': it is still running') : ''}`);
+    return { pid, name: before.comm, signal, ended };
+  },
+});
+
+async function procState(ctx: CommandContext, pid: number) {
+  const text = await ctx.guest.fs.readFile(`/proc/${pid}/stat`).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ESRCH') return null;
+    throw err;
+  });
+  return text ? parseProcStatLine(text.toString('utf8').trim()) : null;
+}

@@ -1,0 +1,168 @@
+import { defineCommand, PRINTED, type CommandContext } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
+import { guestNames } from '../../src/inspect/names.js';
+import { memorySummary, parseLoadavg, parseMeminfo, parseProcOwners, parseProcStats, parseUptime, type LoadAvg, type MemorySummary } from '../../src/parsers/procfs.js';
+import { CliError } from '../../src/util/errors.js';
+import { failIfError, formatBytes, formatDuration, guestScript, parseCount, parseSeconds } from '../../src/live/guest-run.js';
+import { sections, TOP } from '../../src/live/scripts.js';
+
+export interface TopProcess {
+  pid: number;
+  user: string;
+  name: string;
+  state: string;
+  /** Percent of one CPU over the sampling interval. */
+  cpu: number;
+  rss: number;
+  threads: number;
+}
+
+export interface TopSnapshot {
+  uptime: number;
+  interval: number;
+  load: LoadAvg;
+  memory: MemorySummary;
+  tasks: number;
+  processes: TopProcess[];
+}
+
+const PAGE = 4096;
+
+/**
+ * Two samples of every /proc/PID/stat, INTERVAL seconds apart (one guest round trip):
+ * CPU use is the difference in ticks over the guest's own elapsed uptime. guestctl's own
+ * sampling processes are left out.
+ */
+export function snapshotFrom(stdout: string, userOf: (uid: number) => string): TopSnapshot {
+  const [head = '', up1 = '', stats1 = '', up2 = '', stats2 = '', meminfo = '', loadavg = '', owners = ''] = sections(stdout);
+  const [selfText, tckText] = head.trim().split('\n');
+  const self = Number(selfText);
+  const hz = Number(tckText?.replace(/ assumed$/, ''));
+  if (!(hz > 0)) throw new CliError('failed', `top: unexpected clock ticks per second from the guest: '${tckText ?? ''}'`);
+  const t1 = parseUptime(up1).uptime;
+  const t2 = parseUptime(up2).uptime;
+  const elapsed = Math.max(t2 - t1, 0.01);
+  const before = new Map(parseProcStats(stats1).map((p) => [p.pid, p]));
+  const after = parseProcStats(stats2);
+  // guestctl's exec wrapper (a shell) is the sampler's parent; never qemu-ga itself.
+  const parent = after.find((p) => p.pid === (after.find((q) => q.pid === self)?.ppid ?? -1));
+  const wrapper = parent && /^(sh|dash|bash|ash|busybox)$/.test(parent.comm) ? parent.pid : -1;
+  const uids = parseProcOwners(owners);
+  const mine = (p: { pid: number; ppid: number }) => p.pid === self || p.ppid === self || p.pid === wrapper;
+  const processes = after
+    .filter((p) => !mine(p))
+    .map((p) => {
+      const prev = before.get(p.pid);
+      const ticks = prev && prev.starttime === p.starttime ? p.ticks - prev.ticks : p.ticks;
+      const uid = uids.get(p.pid);
+      return {
+        pid: p.pid,
+        user: uid === undefined ? '?' : userOf(uid),
+        name: p.comm,
+        state: p.state,
+        cpu: Math.max(0, (ticks / hz / elapsed) * 100),
+        rss: p.rssPages * PAGE,
+        threads: p.threads,
+      };
+    })
+    .sort((a, b) => b.cpu - a.cpu || b.rss - a.rss || a.pid - b.pid);
+  return {
+    uptime: t2,
+    interval: elapsed,
+    load: parseLoadavg(loadavg),
+    memory: memorySummary(parseMeminfo(meminfo)),
+    tasks: processes.length,
+    processes,
+  };
+}
+
+async function sample(ctx: CommandContext, interval: number, userOf: (uid: number) => string): Promise<TopSnapshot> {
+  const r = await guestScript(ctx, TOP, [String(interval)], (interval + 60) * 1000);
+  failIfError(r, 'top');
+  if (/^100 assumed$/m.test(r.stdout.split('\n@@')[0] ?? '')) ctx.out.note('the guest has no getconf: CPU use is computed with 100 clock ticks per second (the Linux USER_HZ)');
+  return snapshotFrom(r.stdout, userOf);
+}
+
+export function renderTop(s: TopSnapshot, out: Output, rows: number): void {
+  const m = s.memory;
+  out.line(
+    `up ${formatDuration(s.uptime, false)}, load average ${s.load.load1.toFixed(2)} ${s.load.load5.toFixed(2)} ${s.load.load15.toFixed(2)}, ${s.tasks} processes`,
+  );
+  out.line(`memory ${formatBytes(m.used)} used of ${formatBytes(m.total)} (${formatBytes(m.available)} available), swap ${formatBytes(m.swapUsed)} of ${formatBytes(m.swapTotal)}`);
+  out.line(`CPU over ${s.interval.toFixed(1)} s:`);
+  out.table(
+    ['PID', 'USER', 'S', '%CPU', 'RSS', 'THR', 'COMMAND'],
+    s.processes.slice(0, rows).map((p) => [p.pid, p.user, p.state, p.cpu.toFixed(1), formatBytes(p.rss), p.threads, p.name]),
+    { rightAlign: [0, 3, 4, 5] },
+  );
+}
+
+export const top = defineCommand({
+  name: 'top',
+  category: 'process-management',
+  summary: "The guest's busiest processes: one snapshot sorted by CPU, refreshing on a terminal",
+  description: [
+    "Samples every guest process twice, INTERVAL seconds apart, in the guest's /proc, and sorts by the CPU used",
+    'in between (percent of one CPU). On a terminal the view refreshes until you press q or Ctrl-C; in scripts,',
+    'with --once or --json it prints one snapshot.',
+  ].join('\n'),
+  examples: ['top', 'top --once', 'top -n 5 --interval 2'],
+  options: {
+    once: { type: 'boolean', description: 'one snapshot, even on a terminal' },
+    interval: { type: 'string', short: 'i', valueName: 'SECONDS', description: 'sampling interval (default 1)' },
+    rows: { type: 'string', short: 'n', valueName: 'N', description: 'processes to show (default 15)' },
+  },
+  needs: ['live', 'exec'],
+  async run(ctx, args) {
+    const interval = parseSeconds(args.optStr('interval'), 1, '--interval', 60);
+    const rows = parseCount(args.optStr('rows'), 15, '-n');
+    const names = await guestNames(ctx.guest.fs);
+    const userOf = (uid: number) => names.user(uid);
+    const live = !ctx.json && !args.flag('once') && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    if (!live) {
+      const s = await sample(ctx, interval, userOf);
+      if (ctx.json) return s;
+      renderTop(s, ctx.out, rows);
+      return PRINTED;
+    }
+    await refresh(ctx, interval, rows, userOf);
+    return PRINTED;
+  },
+});
+
+/** Redraw until q, Q or Ctrl-C (raw mode: the keys arrive here, not as SIGINT). */
+async function refresh(ctx: CommandContext, interval: number, rows: number, userOf: (uid: number) => string): Promise<void> {
+  const stdin = process.stdin;
+  let stop = false;
+  let wake: (() => void) | null = null;
+  const onKey = (d: Buffer) => {
+    const k = d.toString();
+    if (k === 'q' || k === 'Q' || k === '\u0003') {
+      stop = true;
+      wake?.();
+    }
+  };
+  stdin.setRawMode?.(true);
+  stdin.on('data', onKey);
+  stdin.resume();
+  try {
+    while (!stop && !ctx.signal.aborted) {
+      const s = await sample(ctx, interval, userOf);
+      if (stop || ctx.signal.aborted) break;
+      const height = Math.max(5, (process.stdout.rows ?? 24) - 5);
+      process.stdout.write('\x1b[H\x1b[2J');
+      renderTop(s, ctx.out, Math.min(rows === 15 ? height : rows, height));
+      ctx.out.line(ctx.out.color.dim('q or Ctrl-C to quit'));
+      await new Promise<void>((res) => {
+        wake = res;
+        setTimeout(res, 200);
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof CliError && err.code === 'cancelled')) throw err;
+  } finally {
+    stdin.off('data', onKey);
+    stdin.setRawMode?.(false);
+    stdin.pause();
+  }
+}

@@ -1,0 +1,55 @@
+import { defineCommand, type CommandDef } from '../../src/shell/command.js';
+import { usageLine } from '../../src/shell/args.js';
+import { CliError } from '../../src/util/errors.js';
+import { editDistance } from '../../src/shell/registry.js';
+import { category as categoryOf } from '../../src/shell/categories.js';
+
+export const help = defineCommand({
+  name: 'help',
+  aliases: ['?'],
+  category: 'system-information',
+  summary: 'List the commands by category, or show one command in full',
+  examples: ['help', 'help ls'],
+  positionals: [{ name: 'COMMAND', optional: true, complete: 'command' }],
+  async run(ctx, args) {
+    const name = args.optStr('COMMAND');
+    if (!name) {
+      const categories = [...new Set(ctx.commands.map((c) => c.category))];
+      const data = categories.map((category) => ({
+        category: categoryOf(category).title,
+        commands: ctx.commands.filter((c) => c.category === category).map((c) => ({ name: c.name, summary: c.summary })),
+      }));
+      if (!ctx.json) {
+        for (const cat of data) {
+          ctx.out.line(ctx.out.color.bold(cat.category));
+          const width = Math.max(...cat.commands.map((c) => c.name.length));
+          for (const c of cat.commands) ctx.out.line(`  ${c.name.padEnd(width)}  ${c.summary}`);
+          ctx.out.line();
+        }
+        ctx.out.line(`'help COMMAND' shows usage and examples.`);
+      }
+      return data;
+    }
+    const cmd = ctx.commands.find((c) => c.name === name || c.aliases?.includes(name));
+    if (!cmd) {
+      const close = ctx.commands.map((c) => c.name).filter((n) => editDistance(n, name) <= 2 || n.startsWith(name));
+      throw new CliError('usage', `no such command '${name}'${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
+    }
+    if (!ctx.json) ctx.out.write(formatHelp(cmd));
+    return { name: cmd.name, aliases: cmd.aliases ?? [], category: categoryOf(cmd.category).title, summary: cmd.summary, usage: usageLine(cmd), examples: cmd.examples };
+  },
+});
+
+export function formatHelp(cmd: CommandDef): string {
+  const lines = [`${cmd.name} — ${cmd.summary}`, '', `usage: ${usageLine(cmd)}`];
+  if (cmd.description) lines.push('', cmd.description);
+  const opts = Object.entries(cmd.options ?? {});
+  if ((cmd.positionals ?? []).some((p) => p.description) || opts.length > 0) {
+    lines.push('');
+    for (const p of cmd.positionals ?? []) if (p.description) lines.push(`  ${p.name.padEnd(18)} ${p.description}`);
+    for (const [n, o] of opts) lines.push(`  ${(o.short ? `-${o.short}, --${n}` : `--${n}`).padEnd(18)} ${o.description}`);
+  }
+  if (cmd.aliases?.length) lines.push('', `aliases: ${cmd.aliases.join(', ')}`);
+  lines.push('', 'examples:', ...cmd.examples.map((e) => `  ${e}`), '');
+  return lines.join('\n');
+}

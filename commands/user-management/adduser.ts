@@ -1,0 +1,115 @@
+import { defineCommand } from '../../src/shell/command.js';
+import { daysSinceEpoch } from '../../src/parsers/shadow.js';
+import { loadAccounts } from '../../src/users/accounts.js';
+import { accountBackend } from '../../src/users/backend.js';
+import { guestHashMethod, hashPassword, passwordFromFile, type HashResult } from '../../src/users/password.js';
+import { planAddUser, type AddUserRequest } from '../../src/users/plan-add.js';
+import { DRY_RUN, idOption, notes, octal, shellNote, showDryRun } from './_shared/common.js';
+
+export const adduser = defineCommand({
+  name: 'adduser',
+  aliases: ['useradd'],
+  category: 'user-management',
+  summary: "Add a user as the guest's useradd would: next free uid/gid from login.defs, private group, home from /etc/skel",
+  description:
+    'Reads the rules from the guest: UID_MIN/UID_MAX, SYS_UID_*, GID ranges, USERGROUPS_ENAB, HOME_MODE/UMASK, PASS_* ' +
+    'from /etc/login.defs; SHELL, HOME, SKEL, GROUP, INACTIVE, EXPIRE, CREATE_MAIL_SPOOL from /etc/default/useradd. ' +
+    "Writes /etc/passwd, /etc/shadow, /etc/group, /etc/gshadow (and /etc/subuid, /etc/subgid when the guest has them) together, " +
+    'keeping every other line and each file\'s owner, mode and label. The home is created unless --no-create-home ' +
+    '(also for --system accounts). Without --password-file the account is locked until `passwd` sets a password.',
+  examples: [
+    'adduser alice',
+    'adduser alice --groups sudo,users --shell /bin/bash --comment "Alice Example"',
+    'adduser deploy --password-file ./deploy.pw',
+    'adduser svc --system --home /var/lib/svc --shell /usr/sbin/nologin',
+    'adduser bob --uid 1500 --group users --no-create-home --dry-run',
+  ],
+  positionals: [{ name: 'NAME', description: 'the new login name', complete: 'none' }],
+  options: {
+    uid: { type: 'string', valueName: 'N', description: 'user ID (default: the next free one, as useradd picks it)' },
+    gid: { type: 'string', valueName: 'N', description: 'primary group by gid (an existing group; no private group is made)' },
+    group: { type: 'string', valueName: 'G', description: 'primary group by name (an existing group; no private group is made)' },
+    groups: { type: 'string', valueName: 'a,b', multiple: true, description: 'supplementary groups (existing; comma-separated)' },
+    home: { type: 'string', valueName: 'DIR', description: 'home directory (default: HOME from /etc/default/useradd + NAME)' },
+    shell: { type: 'string', valueName: 'SH', description: 'login shell (default: SHELL from /etc/default/useradd)' },
+    system: { type: 'boolean', description: 'a system account: uid/gid counted down from SYS_UID_MAX/SYS_GID_MAX, no password aging' },
+    comment: { type: 'string', valueName: 'TEXT', description: 'the GECOS field (full name…)' },
+    'password-file': { type: 'string', valueName: 'HOSTFILE', description: "host file whose first line is the password (hashed the guest's way)" },
+    'no-create-home': { type: 'boolean', description: 'do not create the home directory' },
+    'dry-run': DRY_RUN,
+  },
+  needs: ['fs'],
+  mutates: true,
+  async run(ctx, args) {
+    const guest = ctx.guest;
+    const files = await loadAccounts(guest);
+    const req: AddUserRequest = {
+      name: args.str('NAME'),
+      uid: idOption(args.optStr('uid'), '--uid'),
+      gid: idOption(args.optStr('gid'), '--gid'),
+      group: args.optStr('group'),
+      groups: args.list('groups'),
+      home: args.optStr('home'),
+      shell: args.optStr('shell'),
+      system: args.flag('system'),
+      comment: args.optStr('comment'),
+      createHome: !args.flag('no-create-home'),
+    };
+    const env = { today: daysSinceEpoch() };
+    let op = planAddUser(files, req, env); // validates everything before a password is read
+    let hashed: HashResult | undefined;
+    const pwFile = args.optStr('password-file');
+    if (pwFile !== undefined) {
+      const pw = await passwordFromFile(pwFile, ctx.signal);
+      try {
+        hashed = await hashPassword(guest, pw, await guestHashMethod(guest, files.loginDefs), ctx.signal);
+      } finally {
+        pw.fill(0);
+      }
+      op = planAddUser(files, { ...req, passwordHash: hashed.hash }, env);
+    }
+    const shellWarning = await shellNote(ctx, op.shell);
+    notes(ctx, [...op.notes, ...(hashed?.notes ?? []), ...(shellWarning ? [shellWarning] : [])]);
+
+    const home = op.createHome;
+    if (args.flag('dry-run')) {
+      const also = [
+        ...(home ? [`create ${home.path} (mode ${octal(home.mode)}, owner ${op.uid}:${op.gid}) from ${home.skel}`] : []),
+        ...(op.mailSpool ? [`create the mail spool ${op.mailSpool.path}`] : []),
+      ];
+      return showDryRun(ctx, op.changes, also);
+    }
+
+    const done = await accountBackend(guest).addUser(op, ctx.signal);
+    notes(ctx, done.notes);
+    const homeCreated = done.homeCreated === true;
+    const result = {
+      user: op.name,
+      uid: op.uid,
+      gid: op.gid,
+      group: op.primaryGroup,
+      privateGroup: op.privateGroup,
+      groups: op.groups,
+      home: op.home,
+      homeCreated,
+      shell: op.shell,
+      comment: op.comment,
+      system: op.system,
+      password: op.passwordSet ? 'set' : 'locked',
+      ...(hashed ? { hashMethod: hashed.method } : {}),
+      subuid: op.subuid,
+      subgid: op.subgid,
+      files: op.changes.map((c) => c.path),
+    };
+    if (!ctx.json) {
+      const o = ctx.out;
+      o.line(`added user ${op.name} (uid ${op.uid}, gid ${op.gid} ${op.primaryGroup}${op.privateGroup ? ', new private group' : ''})`);
+      if (op.groups.length > 0) o.line(`  groups:   ${op.groups.join(', ')}`);
+      const how = !home ? 'not created' : !homeCreated ? 'already there' : done.homeFromSkel ? `created from ${home.skel}, mode ${octal(home.mode)}` : `created empty, mode ${octal(home.mode)}`;
+      o.line(`  home:     ${op.home} (${how})`);
+      o.line(`  shell:    ${op.shell || '(default)'}`);
+      o.line(`  password: ${hashed ? `set (${hashed.method}, computed by ${hashed.via})` : `locked until set with: passwd ${op.name}`}`);
+    }
+    return result;
+  },
+});
