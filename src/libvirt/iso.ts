@@ -1,6 +1,5 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { parseCliArgs } from '../util/cli-args.js';
 import { Output } from '../shell/output.js';
 import { CliError } from '../util/errors.js';
 import { isActive, parseDomblklist, parseDominfo, type BlockDevice } from './parse.js';
@@ -9,15 +8,7 @@ import { hostOf, virsh, virshUri, VirshError, type VirshOptions } from './virsh.
 // `guestctl iso list|insert|eject --domain NAME`: the CD-ROM media of a libvirt domain,
 // through `virsh change-media`, on the live domain and its persistent definition where it
 // has both (--live --config when running, --config when shut off, --live when transient).
-
-export const ISO_USAGE = `usage: guestctl iso list   --domain NAME [--connect URI] [--json]
-       guestctl iso insert --domain NAME ISO [--target DEV] [--force] [--connect URI]
-       guestctl iso eject  --domain NAME [--target DEV] [--force] [--connect URI]
-
-The CD-ROM drives of a libvirt domain and their media. With one CD-ROM drive it is picked;
-with several, name one with --target (e.g. hdc, sda). A running domain is changed live and
-in its persistent definition, a shut-off one in its definition. --force ejects even when the
-guest has locked the tray. The ISO is a file on the libvirt host (checked first when it is this host).`;
+// Options and help: src/cli/iso.ts.
 
 export interface MediaPlan {
   domain: string;
@@ -99,7 +90,7 @@ export function mediaError(err: unknown, plan: MediaPlan, force: boolean): unkno
   return err;
 }
 
-interface IsoArgs {
+export interface IsoArgs {
   action: 'list' | 'insert' | 'eject';
   domain: string;
   iso?: string;
@@ -108,41 +99,6 @@ interface IsoArgs {
   json: boolean;
   connect?: string;
   color: boolean;
-}
-
-export function parseIsoArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): IsoArgs {
-  const parsed = parseCliArgs(
-    argv,
-    {
-    domain: { type: 'string' },
-    connect: { type: 'string' },
-    target: { type: 'string' },
-    force: { type: 'boolean' },
-    json: { type: 'boolean' },
-    'no-color': { type: 'boolean' },
-    debug: { type: 'boolean' },
-  },
-    'see guestctl iso --help',
-  );
-  const [action, ...rest] = parsed.positionals;
-  const v = parsed.values;
-  if (action !== 'list' && action !== 'insert' && action !== 'eject')
-    throw new CliError('usage', action === undefined ? 'guestctl iso needs list, insert or eject: see guestctl iso --help' : `unknown iso action '${action}': list, insert or eject`);
-  if (!v.domain) throw new CliError('usage', `guestctl iso ${action} needs --domain NAME`);
-  if (v.connect !== undefined && !v.connect.trim()) throw new CliError('usage', '--connect needs a libvirt URI, e.g. qemu:///system');
-  if (action === 'insert' && rest.length !== 1) throw new CliError('usage', rest.length === 0 ? 'guestctl iso insert needs the ISO file: guestctl iso insert --domain NAME /path/to/file.iso' : `unexpected argument '${rest[1]}'`);
-  if (action !== 'insert' && rest.length > 0) throw new CliError('usage', `unexpected argument '${rest[0]}'`);
-  if (action === 'list' && (v.target !== undefined || v.force)) throw new CliError('usage', `--${v.force ? 'force' : 'target'} is for insert and eject`);
-  return {
-    action,
-    domain: v.domain,
-    ...(action === 'insert' ? { iso: rest[0]! } : {}),
-    ...(v.target !== undefined ? { target: v.target } : {}),
-    force: v.force === true,
-    json: v.json === true,
-    ...(v.connect !== undefined ? { connect: v.connect.trim() } : {}),
-    color: v['no-color'] !== true && !env.NO_COLOR && process.stdout.isTTY === true,
-  };
 }
 
 /** The ISO as libvirt will see it: absolute; checked on this host when libvirt runs here. */
@@ -175,14 +131,9 @@ export interface IsoIo {
   virshProgram?: string;
 }
 
-export async function runIso(argv: string[], io: Partial<IsoIo> = {}): Promise<number> {
+export async function runIso(a: IsoArgs, io: Partial<IsoIo> = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
-  if (argv.includes('--help') || argv.includes('-h')) {
-    stdout.write(ISO_USAGE + '\n');
-    return 0;
-  }
   const env = io.env ?? process.env;
-  const a = parseIsoArgs(argv, env);
   const out = new Output(a.json, a.color, { stdout, stderr: io.stderr ?? process.stderr });
   const vopts: VirshOptions = { uri: a.connect, env, program: io.virshProgram };
   const uri = virshUri(vopts);

@@ -82,9 +82,7 @@ export async function runMenu(deps: MenuDeps): Promise<number> {
         const d = await pickDomain(select, 'Edit a file in which VM?', true, env);
         const path = d ? (await input('Path of the file in the guest (e.g. /etc/hosts)')).trim() : '';
         if (d && path) {
-          // The same flow as `guestctl edit --domain D PATH` (src/edit-cli.ts).
-          const { parseEditArgs, runLiveEdit } = await import('../edit-cli.js');
-          await runLiveEdit(parseEditArgs(['--domain', d, path]));
+          await deps.dispatch(['edit', '--domain', d, '--', path]);
         }
       } else if (choice === 'iso') await isoMenu(deps, select, input, env);
     } catch (err) {

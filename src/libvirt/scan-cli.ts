@@ -1,35 +1,13 @@
-import { parseArgs } from 'node:util';
 import { Output } from '../shell/output.js';
-import { CliError, describeError } from '../util/errors.js';
+import { describeError } from '../util/errors.js';
 import { cacheFile } from './cache.js';
 import { renderMetrics } from './metrics.js';
 import { newProbeCache, scan, type ScanOptions, type ScanResult } from './scan.js';
 import { printScanTable } from './scan-render.js';
-import { parseListenAddress, startMetricsServer, type ListenAddress } from './serve.js';
+import { startMetricsServer, type ListenAddress } from './serve.js';
 
-// `guestctl scan`: parse the options, then one scan, a refreshing one (--watch), or an
-// exporter (--serve).
-
-export const SCAN_USAGE = `usage: guestctl scan [--connect URI]... [--json] [--timeout SECONDS] [--concurrency N]
-                    [--watch SECONDS] [--cache-ttl SECONDS] [--serve ADDR:PORT]
-
-Every domain (running and shut off) of each libvirt connection: state, OS (from the guest
-agent), memory used/max, vCPUs, CPU time, IP addresses (from the agent).
-  --connect URI       a libvirt URI; repeat it for a fleet table with a HOST column
-                      (default: $LIBVIRT_URI, $LIBVIRT_DEFAULT_URI, then virsh's default)
-  --timeout SECONDS   how long each guest agent has to answer (default 5)
-  --concurrency N     domains probed at the same time (default: all, at most 64)
-  --cache-ttl SECONDS keep agent answers this long, in memory and in
-                      $XDG_CACHE_HOME/guestctl/scan-agents.json (default 60; 0: off)
-  --watch SECONDS     scan again every SECONDS until Ctrl-C (with --json: one line per scan)
-  --serve ADDR:PORT   serve Prometheus metrics on /metrics and /healthz (port alone: 127.0.0.1)
-  --json              print a JSON array
-
-Metrics (labels host, domain): guestctl_domain_memory_used_bytes, guestctl_domain_memory_max_bytes,
-guestctl_domain_cpu_seconds_total, guestctl_domain_vcpus, guestctl_domain_agent_up,
-guestctl_domain_info{os}, guestctl_domain_state{state} (one series per libvirt state: nostate,
-running, blocked, paused, shutdown, shutoff, crashed, pmsuspended; 1 for the current one),
-guestctl_host_up{host}, guestctl_scan_duration_seconds.`;
+// `guestctl scan` (options and help: src/cli/scan.ts): one scan, a refreshing one (--watch),
+// or an exporter (--serve).
 
 export interface ScanCliOptions {
   uris: (string | undefined)[];
@@ -43,64 +21,6 @@ export interface ScanCliOptions {
   color: boolean;
 }
 
-export function parseScanArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): ScanCliOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        connect: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        timeout: { type: 'string' },
-        concurrency: { type: 'string' },
-        watch: { type: 'string' },
-        'cache-ttl': { type: 'string' },
-        serve: { type: 'string' },
-        'no-color': { type: 'boolean' },
-        debug: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new CliError('usage', `${(err as Error).message.split('.')[0]}: see guestctl scan --help`);
-  }
-  const v = parsed.values;
-  const uris = (v.connect ?? []).map((u) => {
-    if (!u.trim()) throw new CliError('usage', '--connect needs a libvirt URI, e.g. qemu:///system');
-    return u.trim();
-  });
-  const seconds = (name: string, text: string | undefined, dflt: number, min: number): number => {
-    if (text === undefined) return dflt;
-    const n = Number(text);
-    if (!/^\d+(\.\d+)?$/.test(text.trim()) || !Number.isFinite(n) || n < min)
-      throw new CliError('usage', `--${name} needs a number of seconds${min > 0 ? ' above 0' : ''}, not '${text}'`);
-    return Math.round(n * 1000);
-  };
-  const timeoutMs = seconds('timeout', v.timeout, 5000, 0.001);
-  if (timeoutMs < 1) throw new CliError('usage', '--timeout needs a number of seconds above 0');
-  let concurrency: number | undefined;
-  if (v.concurrency !== undefined) {
-    if (!/^\d+$/.test(v.concurrency) || Number(v.concurrency) < 1 || Number(v.concurrency) > 1024)
-      throw new CliError('usage', `--concurrency needs a whole number from 1 to 1024, not '${v.concurrency}'`);
-    concurrency = Number(v.concurrency);
-  }
-  const watchMs = v.watch === undefined ? null : seconds('watch', v.watch, 0, 0.001);
-  if (watchMs !== null && watchMs < 100) throw new CliError('usage', '--watch needs at least 0.1 seconds');
-  const serve = v.serve === undefined ? null : parseListenAddress(v.serve);
-  if (serve && watchMs !== null) throw new CliError('usage', '--serve and --watch do not go together: the exporter scans on each scrape');
-  if (serve && v.json) throw new CliError('usage', '--serve and --json do not go together');
-  return {
-    uris: uris.length ? uris : [undefined],
-    json: v.json === true,
-    timeoutMs,
-    concurrency,
-    watchMs,
-    cacheTtlMs: seconds('cache-ttl', v['cache-ttl'], 60_000, 0),
-    serve,
-    color: v['no-color'] !== true && !env.NO_COLOR && process.stdout.isTTY === true,
-  };
-}
-
 export interface ScanIo {
   stdout: NodeJS.WriteStream | NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
@@ -111,13 +31,8 @@ export interface ScanIo {
   scan?: Partial<ScanOptions>;
 }
 
-export async function runScan(argv: string[], io: Partial<ScanIo> = {}): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    (io.stdout ?? process.stdout).write(SCAN_USAGE + '\n');
-    return 0;
-  }
+export async function runScan(o: ScanCliOptions, io: Partial<ScanIo> = {}): Promise<number> {
   const env = io.env ?? process.env;
-  const o = parseScanArgs(argv, env);
   const stdout = io.stdout ?? process.stdout;
   const stderr = io.stderr ?? process.stderr;
   const out = new Output(o.json, o.color, { stdout, stderr });

@@ -1,5 +1,4 @@
 import { promises as fsp } from 'node:fs';
-import { CliError } from '../util/errors.js';
 import { describeResource, releaseAll, type Resource } from './resources.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { trustedStateDir } from './state-dir.js';
@@ -18,10 +17,13 @@ function alive(pid: number): boolean {
   }
 }
 
-export async function runCleanup(argv: string[]): Promise<number> {
-  const dryRun = argv.includes('--dry-run');
-  const unknown = argv.filter((a) => a !== '--dry-run');
-  if (unknown.length > 0) throw new CliError('usage', `unknown argument '${unknown[0]}': usage: guestctl cleanup [--dry-run]`);
+export interface CleanupOptions {
+  /** List what would be released, release nothing. */
+  dryRun: boolean;
+}
+
+/** Options and help: src/cli/cleanup.ts. */
+export async function runCleanup({ dryRun }: CleanupOptions): Promise<number> {
   const dir = await trustedStateDir(false);
   const files = dir === null ? [] : (await fsp.readdir(dir)).filter((f) => f.startsWith('session-') && f.endsWith('.json'));
   let failed = false;

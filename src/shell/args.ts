@@ -1,5 +1,6 @@
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import { CliError } from '../util/errors.js';
+import { parseArgv } from '../util/cli-args.js';
 import { Args, type CommandDef } from './command.js';
 
 // Argument parsing and usage lines, both from the command's own spec.
@@ -23,12 +24,7 @@ export function parseCommandArgs(cmd: CommandDef, argv: string[]): Args {
   for (const [name, o] of Object.entries(cmd.options ?? {})) {
     options[name] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new CliError('usage', `${cleanParseError((err as Error).message)}; usage: ${usageLine(cmd)}`);
-  }
+  const parsed = parseArgv(argv, options, usageLine(cmd));
   const specs = cmd.positionals ?? [];
   const given = [...parsed.positionals];
   const positionals: Record<string, string | string[] | undefined> = {};
@@ -48,8 +44,4 @@ export function parseCommandArgs(cmd: CommandDef, argv: string[]): Args {
 
 function missing(cmd: CommandDef, name: string): CliError {
   return new CliError('usage', `missing ${name}; usage: ${usageLine(cmd)}`);
-}
-
-function cleanParseError(message: string): string {
-  return message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option/, 'unknown option');
 }

@@ -1,10 +1,9 @@
 import { createInterface } from 'node:readline';
-import type { InteractiveOptions } from '../cli.js';
 import { openTarget } from '../guest/open.js';
 import type { Guest } from '../guest/types.js';
-import { CliError, describeError } from '../util/errors.js';
-import { loadRegistry } from '../../commands/index.js';
+import { reportError } from '../util/errors.js';
 import { Output } from './output.js';
+import type { Registry } from './registry.js';
 import { TtyPrompter } from './prompter.js';
 import type { ShellEnv } from './executor.js';
 import { runScript } from './script.js';
@@ -13,14 +12,31 @@ import { Lifecycle } from './lifecycle.js';
 
 // One interactive session: open the guest, run commands (from -c, a script on stdin, or
 // the prompt), and always close the guest on the way out, whatever the way out is.
+// The command registry is handed in by the caller (src/ does not import commands/).
 
-export async function runInteractive(opts: InteractiveOptions): Promise<number> {
+export interface InteractiveOptions {
+  /** An image or directory; empty when a running guest is opened (--domain / --agent-socket). */
+  target: string;
+  /** A running VM: its guest agent socket, or its libvirt domain (and URI). */
+  agentSocket?: string;
+  domain?: string;
+  connect?: string;
+  readOnly: boolean;
+  format?: string;
+  commands: string[];
+  json: boolean;
+  keepGoing: boolean;
+  color: boolean;
+  debug: boolean;
+}
+
+export async function runInteractive(opts: InteractiveOptions, registry: Registry): Promise<number> {
   const out = new Output(opts.json, opts.color);
   const lifecycle = new Lifecycle(out);
   lifecycle.install();
   let code: number;
   try {
-    code = await runSession(opts, out, lifecycle);
+    code = await runSession(opts, registry, out, lifecycle);
   } finally {
     await lifecycle.close();
   }
@@ -28,7 +44,7 @@ export async function runInteractive(opts: InteractiveOptions): Promise<number> 
   return lifecycle.closeFailed && code === 0 ? 1 : code;
 }
 
-async function runSession(opts: InteractiveOptions, out: Output, lifecycle: Lifecycle): Promise<number> {
+async function runSession(opts: InteractiveOptions, registry: Registry, out: Output, lifecycle: Lifecycle): Promise<number> {
   try {
     const live = opts.agentSocket !== undefined || opts.domain !== undefined;
     const guest: Guest & { notes?: string[] } = await lifecycle.open(() =>
@@ -42,7 +58,7 @@ async function runSession(opts: InteractiveOptions, out: Output, lifecycle: Life
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;
     const env: ShellEnv = {
       guest,
-      registry: loadRegistry(),
+      registry,
       out,
       prompt: new TtyPrompter(process.stdin.isTTY === true && process.stdout.isTTY === true),
       session: { cwd: '/' },
@@ -52,9 +68,7 @@ async function runSession(opts: InteractiveOptions, out: Output, lifecycle: Life
     if (!interactive) return await runScript(stdinLines(), env, lifecycle, opts.keepGoing, 'line');
     return await runRepl(env, lifecycle);
   } catch (err) {
-    out.error(describeError(err));
-    if (opts.debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
-    return err instanceof CliError ? err.exitCode : 1;
+    return reportError(err, out, opts.debug);
   }
 }
 

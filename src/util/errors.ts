@@ -32,6 +32,23 @@ export class CliError extends Error {
 
 export const usageError = (message: string) => new CliError('usage', message);
 
+/** The exit-code table in one line, for help texts. */
+export const EXIT_STATUS = 'Exit status: 0 ok, 1 failed, 2 usage, 130 cancelled.';
+
+export function exitCodeOf(err: unknown): number {
+  return err instanceof CliError ? err.exitCode : 1;
+}
+
+/**
+ * How a failed top-level run ends (guestctl's main, an interactive session, guestctl edit):
+ * one `error: …` line, the stack only with --debug, and the exit status of the error.
+ */
+export function reportError(err: unknown, out: { error(text: string): void }, debug: boolean, stderr: NodeJS.WritableStream = process.stderr): number {
+  out.error(describeError(err));
+  if (debug && err instanceof Error) stderr.write(`${err.stack}\n`);
+  return exitCodeOf(err);
+}
+
 /** One-line description of any thrown value, for `error: …` lines. */
 export function describeError(err: unknown): string {
   if (err instanceof CliError) return err.message;

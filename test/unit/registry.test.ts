@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadRegistry } from '../../commands/index.js';
 import { parseCommandArgs } from '../../src/shell/args.js';
 import { parseLine } from '../../src/shell/parse-line.js';
-import { updateReadme } from '../../src/tools/command-table.js';
+import { updateReadme } from '../../commands/readme-table.js';
 import { CATEGORIES } from '../../src/shell/categories.js';
 import { readdirSync, statSync } from 'node:fs';
 

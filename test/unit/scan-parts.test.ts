@@ -7,7 +7,7 @@ import { mediaError, mediaScope, pickCdrom, planMedia } from '../../src/libvirt/
 import { escapeLabel, renderMetrics } from '../../src/libvirt/metrics.js';
 import { DeadlineError, mapPool, withDeadline } from '../../src/libvirt/pool.js';
 import { hostLabels, type ScanResult, type ScanRow } from '../../src/libvirt/scan.js';
-import { parseScanArgs } from '../../src/libvirt/scan-cli.js';
+import { parseScanArgs } from '../../src/cli/scan.js';
 import { memoryText, osText, scanTableRows } from '../../src/libvirt/scan-render.js';
 import { parseListenAddress } from '../../src/libvirt/serve.js';
 import { classifyVirshError, hostOf, virshQuote } from '../../src/libvirt/virsh.js';
