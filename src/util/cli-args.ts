@@ -21,6 +21,7 @@ export function asksForHelp(argv: string[], options: OptionsConfig): boolean {
   return parseArgs({ args: argv, options: { ...options, help }, allowPositionals: true, strict: false }).values.help === true;
 }
 
+/** node's message, first sentence only (the rest is advice about `--` that does not fit one line). */
 function cleanParseError(message: string): string {
-  return message.replace(/\. To specify a positional argument.*$/s, '').replace(/^Unknown option/, 'unknown option');
+  return (message.split(/\.(?:\s|$)/)[0] ?? message).replace(/^Unknown option/, 'unknown option');
 }

@@ -72,6 +72,8 @@ describe('the shared argument parser', () => {
     const opts = { n: { type: 'string', short: 'n' }, all: { type: 'boolean' } } as const;
     expect(parseArgv(['-n', '3', 'x', '--all'], opts, 'u')).toMatchObject({ values: { n: '3', all: true }, positionals: ['x'] });
     expect(() => parseArgv(['--nope'], opts, 'cmd [--all]')).toThrow("unknown option '--nope'; usage: cmd [--all]");
+    expect(() => parseArgv(['-n', '-x'], opts, 'cmd')).toThrow(/^Option '-n' argument is ambiguous; usage: cmd$/);
+    expect(() => parseArgv(['-n'], opts, 'cmd')).toThrow(/^Option '-n, --n <value>' argument missing; usage: cmd$/);
   });
 
   it('sees -h/--help as an option, not as the value of another one', () => {
