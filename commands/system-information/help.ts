@@ -27,6 +27,7 @@ export const help = defineCommand({
           ctx.out.line();
         }
         ctx.out.line(`'help COMMAND' shows usage and examples.`);
+        ctx.out.line(`'COMMAND | HOSTCOMMAND' pipes the output into a command line run on the HOST by /bin/sh (e.g. cat /etc/passwd | grep root).`);
       }
       return data;
     }

@@ -3,7 +3,8 @@ import { CliError, describeError } from '../util/errors.js';
 import type { Guest } from '../guest/types.js';
 import { PRINTED, type Args, type CommandContext, type CommandDef, type SessionState } from './command.js';
 import { parseCommandArgs } from './args.js';
-import { parseLine } from './parse-line.js';
+import { parsePipedLine, type ParsedLine } from './parse-line.js';
+import { pipeToHost } from './host-pipe.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
 import type { Registry } from './registry.js';
@@ -25,15 +26,22 @@ export class ExitRequest {
 }
 
 export async function executeLine(line: string, env: ShellEnv, signal: AbortSignal): Promise<number | ExitRequest> {
-  let argv: string[];
+  let parsed: ParsedLine;
   try {
-    argv = parseLine(line);
+    parsed = parsePipedLine(line);
   } catch (err) {
     env.out.error(describeError(err));
     return 2;
   }
+  const { argv, host } = parsed;
   if (argv.length === 0) return 0;
-  return executeArgv(argv, env, signal);
+  if (host === undefined) return executeArgv(argv, env, signal);
+  try {
+    return await pipeToHost(host, env.out, signal, (out) => executeArgv(argv, { ...env, out }, signal));
+  } catch (err) {
+    env.out.error(describeError(err));
+    return err instanceof CliError ? err.exitCode : 1;
+  }
 }
 
 export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSignal): Promise<number | ExitRequest> {
