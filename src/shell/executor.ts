@@ -7,7 +7,7 @@ import { parsePipedLine, type ParsedLine } from './parse-line.js';
 import { pipeToHost } from './host-pipe.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
-import type { Registry } from './registry.js';
+import { unservableReason, type Registry } from './registry.js';
 
 // Runs one line: parse, find the command, check the guest can serve it, run it, print
 // its result (human or JSON) or one `error:` line. Never throws: returns the exit status.
@@ -88,13 +88,8 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
 }
 
 function refuseUnservable(cmd: CommandDef, guest: Guest): void {
-  for (const need of cmd.needs ?? []) {
-    if (guest.capabilities.has(need)) continue;
-    if (need === 'live') throw new CliError('unsupported', `${cmd.name} needs a running guest: open it with --domain NAME`);
-    if (need === 'mount') throw new CliError('unsupported', `${cmd.name} works on disk images only: this guest is ${guest.kind === 'live' ? 'a running VM' : 'a directory'}`);
-    if (need === 'exec') throw new CliError('unsupported', `${cmd.name} needs to run programs in the guest, which this guest does not allow`);
-    throw new CliError('unsupported', `${cmd.name} is not available on this guest`);
-  }
+  const reason = unservableReason(cmd, guest);
+  if (reason !== undefined) throw new CliError('unsupported', `${cmd.name} ${reason}`);
 }
 
 function refuseReadOnly(cmd: CommandDef, args: Args, guest: Guest): void {
