@@ -1,8 +1,9 @@
 import { defineCommand, type CommandDef } from '../../src/shell/command.js';
 import { usageLine } from '../../src/shell/args.js';
 import { CliError } from '../../src/util/errors.js';
-import { editDistance } from '../../src/shell/registry.js';
+import { editDistance, unservableReason } from '../../src/shell/registry.js';
 import { category as categoryOf } from '../../src/shell/categories.js';
+import type { Guest } from '../../src/guest/types.js';
 
 export const help = defineCommand({
   name: 'help',
@@ -17,16 +18,20 @@ export const help = defineCommand({
       const categories = [...new Set(ctx.commands.map((c) => c.category))];
       const data = categories.map((category) => ({
         category: categoryOf(category).title,
-        commands: ctx.commands.filter((c) => c.category === category).map((c) => ({ name: c.name, summary: c.summary })),
+        commands: ctx.commands.filter((c) => c.category === category).map((c) => ({ name: c.name, summary: c.summary, ...availability(c, ctx.guest) })),
       }));
       if (!ctx.json) {
         for (const cat of data) {
           ctx.out.line(ctx.out.color.bold(cat.category));
           const width = Math.max(...cat.commands.map((c) => c.name.length));
-          for (const c of cat.commands) ctx.out.line(`  ${c.name.padEnd(width)}  ${c.summary}`);
+          for (const c of cat.commands) {
+            const line = `  ${c.name.padEnd(width)}  ${c.summary}`;
+            ctx.out.line(c.available ? line : ctx.out.color.dim(`${line}  (unavailable: ${c.reason})`));
+          }
           ctx.out.line();
         }
         ctx.out.line(`'help COMMAND' shows usage and examples.`);
+        ctx.out.line(`'COMMAND | HOSTCOMMAND' pipes the output into a command line run on the HOST by /bin/sh (e.g. cat /etc/passwd | grep root).`);
       }
       return data;
     }
@@ -35,13 +40,30 @@ export const help = defineCommand({
       const close = ctx.commands.map((c) => c.name).filter((n) => editDistance(n, name) <= 2 || n.startsWith(name));
       throw new CliError('usage', `no such command '${name}'${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
     }
-    if (!ctx.json) ctx.out.write(formatHelp(cmd));
-    return { name: cmd.name, aliases: cmd.aliases ?? [], category: categoryOf(cmd.category).title, summary: cmd.summary, usage: usageLine(cmd), examples: cmd.examples };
+    const { available, reason } = availability(cmd, ctx.guest);
+    if (!ctx.json) ctx.out.write(formatHelp(cmd, reason && `${cmd.name} ${reason}`));
+    return {
+      name: cmd.name,
+      aliases: cmd.aliases ?? [],
+      category: categoryOf(cmd.category).title,
+      summary: cmd.summary,
+      usage: usageLine(cmd),
+      examples: cmd.examples,
+      available,
+      ...(reason === undefined ? {} : { reason }),
+    };
   },
 });
 
-export function formatHelp(cmd: CommandDef): string {
+/** Whether this guest can run the command, and if not why (the executor's refusal, e.g. "needs a running guest: …"). */
+function availability(cmd: CommandDef, guest: Guest): { available: true; reason?: undefined } | { available: false; reason: string } {
+  const reason = unservableReason(cmd, guest);
+  return reason === undefined ? { available: true } : { available: false, reason };
+}
+
+export function formatHelp(cmd: CommandDef, unavailable?: string): string {
   const lines = [`${cmd.name} — ${cmd.summary}`, '', `usage: ${usageLine(cmd)}`];
+  if (unavailable) lines.push('', `unavailable here: ${unavailable}`);
   if (cmd.description) lines.push('', cmd.description);
   const opts = Object.entries(cmd.options ?? {});
   if ((cmd.positionals ?? []).some((p) => p.description) || opts.length > 0) {

@@ -31,8 +31,8 @@ export interface CommandDef {
   summary: string;
   description?: string;
   examples: string[];
-  positionals?: PositionalSpec[];
-  options?: Record<string, OptionSpec>;
+  positionals?: readonly PositionalSpec[];
+  options?: Readonly<Record<string, OptionSpec>>;
   /** What the guest must offer; the registry refuses the command with a reason otherwise. */
   needs?: GuestCapability[];
   /**
@@ -52,7 +52,40 @@ export interface CommandDef {
 /** Returned by a command whose output was already printed (e.g. by a command it invoked). */
 export const PRINTED = Symbol('printed');
 
-export function defineCommand<T extends CommandDef>(def: T): T {
+// Argument names are typed from the spec, as citty does: defineCommand infers the literal
+// positionals and options, so `args.str('MODE')` with a name the spec does not declare, or
+// `args.flag` on a string option, fails to compile. The registry holds the erased CommandDef.
+
+/** Which names each accessor of Args accepts. */
+export interface ArgNames {
+  /** Single-valued: non-variadic positionals and string options without `multiple`. */
+  str: string;
+  /** Many-valued: variadic positionals and `multiple` options. */
+  list: string;
+  /** Boolean options. */
+  flag: string;
+}
+
+type NamesOf<P extends readonly PositionalSpec[], O extends Readonly<Record<string, OptionSpec>>> = {
+  str: Exclude<P[number], { variadic: true }>['name'] | { [K in keyof O & string]: O[K] extends { type: 'string' } ? (O[K] extends { multiple: true } ? never : K) : never }[keyof O & string];
+  list: Extract<P[number], { variadic: true }>['name'] | { [K in keyof O & string]: O[K] extends { multiple: true } ? K : never }[keyof O & string];
+  flag: { [K in keyof O & string]: O[K] extends { type: 'boolean' } ? K : never }[keyof O & string];
+};
+
+/** A command as written: CommandDef with run() and mutates() typed by its own spec. */
+export type TypedCommandDef<P extends readonly PositionalSpec[], O extends Readonly<Record<string, OptionSpec>>> = Omit<
+  CommandDef,
+  'positionals' | 'options' | 'mutates' | 'run'
+> & {
+  positionals?: P;
+  options?: O;
+  mutates?: boolean | ((args: Args<NamesOf<P, O>>) => boolean);
+  run(ctx: CommandContext, args: Args<NamesOf<P, O>>): Promise<unknown>;
+};
+
+export function defineCommand<const P extends readonly PositionalSpec[] = readonly [], const O extends Readonly<Record<string, OptionSpec>> = {}>(
+  def: TypedCommandDef<P, O>,
+): TypedCommandDef<P, O> {
   return def;
 }
 
@@ -76,31 +109,31 @@ export interface CommandContext {
   invoke(argv: string[]): Promise<number>;
 }
 
-export class Args {
+export class Args<N extends ArgNames = ArgNames> {
   constructor(
     readonly positionals: Record<string, string | string[] | undefined>,
     readonly options: Record<string, string | boolean | string[] | undefined>,
     readonly raw: string[],
   ) {}
 
-  str(name: string): string {
+  str(name: N['str']): string {
     const v = this.positionals[name] ?? this.options[name];
     if (typeof v !== 'string') throw new Error(`internal: argument ${name} is not a string`);
     return v;
   }
 
-  optStr(name: string): string | undefined {
+  optStr(name: N['str']): string | undefined {
     const v = this.positionals[name] ?? this.options[name];
     return typeof v === 'string' ? v : undefined;
   }
 
-  list(name: string): string[] {
+  list(name: N['list']): string[] {
     const v = this.positionals[name] ?? this.options[name];
     if (v === undefined) return [];
     return Array.isArray(v) ? v : typeof v === 'string' ? [v] : [];
   }
 
-  flag(name: string): boolean {
+  flag(name: N['flag']): boolean {
     return this.options[name] === true;
   }
 }

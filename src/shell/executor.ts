@@ -3,10 +3,11 @@ import { CliError, describeError } from '../util/errors.js';
 import type { Guest } from '../guest/types.js';
 import { PRINTED, type Args, type CommandContext, type CommandDef, type SessionState } from './command.js';
 import { parseCommandArgs } from './args.js';
-import { parseLine } from './parse-line.js';
+import { parsePipedLine, type ParsedLine } from './parse-line.js';
+import { pipeToHost } from './host-pipe.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
-import type { Registry } from './registry.js';
+import { unservableReason, type Registry } from './registry.js';
 
 // Runs one line: parse, find the command, check the guest can serve it, run it, print
 // its result (human or JSON) or one `error:` line. Never throws: returns the exit status.
@@ -25,15 +26,22 @@ export class ExitRequest {
 }
 
 export async function executeLine(line: string, env: ShellEnv, signal: AbortSignal): Promise<number | ExitRequest> {
-  let argv: string[];
+  let parsed: ParsedLine;
   try {
-    argv = parseLine(line);
+    parsed = parsePipedLine(line);
   } catch (err) {
     env.out.error(describeError(err));
     return 2;
   }
+  const { argv, host } = parsed;
   if (argv.length === 0) return 0;
-  return executeArgv(argv, env, signal);
+  if (host === undefined) return executeArgv(argv, env, signal);
+  try {
+    return await pipeToHost(host, env.out, signal, (out) => executeArgv(argv, { ...env, out }, signal));
+  } catch (err) {
+    env.out.error(describeError(err));
+    return err instanceof CliError ? err.exitCode : 1;
+  }
 }
 
 export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSignal): Promise<number | ExitRequest> {
@@ -80,13 +88,8 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
 }
 
 function refuseUnservable(cmd: CommandDef, guest: Guest): void {
-  for (const need of cmd.needs ?? []) {
-    if (guest.capabilities.has(need)) continue;
-    if (need === 'live') throw new CliError('unsupported', `${cmd.name} needs a running guest: open it with --domain NAME`);
-    if (need === 'mount') throw new CliError('unsupported', `${cmd.name} works on disk images only: this guest is ${guest.kind === 'live' ? 'a running VM' : 'a directory'}`);
-    if (need === 'exec') throw new CliError('unsupported', `${cmd.name} needs to run programs in the guest, which this guest does not allow`);
-    throw new CliError('unsupported', `${cmd.name} is not available on this guest`);
-  }
+  const reason = unservableReason(cmd, guest);
+  if (reason !== undefined) throw new CliError('unsupported', `${cmd.name} ${reason}`);
 }
 
 function refuseReadOnly(cmd: CommandDef, args: Args, guest: Guest): void {

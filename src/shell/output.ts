@@ -22,6 +22,11 @@ export class Output {
     this.color = new Chalk({ level: useColor ? 1 : 0 });
   }
 
+  /** The same output with stdout going into a pipe (no colour: a pipe is not a terminal). */
+  pipedTo(stdout: NodeJS.WritableStream): Output {
+    return new Output(this.json, false, { stdout, stderr: this.streams.stderr });
+  }
+
   write(text: string | Buffer): void {
     if (!this.json) this.streams.stdout.write(text);
   }

@@ -1,5 +1,6 @@
 import { CliError } from '../util/errors.js';
 import type { CommandDef } from './command.js';
+import type { Guest } from '../guest/types.js';
 import { CATEGORIES, type CategoryId } from './categories.js';
 
 // Every command of every category plugin, looked up by name or alias.
@@ -60,6 +61,20 @@ export class Registry {
       .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
     return scored.slice(0, max).map((x) => x.n);
   }
+}
+
+/**
+ * Why this guest cannot run the command (from its `needs`), as the end of a sentence that
+ * starts with the command's name; undefined when it can. The executor refuses with it and
+ * `help` marks the command with it.
+ */
+export function unservableReason(cmd: CommandDef, guest: Pick<Guest, 'capabilities' | 'kind'>): string | undefined {
+  const missing = (cmd.needs ?? []).find((need) => !guest.capabilities.has(need));
+  if (missing === undefined) return undefined;
+  if (missing === 'live') return 'needs a running guest: open it with --domain NAME';
+  if (missing === 'mount') return `works on disk images only: this guest is ${guest.kind === 'live' ? 'a running VM' : 'a directory'}`;
+  if (missing === 'exec') return 'needs to run programs in the guest, which this guest does not allow';
+  return 'is not available on this guest';
 }
 
 export function editDistance(a: string, b: string): number {

@@ -48,6 +48,21 @@ describe('live-only commands on a disk image', () => {
     expect(process.kill(process.pid, 0)).toBe(true);
   });
 
+  it('help marks them as unavailable here, with the same reason', async () => {
+    const r = await shell(img, ['help', 'help ps']);
+    expect(r.code).toBe(0);
+    for (const name of ['ps', 'top', 'kill', 'metrics', 'bandwidth', 'scan-ports', 'restart', 'failed', 'logs']) {
+      expect(r.stdout).toMatch(new RegExp(`^  ${name} +\\S.*  \\(unavailable: needs a running guest: open it with --domain NAME\\)$`, 'm'));
+    }
+    expect(r.stdout).toMatch(/^  ls +List a guest directory(?:(?!unavailable).)*$/m);
+    expect(r.stdout).toContain('unavailable here: ps needs a running guest: open it with --domain NAME');
+    const json = await shell(img, ['help ps', 'help ls'], ['--json']);
+    const [ps, ls] = json.stdout.split(/\n(?=\{)/).map((v) => JSON.parse(v));
+    expect(ps).toMatchObject({ name: 'ps', available: false, reason: 'needs a running guest: open it with --domain NAME' });
+    expect(ls).toMatchObject({ name: 'ls', available: true });
+    expect(ls).not.toHaveProperty('reason');
+  });
+
   it('guestctl edit needs a running guest too', async () => {
     const r = await guestctl(['edit', '/etc/motd']);
     expect([r.code, r.stderr]).toEqual([2, 'error: guestctl edit needs a running guest: guestctl edit --domain NAME [--connect URI] GUEST_PATH [--local PATH] [--backup] [--json]\n']);

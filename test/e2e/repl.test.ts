@@ -107,6 +107,19 @@ describe('the interactive prompt', () => {
     expect(leftovers(dir.path)).toEqual([]);
   });
 
+  it('a command piped into a host command: the host output on the terminal, the line status is the host command\'s', async () => {
+    const img = await workCopy('debian', dir.path);
+    const pty = new Pty(img, `${dir.path}/history-pipe`);
+    await pty.waitFor(/debian12:\/> /);
+    await pty.type('cat /etc/os-release | grep -c ID\r', /\r?\n2\r?\n[\s\S]*debian12:\/> /);
+    await pty.type('cat /etc/nope | wc -l\r', /error: [^\n]*\/etc\/nope[\s\S]*debian12:\/> /);
+    await pty.type('pwd |\r', /error: nothing after '\|'[\s\S]*debian12:\/> /);
+    await pty.type('cat /etc/hostname | exit 7\r', /exit 7[\s\S]*debian12:\/> /);
+    pty.child.stdin.write('\x04'); // Ctrl-D ends the session with the last line's status: the host command's
+    expect(await pty.exited()).toBe(7);
+    expect(leftovers(dir.path)).toEqual([]);
+  });
+
   it('a history file that is a symbolic link is not followed: one warning, the target untouched', async () => {
     const img = await workCopy('synthetic', dir.path);
     const target = `${dir.path}/precious`;

@@ -7,7 +7,7 @@ import { hashesIn, redactPasswords } from '../../../src/parsers/shadow.js';
 import { CliError } from '../../../src/util/errors.js';
 import { findGuestProgram } from '../../../src/users/accounts.js';
 
-export const DRY_RUN: OptionSpec = { type: 'boolean', description: 'print the changes as a diff (password hashes masked) and write nothing' };
+export const DRY_RUN = { type: 'boolean', description: 'print the changes as a diff (password hashes masked) and write nothing' } as const satisfies OptionSpec;
 
 /** The diff of planned account edits, with every password hash replaced by <hash>. */
 export function accountDiff(changes: FileChange[]): string {
