@@ -51,7 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       return await runLiveEdit(parseEditArgs(rest));
     }
     if (sub === 'cleanup') {
-      const { runCleanup } = await import('./session/cleanup.js');
+      const { runCleanup } = await import('./resources/cleanup.js');
       return await runCleanup(rest);
     }
     throw new CliError('usage', `unknown command '${sub}': see guestctl --help`);

@@ -3,7 +3,7 @@ import { LocalGuestFs } from './local-fs.js';
 import { checkArch, sandboxExec } from './sandbox.js';
 import { emptyOsInfo } from '../inspect/os.js';
 import { CliError } from '../util/errors.js';
-import { ResourceStack } from '../session/resources.js';
+import { ResourceStack } from '../resources/stack.js';
 import type { Volume } from '../image/volumes.js';
 import { findByDeviceName } from '../image/volumes.js';
 import { mountVolume } from '../image/mount-volume.js';

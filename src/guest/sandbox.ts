@@ -13,7 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { CliError } from '../util/errors.js';
 import { missingToolError } from '../util/run-tool.js';
-import type { ResourceStack } from '../session/resources.js';
+import type { ResourceStack } from '../resources/stack.js';
 import { jailArgs, parseJailStatus } from './jail-args.js';
 import { JAIL_RESOLV_CONF, startJailNetwork, type JailNetwork } from './jail-network.js';
 import { acquirePolicyRcD } from './policy-rc-d.js';

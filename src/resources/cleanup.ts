@@ -1,6 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { CliError } from '../util/errors.js';
-import { describeResource, releaseAll, type Resource } from './resources.js';
+import { describeResource, type Resource } from './resource.js';
+import { releaseAll } from './stack.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { trustedStateDir } from './state-dir.js';
 
