@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOptions, WriteOptions } from './types.js';
+import type { DirEntry, GuestFs, GuestStat, MkdirOptions, RemoveOptions, WriteOptions } from './types.js';
+import { findErrors, parseGuestStat } from './agent-stat.js';
 import type { AgentClient, AgentExecResult } from '../agent/client.js';
 import { AgentError, errnoFromText } from '../agent/errors.js';
 import { CliError, describeError, guestPathError } from '../util/errors.js';
@@ -184,7 +185,7 @@ export class AgentGuestFs implements GuestFs {
         entries.push({ name, type: 'unknown' });
         continue;
       }
-      const st = format === 'F' ? fromFind(full, f) : fromStatLine(full, f[0]!, f[1]!);
+      const st = format === 'F' ? parseGuestStat(full, { format: 'find', fields: f }) : parseGuestStat(full, { format: 'stat', line: f[0]!, target: f[1]! });
       if (!st) throw new AgentError('protocol', `unexpected listing data from the guest for ${full}`);
       entries.push({ name, type: st.type });
       this.statCache.set(`${p === '/' ? '' : p}/${name}`, { st, until });
@@ -222,7 +223,7 @@ export class AgentGuestFs implements GuestFs {
       const slash = rel.lastIndexOf('/');
       const name = rel.slice(slash + 1);
       const parentRel = slash < 0 ? '' : rel.slice(0, slash);
-      const st = fromFind(join(dir, rel), f);
+      const st = parseGuestStat(join(dir, rel), { format: 'find', fields: f });
       count++;
       if (!st || !name) throw new AgentError('protocol', `unexpected listing data from the guest for ${join(dir, rel)}`);
       listings.get(parentRel)?.push({ name, type: st.type });
@@ -269,7 +270,7 @@ export class AgentGuestFs implements GuestFs {
     const r = await this.sh(STAT, ['L', p, '']);
     if (r.code !== 0) throw shError(r, p);
     const [line, canonical] = splitLines(r.stdout, 2);
-    const st = fromStatLine(canonical ?? p, line ?? '', '');
+    const st = parseGuestStat(canonical ?? p, { format: 'stat', line: line ?? '', target: '' });
     if (!st) throw new AgentError('protocol', `unexpected stat output for ${p}`);
     return st;
   }
@@ -282,7 +283,7 @@ export class AgentGuestFs implements GuestFs {
     if (r.code !== 0) throw shError(r, p);
     const [line, dir, target] = splitLines(r.stdout, 3);
     const full = p === '/' ? '/' : `${dir === '/' ? '' : dir}/${posix.basename(p)}`;
-    const st = fromStatLine(full, line ?? '', target ?? '');
+    const st = parseGuestStat(full, { format: 'stat', line: line ?? '', target: target ?? '' });
     if (!st) throw new AgentError('protocol', `unexpected stat output for ${p}`);
     return st;
   }
@@ -439,80 +440,6 @@ function splitLines(out: Buffer, n: number): string[] {
   }
   parts.push(stripNewline(text.slice(from)));
   return parts;
-}
-
-const FIND_TYPES: Record<string, FileType> = { f: 'file', d: 'directory', l: 'symlink', b: 'block', c: 'char', p: 'fifo', s: 'socket' };
-
-function typeOfMode(mode: number): FileType {
-  switch (mode & 0o170000) {
-    case 0o100000:
-      return 'file';
-    case 0o040000:
-      return 'directory';
-    case 0o120000:
-      return 'symlink';
-    case 0o060000:
-      return 'block';
-    case 0o020000:
-      return 'char';
-    case 0o010000:
-      return 'fifo';
-    case 0o140000:
-      return 'socket';
-    default:
-      return 'unknown';
-  }
-}
-
-/** `stat -c '%f %s %u %g %h %i %X %Y %Z'` (raw mode in hex, times in epoch seconds). */
-export function fromStatLine(path: string, line: string, target: string): GuestStat | null {
-  const f = line.trim().split(/\s+/);
-  if (f.length < 9) return null;
-  const raw = parseInt(f[0]!, 16);
-  const n = f.slice(1).map(Number);
-  if (Number.isNaN(raw) || n.some((x) => Number.isNaN(x))) return null;
-  const type = typeOfMode(raw);
-  return {
-    path,
-    type,
-    size: n[0]!,
-    mode: raw & 0o7777,
-    uid: n[1]!,
-    gid: n[2]!,
-    nlink: n[3]!,
-    inode: n[4]!,
-    atime: new Date(n[5]! * 1000),
-    mtime: new Date(n[6]! * 1000),
-    ctime: new Date(n[7]! * 1000),
-    ...(type === 'symlink' ? { symlinkTarget: target } : {}),
-  };
-}
-
-/** GNU find -printf fields: type, mode, size, uid, gid, links, inode, atime, mtime, ctime, link target, name. */
-export function fromFind(path: string, f: string[]): GuestStat | null {
-  const type = FIND_TYPES[f[0]!] ?? 'unknown';
-  const mode = parseInt(f[1]!, 8);
-  const nums = f.slice(2, 10).map(Number);
-  if (Number.isNaN(mode) || nums.some((x) => Number.isNaN(x))) return null;
-  return {
-    path,
-    type,
-    size: nums[0]!,
-    mode: mode & 0o7777,
-    uid: nums[1]!,
-    gid: nums[2]!,
-    nlink: nums[3]!,
-    inode: nums[4]!,
-    atime: new Date(Math.round(nums[5]! * 1000)),
-    mtime: new Date(Math.round(nums[6]! * 1000)),
-    ctime: new Date(Math.round(nums[7]! * 1000)),
-    ...(type === 'symlink' ? { symlinkTarget: f[10]! } : {}),
-  };
-}
-
-/** The paths (relative to find's start) that GNU find complained about, in the C locale. */
-export function findErrors(stderr: string): { rel: string; cause: string }[] {
-  return [...stderr.matchAll(/^find: '\.\/?(.*)': (.*)$/gm)].map((m) => ({ rel: m[1]!, cause: m[2]! }));
 }
 
 /** A guest-file-* failure about `path` as an errno error when the guest named one. */
