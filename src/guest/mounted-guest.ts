@@ -1,6 +1,7 @@
 import type { ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, MountInfo, OsInfo } from './types.js';
 import { LocalGuestFs } from './local-fs.js';
-import { checkArch, sandboxExec } from './sandbox.js';
+import { checkArch } from './arch.js';
+import { sandboxExec } from './sandbox.js';
 import { emptyOsInfo } from '../inspect/os.js';
 import { CliError } from '../util/errors.js';
 import { ResourceStack } from '../resources/stack.js';
