@@ -30,6 +30,14 @@ module.exports = {
       to: { path: '^src/shell/' },
     },
     {
+      name: 'commands-through-guest-interface',
+      severity: 'error',
+      comment:
+        'Commands talk to a Guest (src/guest/types.ts), never to one backend: a fast path is an optional GuestFs method the backend implements.',
+      from: { path: '^commands/' },
+      to: { path: '^src/guest/(local-|mounted-guest|agent-|sandbox|open)' },
+    },
+    {
       name: 'not-to-unresolvable',
       severity: 'error',
       comment: 'An import that does not resolve is a typo or a missing dependency.',
