@@ -1,4 +1,4 @@
-import { editGuestFile, type EditResult } from './guest/edit-file.js';
+import { editGuestFile, type EditResult } from './host-editor/edit-guest-file.js';
 import { Output } from './shell/output.js';
 import { TtyPrompter } from './shell/prompter.js';
 import { Lifecycle } from './shell/lifecycle.js';
@@ -6,7 +6,7 @@ import { CliError, reportError } from './util/errors.js';
 
 // `guestctl edit --domain NAME GUEST_PATH [--local PATH]`: edit one file of a running VM with
 // a host editor, through its guest agent (virsh, or --agent-socket for plain QEMU). The flow
-// is the shell's `edit` (src/guest/edit-file.ts): download, $VISUAL/$EDITOR, SHA-256
+// is the shell's `edit` (src/host-editor/edit-guest-file.ts): download, $VISUAL/$EDITOR, SHA-256
 // before/after, diff and confirmation on a terminal, upload only when changed, atomic
 // replace in the guest; on any failure the guest file stays as it was.
 // Options and help: src/cli/edit.ts.

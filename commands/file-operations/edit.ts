@@ -1,11 +1,11 @@
 import { defineCommand } from '../../src/shell/command.js';
-import { editGuestFile } from '../../src/guest/edit-file.js';
+import { editGuestFile } from '../../src/host-editor/edit-guest-file.js';
 
 // Edit a guest file with a host editor. The flow (host copy, editor, SHA-256 before/after,
-// diff, confirmation, atomic write back) lives in src/guest/edit-file.ts, shared with
+// diff, confirmation, atomic write back) lives in src/host-editor/edit-guest-file.ts, shared with
 // `guestctl edit --domain NAME PATH`.
 
-export { findProgram, pickEditor, type Editor } from '../../src/guest/edit-file.js';
+export { findProgram, pickEditor, type Editor } from '../../src/host-editor/edit-guest-file.js';
 
 export const edit = defineCommand({
   name: 'edit',

@@ -1,18 +1,14 @@
 import { escapeForTerminal } from '../../src/shell/escape.js';
-import { lstatSync, readdirSync, type Dirent } from 'node:fs';
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import type { DirEntry, FileType, GuestFs } from '../../src/guest/types.js';
-import { LocalGuestFs } from '../../src/guest/local-fs.js';
-import { DirectoryLoopGuard } from '../../src/guest/walk.js';
 import { CliError, describeError, errnoText } from '../../src/util/errors.js';
 import { parseFindArgs, sizeMatches, type FindPlan } from '../../src/parsers/find-args.js';
 
 // find walks like walkGuest (src/guest/walk.ts): a symlink is reported, never entered, so a
-// hostile link cannot lead the walk out of the guest. On a mounted guest the tree is read
-// synchronously below the guest root with no per-entry promise and no per-entry path string
-// unless the entry matches or is a directory to enter; entries are stat'ed only for -size.
-// Output is in pre-order with each directory's entries sorted by name (deterministic, unlike
-// find's readdir order).
+// hostile link cannot lead the walk out of the guest. A backend with a fast tree scan
+// (GuestFs.scanTree: a mounted guest reads the host tree synchronously) does the walk; others
+// are walked through GuestFs.list. Entries are stat'ed only for -size. Output is in pre-order
+// with each directory's entries sorted by name (deterministic, unlike find's readdir order).
 
 /** Collects matches: JSON array, or lines written in large batches (one write per 64 KiB). */
 class Sink {
@@ -46,71 +42,6 @@ function matcher(plan: FindPlan): Matcher {
     }
     return true;
   };
-}
-
-function direntType(e: Dirent): FileType {
-  return e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : e.isBlockDevice() ? 'block' : e.isCharacterDevice() ? 'char' : e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'unknown';
-}
-
-const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-
-function lsize(host: string): number {
-  return lstatSync(host, { throwIfNoEntry: false })?.size ?? -1;
-}
-
-interface LocalFrame {
-  host: string;
-  guest: string;
-  depth: number;
-  entries: Dirent[];
-  i: number;
-}
-
-/** Directories read between two returns to the event loop (so Ctrl-C can land). */
-const YIELD_EVERY = 512;
-
-async function scanLocal(fs: LocalGuestFs, dir: string, plan: FindPlan, match: Matcher, sink: Sink, ctx: CommandContext, onError: (path: string, err: unknown) => void): Promise<void> {
-  const r = fs.hostPathOf(dir, true);
-  const needType = plan.types !== null;
-  const stack: LocalFrame[] = [];
-  let reads = 0;
-  const loops = new DirectoryLoopGuard();
-  const open = (host: string, guest: string, depth: number): void => {
-    const loop = loops.enter(host);
-    if (loop) {
-      if (loop !== 'gone') onError(guest || '/', loop);
-      return;
-    }
-    try {
-      const entries = readdirSync(host, { withFileTypes: true });
-      entries.sort(byName);
-      stack.push({ host, guest, depth, entries, i: 0 });
-    } catch (err) {
-      onError(guest, err);
-    }
-  };
-  open(r.hostPath, r.guestPath === '/' ? '' : r.guestPath, 1);
-  while (stack.length > 0) {
-    const f = stack[stack.length - 1]!;
-    if (f.i >= f.entries.length) {
-      stack.pop();
-      continue;
-    }
-    const e = f.entries[f.i++]!;
-    const name = e.name;
-    const isDir = e.isDirectory();
-    if (f.depth >= plan.minDepth) {
-      const type = needType ? direntType(e) : isDir ? 'directory' : 'file';
-      if (match(name, type, () => lsize(`${f.host}/${name}`))) sink.add(`${f.guest}/${name}`);
-    }
-    if (isDir && f.depth < plan.maxDepth) {
-      open(`${f.host}/${name}`, `${f.guest}/${name}`, f.depth + 1);
-      if (++reads % YIELD_EVERY === 0) {
-        await new Promise((resolve) => setImmediate(resolve));
-        if (ctx.signal.aborted) throw new CliError('cancelled', 'cancelled');
-      }
-    }
-  }
 }
 
 interface GuestFrame {
@@ -196,8 +127,12 @@ export const find = defineCommand({
         const st = follow ? await fs.stat(abs) : await fs.lstat(abs);
         if (plan.minDepth === 0 && match(baseName(st.path), st.type, () => st.size)) sink.add(st.path);
         if (st.type !== 'directory' || plan.maxDepth < 1) continue;
-        if (fs instanceof LocalGuestFs) await scanLocal(fs, st.path, plan, match, sink, ctx, onError);
-        else await scanGuest(fs, st.path, plan, match, sink, ctx, onError);
+        if (fs.scanTree) {
+          const visit = (dir: string, name: string, type: FileType, size: () => number) => {
+            if (match(name, type, size)) sink.add(`${dir}/${name}`);
+          };
+          await fs.scanTree(st.path, { minDepth: plan.minDepth, maxDepth: plan.maxDepth, needType: plan.types !== null, visit, onError, signal: ctx.signal });
+        } else await scanGuest(fs, st.path, plan, match, sink, ctx, onError);
       }
     } finally {
       sink.flush();

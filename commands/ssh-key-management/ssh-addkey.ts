@@ -5,7 +5,7 @@ import type { Output } from '../../src/shell/output.js';
 import { applyChanges, diffOf, type FileChange } from '../../src/guest/file-changes.js';
 import { addAuthorizedKeys, parseAuthorizedKeys, parseAuthorizedLine, type AuthorizedKey, type AuthorizedOther } from '../../src/parsers/authorized-keys.js';
 import { isKeyType } from '../../src/parsers/ssh-key.js';
-import { effectiveValues } from '../../src/parsers/sshd-config.js';
+import { effectiveValues } from '../../src/parsers/sshd-config-queries.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { checkKeyPaths, DRY_RUN, guestUser, keyPaths, labelSshHome } from './_shared/ssh-home.js';
 import { guestSelinux } from '../../src/inspect/selinux.js';

@@ -1,22 +1,16 @@
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { applyChanges, diffOf, rollBack, type FileChange } from '../../src/guest/file-changes.js';
+import { canonicalKeyword, isKnownKeyword, SSHD_CONFIG, SSHDIR } from '../../src/parsers/sshd-config.js';
+import type { LoadedSshdConfig } from '../../src/parsers/sshd-config-model.js';
 import {
-  canonicalKeyword,
   effectiveSettings,
   effectiveValues,
   globalOccurrences,
-  isKnownKeyword,
   matchOccurrences,
-  setSshdOption,
-  SshdConfigError,
-  SSHD_CONFIG,
-  SSHDIR,
-  unsetSshdOption,
   type EffectiveSetting,
-  type LoadedSshdConfig,
-  type SshdEdit,
-} from '../../src/parsers/sshd-config.js';
+} from '../../src/parsers/sshd-config-queries.js';
+import { setSshdOption, SshdConfigError, unsetSshdOption, type SshdEdit } from '../../src/parsers/sshd-config-editor.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { checkSshdConfig, findSshd, loadGuestSshdConfig } from './_shared/sshd.js';
 

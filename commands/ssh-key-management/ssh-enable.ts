@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/shell/command.js';
 import type { Guest } from '../../src/guest/types.js';
-import { effectiveValues } from '../../src/parsers/sshd-config.js';
+import { effectiveValues } from '../../src/parsers/sshd-config-queries.js';
 import { CliError } from '../../src/util/errors.js';
 import { lstatOrNull, sshdPackage } from './_shared/ssh-home.js';
 import { findSshd, loadGuestSshdConfig } from './_shared/sshd.js';

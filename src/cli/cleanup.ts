@@ -1,6 +1,6 @@
 import { CliError } from '../util/errors.js';
 import { parseArgv } from '../util/cli-args.js';
-import type { CleanupOptions } from '../session/cleanup.js';
+import type { CleanupOptions } from '../resources/cleanup.js';
 import { usage } from './help.js';
 import { defineCliCommand } from './spec.js';
 
@@ -17,7 +17,7 @@ for root, else $XDG_RUNTIME_DIR/guestctl) and releases only what still matches t
   examples: ['guestctl cleanup', 'guestctl cleanup --dry-run'],
   parse: parseCleanupArgs,
   async run(opts) {
-    const { runCleanup } = await import('../session/cleanup.js');
+    const { runCleanup } = await import('../resources/cleanup.js');
     return runCleanup(opts);
   },
 });

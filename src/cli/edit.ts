@@ -1,6 +1,6 @@
 import { CliError } from '../util/errors.js';
 import { parseArgv } from '../util/cli-args.js';
-import { isWindowsPath } from '../guest/edit-file.js';
+import { isWindowsPath } from '../host-editor/edit-guest-file.js';
 import type { LiveEditOptions } from '../edit-cli.js';
 import { agentSocketOption, connectOption, debugOption, domainOption, jsonOption, noColorOption } from './common-options.js';
 import { usage } from './help.js';

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOptions, WriteOptions } from './types.js';
+import type { DirEntry, GuestFs, GuestStat, MkdirOptions, RemoveOptions, WriteOptions } from './types.js';
+import { findErrors, parseGuestStat } from './agent-stat.js';
+import { AgentFsCache } from './agent-tree-cache.js';
 import type { AgentClient, AgentExecResult } from '../agent/client.js';
 import { AgentError, errnoFromText } from '../agent/errors.js';
 import { CliError, describeError, guestPathError } from '../util/errors.js';
@@ -17,14 +19,6 @@ import { COMMIT_WRITE, COPY, EXISTS, LIST, LIST_TREE, MOUNTED_MARK, PREPARE_WRIT
 
 const FILE_OPS = ['guest-file-open', 'guest-file-read', 'guest-file-write', 'guest-file-close'];
 const EXEC_OPS = ['guest-exec', 'guest-exec-status'];
-const STAT_CACHE_MS = 2000;
-/** A walk's read-ahead stays valid this long (nothing guestctl changes meanwhile: that clears it). */
-const TREE_CACHE_MS = 30_000;
-/** Directories listed within this time after their parent, WALK_STREAK times in a row, are a tree walk. */
-const WALK_WINDOW_MS = 10_000;
-const WALK_STREAK = 3;
-/** Entries per subtree fetch (about 100 bytes each on the wire). */
-const TREE_MAX = 20_000;
 
 export class AgentGuestFs implements GuestFs {
   /**
@@ -32,16 +26,8 @@ export class AgentGuestFs implements GuestFs {
    * place, verified, restored on failure) and the operations that need guest tools refuse.
    */
   windows = false;
-  /** lstat results of the last listings, so `ls -l` does not cost one guest-exec per entry. */
-  private readonly statCache = new Map<string, { st: GuestStat; until: number }>();
-  /** Directory listings read ahead by a subtree fetch (tree walks). */
-  private readonly listCache = new Map<string, { entries: DirEntry[]; until: number }>();
-  /** When each directory was last listed, to recognise a walk. */
-  private readonly listedAt = new Map<string, number>();
-  /** Subtrees fetched since the last change: a directory left incomplete is then fetched itself. */
-  private readonly treeFetched = new Set<string>();
-  /** Directories listed in a row right after their parent. */
-  private walkStreak = 0;
+  /** Stat data and listings already read from the guest (listings, tree walks' read-ahead). */
+  private readonly cache = new AgentFsCache();
 
   constructor(
     private readonly client: AgentClient,
@@ -50,10 +36,7 @@ export class AgentGuestFs implements GuestFs {
 
   /** Forget cached stat data (after anything that may have changed the guest). */
   invalidate(): void {
-    this.statCache.clear();
-    this.listCache.clear();
-    this.listedAt.clear();
-    this.treeFetched.clear();
+    this.cache.clear();
   }
 
   get canExec(): boolean {
@@ -148,23 +131,12 @@ export class AgentGuestFs implements GuestFs {
 
   async list(path: string): Promise<DirEntry[]> {
     const p = norm(path);
-    const hit = this.listCache.get(p);
-    if (hit && hit.until > Date.now()) return hit.entries.map((e) => ({ ...e }));
-    // A tree walk (find, du, large-files, chmod -R) lists a directory right after its
-    // parent: fetch the parent's whole subtree in one round trip instead of one per directory.
-    const parent = posix.dirname(p);
-    const recent = this.listedAt.get(parent);
-    this.walkStreak = p !== '/' && recent !== undefined && Date.now() - recent < WALK_WINDOW_MS ? this.walkStreak + 1 : 0;
-    if (this.walkStreak >= WALK_STREAK && this.canExec) {
-      // The parent's subtree (not the root's: / is too big to read ahead in one go).
-      const root = parent === '/' || this.treeFetched.has(parent) ? p : parent;
-      if (await this.fetchTree(root)) {
-        const got = this.listCache.get(p);
-        if (got) {
-          this.listedAt.set(p, Date.now());
-          return got.entries.map((e) => ({ ...e }));
-        }
-      }
+    const hit = this.cache.listing(p);
+    if (hit) return hit;
+    const root = this.cache.readAheadRoot(p);
+    if (root !== null && this.canExec && (await this.fetchTree(root))) {
+      const got = this.cache.readAheadListing(p);
+      if (got) return got;
     }
     const r = await this.sh(LIST, [p]);
     const fields = r.stdout.toString('utf8').split('\0');
@@ -173,7 +145,7 @@ export class AgentGuestFs implements GuestFs {
     const unstatable = r.code === 5 && format === 'F' ? findErrors(r.stderr.toString('utf8')) : null;
     if (r.code !== 0 && (!unstatable?.length || unstatable.some((e) => e.rel === ''))) throw shError(r, p);
     const dir = fields[1] ?? p;
-    const until = Date.now() + STAT_CACHE_MS;
+    const until = this.cache.listedStatExpiry();
     const entries: DirEntry[] = [];
     const width = format === 'F' ? 12 : 3;
     for (let i = 2; i + width <= fields.length; i += width) {
@@ -184,105 +156,48 @@ export class AgentGuestFs implements GuestFs {
         entries.push({ name, type: 'unknown' });
         continue;
       }
-      const st = format === 'F' ? fromFind(full, f) : fromStatLine(full, f[0]!, f[1]!);
+      const st = format === 'F' ? parseGuestStat(full, { format: 'find', fields: f }) : parseGuestStat(full, { format: 'stat', line: f[0]!, target: f[1]! });
       if (!st) throw new AgentError('protocol', `unexpected listing data from the guest for ${full}`);
       entries.push({ name, type: st.type });
-      this.statCache.set(`${p === '/' ? '' : p}/${name}`, { st, until });
-      if (dir !== p) this.statCache.set(full, { st, until });
+      this.cache.putStat(`${p === '/' ? '' : p}/${name}`, st, until);
+      if (dir !== p) this.cache.putStat(full, st, until);
     }
     for (const e of unstatable ?? []) if (!e.rel.includes('/')) entries.push({ name: e.rel, type: 'unknown' });
-    this.listedAt.set(p, Date.now());
+    this.cache.markListed(p);
     return entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   /**
-   * Read the subtree under `root` (GNU find in the guest, at most TREE_MAX entries) into the
-   * listing and stat caches. Only directories whose whole content arrived are cached: not
-   * the ones still open where the output was cut, nor those find could not read. False when
-   * the guest has no GNU find or the directory cannot be read (the caller lists it itself).
+   * Read the subtree under `root` (GNU find in the guest) into the cache. False when the guest
+   * has no GNU find or the directory cannot be read (the caller lists it itself).
    */
   private async fetchTree(root: string): Promise<boolean> {
-    this.treeFetched.add(root);
-    const r = await this.sh(LIST_TREE, [root, String(TREE_MAX * 13)]);
+    const r = await this.sh(LIST_TREE, this.cache.treeFetchArgs(root));
     if (r.code !== 0) return false;
-    const fields = r.stdout.toString('utf8').split('\0');
-    if (fields[0] !== 'T') return false;
-    const dir = fields[1] || root;
-    const until = Date.now() + TREE_CACHE_MS;
-    const join = (base: string, rel: string) => (rel === '' ? base : `${base === '/' ? '' : base}/${rel}`);
-    const listings = new Map<string, DirEntry[]>([['', []]]);
-    const devOf = new Map<string, string>([['', fields[2] ?? '']]);
-    const open = new Set<string>();
-    let count = 0;
-    let last = '';
-    let lastIsDir = false;
-    for (let i = 3; i + 13 <= fields.length; i += 13) {
-      const f = fields.slice(i, i + 13);
-      const rel = f[12]!;
-      const slash = rel.lastIndexOf('/');
-      const name = rel.slice(slash + 1);
-      const parentRel = slash < 0 ? '' : rel.slice(0, slash);
-      const st = fromFind(join(dir, rel), f);
-      count++;
-      if (!st || !name) throw new AgentError('protocol', `unexpected listing data from the guest for ${join(dir, rel)}`);
-      listings.get(parentRel)?.push({ name, type: st.type });
-      if (st.type === 'directory') {
-        listings.set(rel, []);
-        devOf.set(rel, f[11]!);
-        // A mount point (-xdev does not enter it): its content is not here.
-        if (f[11] !== devOf.get(parentRel)) open.add(rel);
-      }
-      this.statCache.set(join(root, rel), { st, until });
-      if (dir !== root) this.statCache.set(join(dir, rel), { st, until });
-      last = rel;
-      lastIsDir = st.type === 'directory';
-    }
-    // Cut short: the directories on the path to the last entry are incomplete.
-    if (count >= TREE_MAX) {
-      const parts = last.split('/');
-      for (let k = 0; k < parts.length - (lastIsDir ? 0 : 1); k++) open.add(parts.slice(0, k + 1).join('/'));
-      open.add('');
-    }
-    // find: './x/y': Permission denied. A directory find listed but could not read is not
-    // complete; an entry it could not stat at all is listed as 'unknown' (lstat says why).
-    for (const { rel } of findErrors(r.stderr.toString('utf8'))) {
-      if (listings.has(rel)) open.add(rel);
-      else {
-        const slash = rel.lastIndexOf('/');
-        listings.get(slash < 0 ? '' : rel.slice(0, slash))?.push({ name: rel.slice(slash + 1), type: 'unknown' });
-      }
-    }
-    const byName = (a: DirEntry, b: DirEntry) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
-    for (const [rel, entries] of listings) {
-      if (open.has(rel)) continue;
-      entries.sort(byName);
-      this.listCache.set(join(root, rel), { entries, until });
-      if (dir !== root) this.listCache.set(join(dir, rel), { entries, until });
-    }
-    return true;
+    return this.cache.storeTree(root, r.stdout.toString('utf8'), r.stderr.toString('utf8'));
   }
 
   async stat(path: string): Promise<GuestStat> {
     const p = norm(path);
-    const cached = this.cached(p);
+    const cached = this.cache.stat(p);
     if (cached && cached.type !== 'symlink') return { ...cached };
     const r = await this.sh(STAT, ['L', p, '']);
     if (r.code !== 0) throw shError(r, p);
     const [line, canonical] = splitLines(r.stdout, 2);
-    const st = fromStatLine(canonical ?? p, line ?? '', '');
+    const st = parseGuestStat(canonical ?? p, { format: 'stat', line: line ?? '', target: '' });
     if (!st) throw new AgentError('protocol', `unexpected stat output for ${p}`);
     return st;
   }
 
   async lstat(path: string): Promise<GuestStat> {
     const p = norm(path);
-    const cached = this.cached(p);
+    const cached = this.cache.stat(p);
     if (cached) return { ...cached };
     const r = await this.sh(STAT, ['P', p, posix.dirname(p)]);
     if (r.code !== 0) throw shError(r, p);
     const [line, dir, target] = splitLines(r.stdout, 3);
     const full = p === '/' ? '/' : `${dir === '/' ? '' : dir}/${posix.basename(p)}`;
-    const st = fromStatLine(full, line ?? '', target ?? '');
+    const st = parseGuestStat(full, { format: 'stat', line: line ?? '', target: target ?? '' });
     if (!st) throw new AgentError('protocol', `unexpected stat output for ${p}`);
     return st;
   }
@@ -370,16 +285,6 @@ export class AgentGuestFs implements GuestFs {
     await this.mutateSh(SYMLINK, [target, p], p);
   }
 
-  private cached(p: string): GuestStat | null {
-    const c = this.statCache.get(p);
-    if (!c) return null;
-    if (Date.now() > c.until) {
-      this.statCache.delete(p);
-      return null;
-    }
-    return c.st;
-  }
-
   private sh(script: string, args: string[]): Promise<AgentExecResult> {
     this.posixOnly();
     return this.client.sh(script, args);
@@ -439,80 +344,6 @@ function splitLines(out: Buffer, n: number): string[] {
   }
   parts.push(stripNewline(text.slice(from)));
   return parts;
-}
-
-const FIND_TYPES: Record<string, FileType> = { f: 'file', d: 'directory', l: 'symlink', b: 'block', c: 'char', p: 'fifo', s: 'socket' };
-
-function typeOfMode(mode: number): FileType {
-  switch (mode & 0o170000) {
-    case 0o100000:
-      return 'file';
-    case 0o040000:
-      return 'directory';
-    case 0o120000:
-      return 'symlink';
-    case 0o060000:
-      return 'block';
-    case 0o020000:
-      return 'char';
-    case 0o010000:
-      return 'fifo';
-    case 0o140000:
-      return 'socket';
-    default:
-      return 'unknown';
-  }
-}
-
-/** `stat -c '%f %s %u %g %h %i %X %Y %Z'` (raw mode in hex, times in epoch seconds). */
-export function fromStatLine(path: string, line: string, target: string): GuestStat | null {
-  const f = line.trim().split(/\s+/);
-  if (f.length < 9) return null;
-  const raw = parseInt(f[0]!, 16);
-  const n = f.slice(1).map(Number);
-  if (Number.isNaN(raw) || n.some((x) => Number.isNaN(x))) return null;
-  const type = typeOfMode(raw);
-  return {
-    path,
-    type,
-    size: n[0]!,
-    mode: raw & 0o7777,
-    uid: n[1]!,
-    gid: n[2]!,
-    nlink: n[3]!,
-    inode: n[4]!,
-    atime: new Date(n[5]! * 1000),
-    mtime: new Date(n[6]! * 1000),
-    ctime: new Date(n[7]! * 1000),
-    ...(type === 'symlink' ? { symlinkTarget: target } : {}),
-  };
-}
-
-/** GNU find -printf fields: type, mode, size, uid, gid, links, inode, atime, mtime, ctime, link target, name. */
-export function fromFind(path: string, f: string[]): GuestStat | null {
-  const type = FIND_TYPES[f[0]!] ?? 'unknown';
-  const mode = parseInt(f[1]!, 8);
-  const nums = f.slice(2, 10).map(Number);
-  if (Number.isNaN(mode) || nums.some((x) => Number.isNaN(x))) return null;
-  return {
-    path,
-    type,
-    size: nums[0]!,
-    mode: mode & 0o7777,
-    uid: nums[1]!,
-    gid: nums[2]!,
-    nlink: nums[3]!,
-    inode: nums[4]!,
-    atime: new Date(Math.round(nums[5]! * 1000)),
-    mtime: new Date(Math.round(nums[6]! * 1000)),
-    ctime: new Date(Math.round(nums[7]! * 1000)),
-    ...(type === 'symlink' ? { symlinkTarget: f[10]! } : {}),
-  };
-}
-
-/** The paths (relative to find's start) that GNU find complained about, in the C locale. */
-export function findErrors(stderr: string): { rel: string; cause: string }[] {
-  return [...stderr.matchAll(/^find: '\.\/?(.*)': (.*)$/gm)].map((m) => ({ rel: m[1]!, cause: m[2]! }));
 }
 
 /** A guest-file-* failure about `path` as an errno error when the guest named one. */

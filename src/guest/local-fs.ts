@@ -1,9 +1,13 @@
 import { constants as C, promises as fsp, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import type { DirEntry, FileType, GuestFs, GuestStat, MkdirOptions, RemoveOptions, WriteOptions } from './types.js';
+import type { DirEntry, DiskUsage, GuestFileReader, GuestFs, GuestStat, MkdirOptions, RemoveOptions, TreeScan, WriteOptions } from './types.js';
 import { resolveGuestPath, type Resolved } from './resolve.js';
 import { readXattrs, writeXattrs } from './xattrs.js';
+import { hostFileType, toGuestError } from './host-entry.js';
+import { hostDiskUsage } from './local-du.js';
+import { openHostFileReader } from './local-reader.js';
+import { scanHostTree } from './local-scan.js';
 import { guestPathError } from '../util/errors.js';
 
 // GuestFs over a guest root that is a host directory (a mounted image or a plain tree).
@@ -89,7 +93,7 @@ export class LocalGuestFs implements GuestFs {
       if (r.kind !== 'directory') throw errno('ENOTDIR', r.guestPath);
       const entries = await fsp.readdir(r.hostPath, { withFileTypes: true });
       return entries
-        .map((e) => ({ name: e.name, type: direntType(e) }))
+        .map((e) => ({ name: e.name, type: hostFileType(e) }))
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     });
   }
@@ -201,9 +205,21 @@ export class LocalGuestFs implements GuestFs {
     await guestErrors(r.guestPath, () => writeXattrs(r.hostPath, `${name}=${hex}`));
   }
 
-  /** Host path of an existing guest path (for commands that stream or walk). */
+  /** Host path of an existing guest path (for the walks in this folder). */
   hostPathOf(path: string, followLast = true): Resolved {
     return this.existing(path, followLast);
+  }
+
+  openReader(path: string): Promise<GuestFileReader> {
+    return openHostFileReader(this.existing(path, true));
+  }
+
+  diskUsage(path: string, depth: number, signal: AbortSignal): Promise<DiskUsage> {
+    return hostDiskUsage(this.existing(path, true), path, depth, signal);
+  }
+
+  scanTree(dir: string, scan: TreeScan): Promise<void> {
+    return scanHostTree(this.existing(dir, true), scan);
   }
 
   /**
@@ -237,21 +253,10 @@ export class LocalGuestFs implements GuestFs {
   }
 }
 
-function direntType(e: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): FileType {
-  if (e.isFile()) return 'file';
-  if (e.isDirectory()) return 'directory';
-  if (e.isSymbolicLink()) return 'symlink';
-  if (e.isBlockDevice()) return 'block';
-  if (e.isCharacterDevice()) return 'char';
-  if (e.isFIFO()) return 'fifo';
-  if (e.isSocket()) return 'socket';
-  return 'unknown';
-}
-
 export function toGuestStat(guestPath: string, st: Stats): GuestStat {
   return {
     path: guestPath,
-    type: direntType(st),
+    type: hostFileType(st),
     size: st.size,
     mode: st.mode & 0o7777,
     uid: st.uid,
@@ -278,10 +283,7 @@ async function guestErrors<T>(guestPath: string, fn: () => Promise<T>): Promise<
   try {
     return await fn();
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
-    if (typeof e.code === 'string' && e.code === 'ELOOP') throw errno('ELOOP', guestPath, 'refused: the path changed into a symlink');
-    if (typeof e.code === 'string' && !(e as { guestPathError?: boolean }).guestPathError) throw errno(e.code, guestPath);
-    throw err;
+    throw toGuestError(err, guestPath);
   }
 }
 

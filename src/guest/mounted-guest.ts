@@ -1,9 +1,10 @@
 import type { ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, MountInfo, OsInfo } from './types.js';
 import { LocalGuestFs } from './local-fs.js';
-import { checkArch, sandboxExec } from './sandbox.js';
+import { checkArch } from './arch.js';
+import { sandboxExec } from './sandbox.js';
 import { emptyOsInfo } from '../inspect/os.js';
 import { CliError } from '../util/errors.js';
-import { ResourceStack } from '../session/resources.js';
+import { ResourceStack } from '../resources/stack.js';
 import type { Volume } from '../image/volumes.js';
 import { findByDeviceName } from '../image/volumes.js';
 import { mountVolume } from '../image/mount-volume.js';

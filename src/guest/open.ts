@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, resolve as resolveHost } from 'node:path';
 import { CliError } from '../util/errors.js';
-import { ResourceStack } from '../session/resources.js';
+import { ResourceStack } from '../resources/stack.js';
 import { exposeRaw } from '../image/attach.js';
 import { describeChain } from '../image/chain.js';
 import { normalizeFormat } from '../image/qemu-img.js';

@@ -6,7 +6,8 @@
 import { constants as fsConstants, promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { CliError } from '../util/errors.js';
-import { ResourceStack, type Resource } from '../session/resources.js';
+import type { Resource } from '../resources/resource.js';
+import { ResourceStack } from '../resources/stack.js';
 
 const POLICY_RC_D = '#!/bin/sh\nexit 101\n';
 

@@ -6,21 +6,20 @@
 // setpriv: if guestctl dies (even by SIGKILL) the kernel kills bwrap, and bwrap's
 // --die-with-parent takes the jail's pid 1, and with it every process of the jail.
 
-import { accessSync, constants as fsConstants, lstatSync, promises as fsp, readFileSync, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, lstatSync, promises as fsp, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { execa } from 'execa';
 import { CliError } from '../util/errors.js';
-import { missingToolError } from '../util/run-tool.js';
-import type { ResourceStack } from '../session/resources.js';
+import { firstLine, missingToolError } from '../util/run-tool.js';
+import type { ResourceStack } from '../resources/stack.js';
 import { jailArgs, parseJailStatus } from './jail-args.js';
+import { childPidOf, endJail, killJail } from './jail-process.js';
 import { JAIL_RESOLV_CONF, startJailNetwork, type JailNetwork } from './jail-network.js';
 import { acquirePolicyRcD } from './policy-rc-d.js';
 import { resolveGuestPath } from './resolve.js';
 import type { ExecOptions, ExecResult } from './types.js';
-
-export { checkArch } from './arch.js';
 
 export const DEFAULT_GUEST_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 /** Where the host's own tools (setpriv, bwrap, slirp4netns) are looked up. */
@@ -247,22 +246,6 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
   return { code: status.exitCode, stdout, stderr };
 }
 
-/** Wait for bwrap's first status line (the jail's pid 1), or for bwrap to exit first. */
-function childPidOf(stream: Readable, text: () => string, child: Promise<unknown>): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const check = () => {
-      const pid = parseJailStatus(text()).childPid;
-      if (pid !== undefined) {
-        stream.off('data', check);
-        resolve(pid);
-      }
-    };
-    stream.on('data', check);
-    void child.then(() => resolve(parseJailStatus(text()).childPid));
-    check();
-  });
-}
-
 /** The guest path /etc/resolv.conf leads to when it is (or links to) a regular file in the guest. */
 function resolvConfTarget(hostRoot: string): string | null {
   try {
@@ -271,42 +254,6 @@ function resolvConfTarget(hostRoot: string): string | null {
   } catch {
     return null; // a dangling or looping link: the jail gets no DNS configuration
   }
-}
-
-/**
- * Kill the jail: SIGKILL to bwrap (and its process group when it has its own); its
- * --die-with-parent then takes the jail's pid 1, and the kernel every process of the jail.
- */
-function killJail(pid: number, group: boolean): void {
-  try {
-    process.kill(group ? -pid : pid, 'SIGKILL');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-  }
-}
-
-/**
- * The jail's pid 1 can outlive bwrap: killed before bwrap's --die-with-parent took hold, or
- * (normally) as a zombie left for the host's init to reap. Kill it if it still runs, and wait
- * until it is dead, so the guest's mounts are no longer busy when the call returns.
- */
-async function endJail(pid: number): Promise<void> {
-  for (let i = 0; i < 500 && running(pid); i++) {
-    if (i === 0 || i % 50 === 0) killJail(pid, false);
-    await new Promise((res) => setTimeout(res, 10));
-  }
-}
-
-/** Alive and not a zombie (a pid is checked right after bwrap exits, so it cannot be reused yet). */
-function running(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw err;
-  }
-  return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
 }
 
 /** Only a real directory (never a symlink) of the guest becomes a mount point. */
@@ -321,10 +268,6 @@ function cancelled(prog: string, signal: AbortSignal | undefined): CliError {
 function describeExit(r: { exitCode?: number; signal?: string }): string {
   if (r.signal) return `killed by ${r.signal} (${128 + ((osConstants.signals as Record<string, number | undefined>)[r.signal] ?? 0)})`;
   return `exit status ${r.exitCode}`;
-}
-
-function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).find((l) => l.length > 0) ?? '';
 }
 
 function findHostTool(name: string): string | undefined {

@@ -67,6 +67,56 @@ export interface GuestFs {
    * final symlink. Optional: a backend without xattr access leaves it out.
    */
   setXattr?(path: string, name: string, value: Buffer | string): Promise<void>;
+
+  // Fast paths, optional: a backend that can do these much faster than through the methods
+  // above implements them (the host-directory backend does); callers fall back to the generic
+  // way when they are absent.
+
+  /** Open a regular file to read it piece by piece (never a device node or a directory). */
+  openReader?(path: string): Promise<GuestFileReader>;
+  /** Allocated bytes under `path` as GNU du counts them (-P, hard links once), down to `depth` levels. */
+  diskUsage?(path: string, depth: number, signal: AbortSignal): Promise<DiskUsage>;
+  /** Walk the tree below directory `dir` in pre-order, entries sorted by name, never entering symlinks. */
+  scanTree?(dir: string, scan: TreeScan): Promise<void>;
+}
+
+export interface GuestFileReader {
+  /** Canonical guest path (symlinks resolved inside the guest). */
+  path: string;
+  size: number;
+  chunks(signal?: AbortSignal): AsyncGenerator<Buffer>;
+  close(): Promise<void>;
+}
+
+export interface DiskUsageRow {
+  path: string;
+  /** Bytes allocated on disk (st_blocks * 512), hard-linked files counted once. */
+  size: number;
+}
+
+export interface DiskUsage {
+  /** Sorted by path, the start last. */
+  rows: DiskUsageRow[];
+  /** Directories that could not be read (their sizes are missing from the rows). */
+  unreadable: string[];
+}
+
+export interface TreeScan {
+  /** Entries directly in `dir` are at depth 1; `visit` is called from minDepth on. */
+  minDepth: number;
+  /** Directories at this depth are not entered. */
+  maxDepth: number;
+  /** Whether `visit` needs the exact type; without it only 'directory' and 'file' are told apart. */
+  needType: boolean;
+  /**
+   * One entry, at guest path `${dir}/${name}` (dir is '' for the root: the caller builds the
+   * path only for the entries it keeps). `size` (lstat size, -1 when the entry vanished) is
+   * only worked out when called.
+   */
+  visit(dir: string, name: string, type: FileType, size: () => number): void;
+  /** A directory that could not be read, or a filesystem loop. */
+  onError(path: string, err: unknown): void;
+  signal: AbortSignal;
 }
 
 export interface ExecOptions {

@@ -1,6 +1,8 @@
 import { lstatSync, readdirSync } from 'node:fs';
 import type { FileType, Guest } from './types.js';
 import { LocalGuestFs } from './local-fs.js';
+import { hostFileType } from './host-entry.js';
+import { DirectoryLoopGuard } from './loop-guard.js';
 
 // Walk a guest tree without following symlinks (a symlink is reported, never entered), so a
 // hostile link cannot lead the walk out of the guest. On a guest root that is a host
@@ -29,30 +31,12 @@ export interface WalkOptions {
   onError?: (path: string, err: Error) => void;
 }
 
-/**
- * A corrupt or hostile filesystem can make a directory its own descendant: host-side walks
- * enter each directory (device, inode) once, as find and du do.
- */
-export class DirectoryLoopGuard {
-  private readonly seen = new Set<string>();
-
-  /** null: enter it; 'gone': it vanished; an Error: already visited (a loop). */
-  enter(hostDir: string): null | 'gone' | Error {
-    const id = lstatSync(hostDir, { throwIfNoEntry: false });
-    if (!id) return 'gone';
-    const key = `${id.dev}:${id.ino}`;
-    if (this.seen.has(key)) return new Error('filesystem loop detected: directory already visited');
-    this.seen.add(key);
-    return null;
-  }
-}
-
 export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = {}): Generator<WalkEntry> {
   const r = fs.hostPathOf(start, true);
   const rootLen = r.hostPath.length - (r.guestPath === '/' ? 0 : r.guestPath.length);
   const toGuest = (host: string) => host.slice(rootLen) || '/';
   const first = lstatSync(r.hostPath);
-  const type0 = statType(first);
+  const type0 = hostFileType(first);
   yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink };
   if (type0 !== 'directory') return;
   const loops = new DirectoryLoopGuard();
@@ -84,7 +68,7 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
           if ((err as NodeJS.ErrnoException).code !== 'ENOENT') reportOrThrow(opts, toGuest(host), err as Error); // ENOENT: vanished
           continue;
         }
-        const type = statType(st);
+        const type = hostFileType(st);
         yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink };
         if (type === 'directory') stack.push([host, depth + 1]);
       }
@@ -99,15 +83,11 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
     }
     for (const e of entries) {
       const host = `${base}/${e.name}`;
-      const type = statType(e);
+      const type = hostFileType(e);
       yield { path: toGuest(host), type, size: 0, allocated: 0, depth };
       if (type === 'directory') stack.push([host, depth + 1]);
     }
   }
-}
-
-function statType(e: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean; isFIFO(): boolean; isSocket(): boolean }): FileType {
-  return e.isFile() ? 'file' : e.isDirectory() ? 'directory' : e.isSymbolicLink() ? 'symlink' : e.isBlockDevice() ? 'block' : e.isCharacterDevice() ? 'char' : e.isFIFO() ? 'fifo' : e.isSocket() ? 'socket' : 'unknown';
 }
 
 /** Generic walk through the GuestFs interface (live guests and anything not host-backed). */

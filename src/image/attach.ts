@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import { CliError } from '../util/errors.js';
 import { mustRunTool, runTool } from '../util/run-tool.js';
-import { pushMount, type ResourceStack, sleep } from '../session/resources.js';
+import { pushMount, type ResourceStack, sleep } from '../resources/stack.js';
 import { classifyQemuError } from './qemu-img.js';
 import { checkedChain, type ChainLayer } from './chain.js';
 

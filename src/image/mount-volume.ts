@@ -1,6 +1,6 @@
 import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
-import { pushMount, type ResourceStack } from '../session/resources.js';
+import { pushMount, type ResourceStack } from '../resources/stack.js';
 import { attachLoop } from './attach.js';
 import type { Volume } from './volumes.js';
 

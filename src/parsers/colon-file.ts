@@ -4,7 +4,7 @@
 // A changed line is rebuilt from its own fields with only the edited fields replaced.
 
 import { CliError } from '../util/errors.js';
-import { otherLineKind } from './passwd.js';
+import { otherLineKind } from './account-lines.js';
 
 export interface ColonFile {
   /** Guest path, for messages. */

@@ -2,7 +2,10 @@
 // +/- lines, comments, blank and malformed lines) as raw entries, so editors can rewrite
 // the file keeping what they do not understand.
 
+import { otherLineKind, parseId, splitLines, type OtherLineKind } from './account-lines.js';
 import { appendEntry, PASSWD_FILE, removeEntry, updateEntry } from './colon-file.js';
+
+export { otherLineKind, parseId, splitLines };
 
 export interface PasswdUser {
   kind: 'user';
@@ -21,7 +24,7 @@ export interface PasswdUser {
 
 export interface PasswdOther {
   /** nis: a +/- compat line; comment/blank: ignored by glibc; invalid: not 7 usable fields. */
-  kind: 'nis' | 'comment' | 'blank' | 'invalid';
+  kind: OtherLineKind | 'invalid';
   line: number;
   raw: string;
   /** Why an 'invalid' line is not a user. */
@@ -29,30 +32,6 @@ export interface PasswdOther {
 }
 
 export type PasswdEntry = PasswdUser | PasswdOther;
-
-/** Lines of a text file without their terminators; no phantom line after a final newline. */
-export function splitLines(text: string): string[] {
-  if (text === '') return [];
-  const lines = text.split('\n');
-  if (lines[lines.length - 1] === '') lines.pop();
-  return lines;
-}
-
-/** A decimal user/group id as glibc accepts it (0 .. 2^32-2; 2^32-1 is "no id"). */
-export function parseId(text: string): number | null {
-  if (!/^\d{1,10}$/.test(text)) return null;
-  const n = Number(text);
-  return n <= 0xfffffffe ? n : null;
-}
-
-/** Classify a line that is not a regular entry; null when it should be parsed as one. */
-export function otherLineKind(raw: string): PasswdOther['kind'] | null {
-  const body = raw.replace(/\r$/, '');
-  if (body.trim() === '') return 'blank';
-  if (body.trimStart().startsWith('#')) return 'comment';
-  if (body.startsWith('+') || body.startsWith('-')) return 'nis';
-  return null;
-}
 
 export function parsePasswd(text: string): PasswdEntry[] {
   return splitLines(text).map((raw, i): PasswdEntry => {

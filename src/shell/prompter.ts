@@ -1,15 +1,11 @@
 import enquirer from 'enquirer';
 import { CliError } from '../util/errors.js';
+import type { Prompter } from '../util/prompter.js';
 
-// Questions to the user. Only on a TTY: in scripts a question is an error that names the
-// option to pass instead, never a silent default.
+// Questions to the user on the terminal. Only on a TTY: in scripts a question is an error that
+// names the option to pass instead, never a silent default.
 
-export interface Prompter {
-  readonly interactive: boolean;
-  confirm(question: string, defaultYes?: boolean): Promise<boolean>;
-  /** A secret, typed without echo; never stored or logged. */
-  password(question: string): Promise<string>;
-}
+export type { Prompter };
 
 export class TtyPrompter implements Prompter {
   constructor(readonly interactive: boolean) {}

@@ -7,7 +7,7 @@
 import { applyChanges, type FileChange } from '../guest/file-changes.js';
 import type { Guest } from '../guest/types.js';
 import { CliError, describeError } from '../util/errors.js';
-import type { AccountBackend, AccountResult } from './backend.js';
+import type { AccountBackend, AccountResult } from './backend-types.js';
 import { createHome, createMailSpool, moveHome, moveHomeBack, removeHome, type HomeMove } from './home.js';
 import type { AddUserOp } from './plan-add.js';
 import type { ModUserOp, PasswordOp } from './plan-modify.js';

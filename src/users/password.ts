@@ -8,7 +8,7 @@ import { Socket } from 'node:net';
 import type { Guest } from '../guest/types.js';
 import { readOptional } from '../guest/file-changes.js';
 import type { LoginDefs } from '../parsers/login-defs.js';
-import type { Prompter } from '../shell/prompter.js';
+import type { Prompter } from '../util/prompter.js';
 import { CliError, describeError, errnoText } from '../util/errors.js';
 import { findGuestProgram } from './accounts.js';
 import { runWithStdin } from './host-crypt.js';

@@ -5,7 +5,8 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSyn
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkArch, sandboxExec } from '../../src/guest/sandbox.js';
+import { checkArch } from '../../src/guest/arch.js';
+import { sandboxExec } from '../../src/guest/sandbox.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/bin/busybox') && existsSync('/usr/bin/unshare');
 const APPLETS = ['sh', 'ls', 'cat', 'id', 'echo', 'hostname', 'ps', 'kill', 'ip', 'sleep', 'true', 'false', 'env', 'pwd', 'touch'];

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/cli.js';
 import * as S from '../../src/agent/scripts.js';
-import { fromStatLine } from '../../src/guest/agent-fs.js';
+import { parseGuestStat } from '../../src/guest/agent-stat.js';
 
 // The guest-side scripts of the agent backend must work on busybox-only guests (Alpine)
 // as well as on dash + GNU coreutils (exercised against qemu-ga in the e2e suite): here
@@ -40,7 +40,7 @@ describe.skipIf(!busybox)('agent scripts under busybox sh', () => {
     const f = r.out.split('\0');
     expect(f.slice(0, 2)).toEqual(['S', t()]);
     const names = [];
-    for (let i = 2; i + 3 <= f.length; i += 3) names.push([f[i + 2], fromStatLine('x', f[i]!, f[i + 1]!)?.type, f[i + 1]]);
+    for (let i = 2; i + 3 <= f.length; i += 3) names.push([f[i + 2], parseGuestStat('x', { format: 'stat', line: f[i]!, target: f[i + 1]! })?.type, f[i + 1]]);
     expect(names.sort()).toEqual([
       ['a', 'file', ''],
       ['l', 'symlink', 'a'],
@@ -52,7 +52,7 @@ describe.skipIf(!busybox)('agent scripts under busybox sh', () => {
 
   it('STAT, READLINK, REALPATH, EXISTS', () => {
     const [line, canon] = sh(S.STAT, ['L', t('l'), '']).out.split('\n');
-    expect(fromStatLine(canon!, line!, '')).toMatchObject({ path: t('a'), type: 'file', size: 3, inode: statSync(t('a')).ino });
+    expect(parseGuestStat(canon!, { format: 'stat', line: line!, target: '' })).toMatchObject({ path: t('a'), type: 'file', size: 3, inode: statSync(t('a')).ino });
     expect(sh(S.STAT, ['P', t('l'), t()]).out.split('\n').slice(1, 3)).toEqual([t(), 'a']);
     expect(sh(S.STAT, ['P', t('zz'), t()]).err).toMatch(/No such file or directory/);
     expect(sh(S.READLINK, [t('l')]).out).toBe('a\n');

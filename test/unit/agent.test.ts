@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { cleanDesc, errnoFromText, fromGuestError, fromVirshError } from '../../src/agent/errors.js';
 import { resolveUri, VirshTransport, VIRSH_MAX_REPLY, VIRSH_MAX_REQUEST } from '../../src/agent/virsh-transport.js';
 import { AgentClient } from '../../src/agent/client.js';
-import { fromFind, fromStatLine, norm } from '../../src/guest/agent-fs.js';
+import { norm } from '../../src/guest/agent-fs.js';
+import { parseGuestStat } from '../../src/guest/agent-stat.js';
 import { applyFacts } from '../../src/guest/agent-guest.js';
 import { emptyOsInfo } from '../../src/inspect/os.js';
 
@@ -110,18 +111,29 @@ describe('real virsh (libvirt test:/// driver, no daemon)', () => {
 
 describe('guest tool output parsers', () => {
   it('stat -c "%f %s %u %g %h %i %X %Y %Z"', () => {
-    const st = fromStatLine('/etc/x', '81a4 12 0 4 1 1234 1700000000 1700000001 1700000002', '')!;
+    const st = parseGuestStat('/etc/x', { format: 'stat', line: '81a4 12 0 4 1 1234 1700000000 1700000001 1700000002', target: '' })!;
     expect([st.type, st.mode, st.size, st.uid, st.gid, st.nlink, st.inode, st.mtime.getTime()]).toEqual(['file', 0o644, 12, 0, 4, 1, 1234, 1700000001000]);
-    expect(fromStatLine('/l', 'a1ff 5 0 0 1 9 0 0 0', 'a.txt')).toMatchObject({ type: 'symlink', mode: 0o777, symlinkTarget: 'a.txt' });
-    expect(fromStatLine('/d', '41ed 4096 0 0 2 3 0 0 0', '')!.type).toBe('directory');
-    expect(fromStatLine('/b', '89ed 0 0 0 1 3 0 0 0', '')!.mode).toBe(0o4755);
-    expect(fromStatLine('/x', 'garbage', '')).toBeNull();
+    expect(parseGuestStat('/l', { format: 'stat', line: 'a1ff 5 0 0 1 9 0 0 0', target: 'a.txt' })).toMatchObject({ type: 'symlink', mode: 0o777, symlinkTarget: 'a.txt' });
+    expect(parseGuestStat('/d', { format: 'stat', line: '41ed 4096 0 0 2 3 0 0 0', target: '' })!.type).toBe('directory');
+    expect(parseGuestStat('/b', { format: 'stat', line: '89ed 0 0 0 1 3 0 0 0', target: '' })!.mode).toBe(0o4755);
+    expect(parseGuestStat('/x', { format: 'stat', line: 'garbage', target: '' })).toBeNull();
   });
 
   it('GNU find -printf fields', () => {
-    const st = fromFind('/d/f', ['f', '4750', '7', '1', '2', '1', '99', '1700000000.5', '1700000001.25', '1700000002', '', 'f'])!;
+    const st = parseGuestStat('/d/f', { format: 'find', fields: ['f', '4750', '7', '1', '2', '1', '99', '1700000000.5', '1700000001.25', '1700000002', '', 'f'] })!;
     expect([st.type, st.mode, st.size, st.uid, st.gid, st.inode, st.mtime.getTime()]).toEqual(['file', 0o4750, 7, 1, 2, 99, 1700000001250]);
-    expect(fromFind('/d/l', ['l', '777', '3', '0', '0', '1', '5', '0', '0', '0', '../x', 'l'])!.symlinkTarget).toBe('../x');
+    expect(parseGuestStat('/d/l', { format: 'find', fields: ['l', '777', '3', '0', '0', '1', '5', '0', '0', '0', '../x', 'l'] })!.symlinkTarget).toBe('../x');
+  });
+
+  it('stat and find describing the same file give the same GuestStat', () => {
+    const viaStat = parseGuestStat('/srv/s', { format: 'stat', line: 'c5ed 0 7 8 1 42 1700000000 1700000001 1700000002', target: '' });
+    const viaFind = parseGuestStat('/srv/s', { format: 'find', fields: ['s', '2755', '0', '7', '8', '1', '42', '1700000000', '1700000001', '1700000002', '', 's'] });
+    expect(viaStat).toEqual(viaFind);
+    expect(viaStat).toMatchObject({ type: 'socket', mode: 0o2755, uid: 7, gid: 8, inode: 42 });
+    const linkStat = parseGuestStat('/l', { format: 'stat', line: 'a1ff 3 0 0 1 5 0 0 0', target: '../x' });
+    const linkFind = parseGuestStat('/l', { format: 'find', fields: ['l', '777', '3', '0', '0', '1', '5', '0', '0', '0', '../x', 'l'] });
+    expect(linkStat).toEqual(linkFind);
+    expect(parseGuestStat('/x', { format: 'find', fields: ['f', 'rwx', '1', '0', '0', '1', '1', '0', '0', '0', '', 'x'] })).toBeNull();
   });
 
   it('normalizes POSIX paths and passes Windows paths through', () => {

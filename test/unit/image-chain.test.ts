@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { chainBlockdevs } from '../../src/image/attach.js';
 import { refusedName } from '../../src/image/chain.js';
 import { refusedType } from '../../src/image/fstab-mounts.js';
-import { stateDir } from '../../src/session/state-dir.js';
+import { stateDir } from '../../src/resources/state-dir.js';
 
 describe('names an image may record for its backing file', () => {
   it.each([

@@ -1,19 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import {
-  effectiveSettings,
-  effectiveValues,
-  expandGlob,
-  loadSshdConfig,
-  matchOccurrences,
-  parseSshdLine,
-  setSshdOption,
-  splitArgs,
-  unsetSshdOption,
-  SshdConfigError,
-  type ConfigReader,
-  type LoadedSshdConfig,
-} from '../../src/parsers/sshd-config.js';
+import { parseSshdLine, splitArgs } from '../../src/parsers/sshd-config.js';
+import type { LoadedSshdConfig } from '../../src/parsers/sshd-config-model.js';
+import { expandGlob, loadSshdConfig, type ConfigReader } from '../../src/ssh/load-sshd-config.js';
+import { effectiveSettings, effectiveValues, matchOccurrences } from '../../src/parsers/sshd-config-queries.js';
+import { setSshdOption, unsetSshdOption, SshdConfigError } from '../../src/parsers/sshd-config-editor.js';
 
 const SAMPLES = new URL('./samples/ssh/', import.meta.url);
 const sample = (name: string) => readFileSync(new URL(name, SAMPLES), 'utf8');

@@ -1,6 +1,8 @@
 import type { Guest } from '../../../src/guest/types.js';
 import { readOptional } from '../../../src/guest/file-changes.js';
-import { loadSshdConfig, SSHD_CONFIG, type ConfigReader, type LoadedSshdConfig } from '../../../src/parsers/sshd-config.js';
+import { SSHD_CONFIG } from '../../../src/parsers/sshd-config.js';
+import type { LoadedSshdConfig } from '../../../src/parsers/sshd-config-model.js';
+import { loadSshdConfig, type ConfigReader } from '../../../src/ssh/load-sshd-config.js';
 import { CliError } from '../../../src/util/errors.js';
 
 // The guest's sshd: where it is, its configuration with the Included files (read through the

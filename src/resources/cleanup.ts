@@ -1,5 +1,6 @@
 import { promises as fsp } from 'node:fs';
-import { describeResource, releaseAll, type Resource } from './resources.js';
+import { describeResource, type Resource } from './resource.js';
+import { releaseAll } from './stack.js';
 import { readStateFile, writeStateFile } from './state-file.js';
 import { trustedStateDir } from './state-dir.js';
 

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
 import { trustedStateDir } from './state-dir.js';
+import { describeResource, type Resource } from './resource.js';
 import { writeStateFile } from './state-file.js';
 
 // Opening an image is a stack of resources (storage daemon, loop devices, mounts, temp dirs).
@@ -10,18 +11,6 @@ import { writeStateFile } from './state-file.js';
 // unwinds it and `guestctl cleanup` can unwind what a killed session left behind.
 // A resource leaves the stack (and the file) only once it is really gone: a failed umount
 // stays recorded for `guestctl cleanup` to retry.
-
-export type Resource =
-  | { kind: 'mount'; path: string; source: string }
-  | { kind: 'loop'; device: string; backing: string; offset: number }
-  | { kind: 'daemon'; pid: number; program: string }
-  | { kind: 'dir'; path: string }
-  | { kind: 'file'; path: string }
-  /** A file guestctl created inside the guest for a while (the jail's policy-rc.d): removed only
-   *  while the path still leads, through real directories, to that very inode. */
-  | { kind: 'guest-file'; path: string; dev: number; ino: number };
-
-export type { SessionState } from './state-file.js';
 
 export class ResourceStack {
   private readonly resources: Resource[] = [];
@@ -113,22 +102,6 @@ export async function releaseAll(resources: Resource[], released: (r: Resource) 
     await released(r);
   }
   return problems;
-}
-
-export function describeResource(r: Resource): string {
-  switch (r.kind) {
-    case 'mount':
-      return `mount ${r.path}`;
-    case 'loop':
-      return `loop device ${r.device}`;
-    case 'daemon':
-      return `${r.program} (pid ${r.pid})`;
-    case 'dir':
-    case 'file':
-      return r.path;
-    case 'guest-file':
-      return `created file ${r.path}`;
-  }
 }
 
 async function release(r: Resource): Promise<void> {

@@ -1,19 +1,19 @@
 import { constants, promises as fsp } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
-import type { Resource } from './resources.js';
+import type { Resource } from './resource.js';
 
 // A session's state file: what it holds (written before each change, atomically: a new
 // O_EXCL|O_NOFOLLOW temp file renamed over the old one), read back by `guestctl cleanup`.
 
-export interface SessionState {
+export interface StateFileRecord {
   pid: number;
   target: string;
   started: string;
   resources: Resource[];
 }
 
-export async function writeStateFile(path: string, state: SessionState): Promise<void> {
+export async function writeStateFile(path: string, state: StateFileRecord): Promise<void> {
   const tmp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   const fh = await fsp.open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
   try {
@@ -30,7 +30,7 @@ export async function writeStateFile(path: string, state: SessionState): Promise
 }
 
 /** Read and validate a state file; throws a one-line reason when it is unreadable or corrupt. */
-export async function readStateFile(path: string): Promise<SessionState> {
+export async function readStateFile(path: string): Promise<StateFileRecord> {
   const fh = await fsp.open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   let text: string;
   try {
@@ -47,7 +47,7 @@ export async function readStateFile(path: string): Promise<SessionState> {
   }
   const why = invalidState(value);
   if (why) throw new Error(`${basename(path)} is corrupt: ${why}`);
-  return value as SessionState;
+  return value as StateFileRecord;
 }
 
 const FIELDS: Record<Resource['kind'], Record<string, 'string' | 'number'>> = {

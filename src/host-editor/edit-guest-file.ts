@@ -5,14 +5,15 @@ import { dirname, isAbsolute, join, posix, resolve } from 'node:path';
 import { isUtf8 } from 'node:buffer';
 import { execa } from 'execa';
 import { parse } from 'shell-quote';
-import type { GuestFs } from './types.js';
+import type { GuestFs } from '../guest/types.js';
 import type { Output } from '../shell/output.js';
-import type { Prompter } from '../shell/prompter.js';
+import type { Prompter } from '../util/prompter.js';
 import { CliError, describeError } from '../util/errors.js';
 import { unifiedDiff } from '../parsers/diff.js';
 
-// Edit a guest file with a host editor, for the shell's `edit` and for `guestctl edit
-// --domain`: guest → private host copy → editor → SHA-256 before/after → diff → (confirm on a
+// Edit a guest file with a host editor ($VISUAL/$EDITOR), for the shell's `edit` command
+// (commands/file-operations/edit.ts) and for `guestctl edit --domain` (src/edit-cli.ts); the
+// pure rewrites of config file text are elsewhere (src/config-text/). The flow: guest → private host copy → editor → SHA-256 before/after → diff → (confirm on a
 // terminal) → check the guest file did not change meanwhile → atomic write back through
 // GuestFs.writeFile, which keeps owner, mode and xattrs (the old file stays in place when
 // anything fails). Nothing is written unless the editor exits 0 and the content changed.

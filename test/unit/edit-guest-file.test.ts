@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { editGuestFile, guestBaseName, isWindowsPath } from '../../src/guest/edit-file.js';
+import { editGuestFile, guestBaseName, isWindowsPath } from '../../src/host-editor/edit-guest-file.js';
 import type { GuestFs, GuestStat, WriteOptions } from '../../src/guest/types.js';
 import { Output } from '../../src/shell/output.js';
-import type { Prompter } from '../../src/shell/prompter.js';
+import type { Prompter } from '../../src/util/prompter.js';
 
 // The edit flow shared by the shell's `edit` and `guestctl edit --domain`, on an in-memory
 // guest: bytes move unchanged (CRLF, BOM, Latin-1), Windows paths reach the guest as typed,

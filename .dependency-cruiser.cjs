@@ -1,0 +1,59 @@
+/**
+ * Layering rules for guestctl (issue 8, design-notes "Layout rules"), checked by `npm run lint:deps`
+ * and by `npm test` before vitest. Type-only imports count too: a type is still a dependency.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-cycles',
+      severity: 'error',
+      comment: 'Import cycles make load order matter and hide which module owns what.',
+      // TEMPORARY, until the CLI split (issue 8, src/cli/) lands: src/cli.ts <-> src/shell/session.ts.
+      from: { pathNot: '^src/(cli|shell/session)[.]ts$' },
+      to: { circular: true },
+    },
+    {
+      name: 'src-not-to-commands',
+      severity: 'error',
+      comment: 'src/ is the library the commands are built on; it never reaches back up into commands/.',
+      // TEMPORARY, until the CLI split (issue 8) lands: the shell session and the README table
+      // generator still load the command list from commands/index.ts.
+      from: { path: '^src/', pathNot: '^src/(shell/session|tools/command-table)[.]ts$' },
+      to: { path: '^commands/' },
+    },
+    {
+      name: 'guest-users-parsers-not-to-shell',
+      severity: 'error',
+      comment: 'The guest, users and parsers layers work without the interactive shell; what they need from the UI is passed in.',
+      from: { path: '^src/(guest|users|parsers)/' },
+      to: { path: '^src/shell/' },
+    },
+    {
+      name: 'commands-through-guest-interface',
+      severity: 'error',
+      comment:
+        'Commands talk to a Guest (src/guest/types.ts), never to one backend: a fast path is an optional GuestFs method the backend implements.',
+      from: { path: '^commands/' },
+      to: { path: '^src/guest/(local-|mounted-guest|agent-|sandbox|open)' },
+    },
+    {
+      name: 'not-to-unresolvable',
+      severity: 'error',
+      comment: 'An import that does not resolve is a typo or a missing dependency.',
+      from: {},
+      to: { couldNotResolve: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.json'],
+    },
+  },
+};
