@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import type { Guest } from '../../src/guest/types.js';
 import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/file-changes.js';
-import { setShellVar, shellVars } from '../../src/config-text/shell-vars.js';
+import { setShellVar, shellVars } from '../../src/editors/shell-vars.js';
 import { localeAvailable, localeGenEnabled, localeProblem, normalizeLocale } from '../../src/parsers/system-identity.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { distroFamily, DRY_RUN, readConfig, type Family } from './_shared/common.js';

@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import type { Guest } from '../../src/guest/types.js';
 import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/file-changes.js';
-import { getShellVar, setShellVar } from '../../src/config-text/shell-vars.js';
+import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { parseSelinuxMode, SELINUX_MODES, type SelinuxMode } from '../../src/parsers/system-identity.js';
 import { CliError } from '../../src/util/errors.js';
 import { configFile, distroFamily, DRY_RUN, readConfig } from './_shared/common.js';

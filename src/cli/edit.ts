@@ -1,7 +1,7 @@
 import { CliError } from '../util/errors.js';
 import { parseArgv } from '../util/cli-args.js';
 import { isWindowsPath } from '../host-editor/edit-guest-file.js';
-import type { LiveEditOptions } from '../edit-cli.js';
+import type { LiveEditOptions } from '../host-editor/live-edit.js';
 import { agentSocketOption, connectOption, debugOption, domainOption, jsonOption, noColorOption } from './common-options.js';
 import { usage } from './help.js';
 import { defineCliCommand, useColor } from './spec.js';
@@ -30,7 +30,7 @@ on any failure the guest file stays as it was and your copy is kept on the host.
   examples: ['guestctl edit --domain web01 /etc/nginx/nginx.conf', 'guestctl edit --agent-socket /run/qga.sock --backup /etc/hosts'],
   parse: parseEditArgs,
   async run(opts) {
-    const { runLiveEdit } = await import('../edit-cli.js');
+    const { runLiveEdit } = await import('../host-editor/live-edit.js');
     return runLiveEdit(opts);
   },
 });

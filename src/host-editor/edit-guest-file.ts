@@ -12,9 +12,9 @@ import { CliError, describeError } from '../util/errors.js';
 import { unifiedDiff } from '../parsers/diff.js';
 
 // Edit a guest file with a host editor ($VISUAL/$EDITOR), for the shell's `edit` command
-// (commands/file-operations/edit.ts) and for `guestctl edit --domain` (src/edit-cli.ts); the
-// pure rewrites of config file text are elsewhere (src/config-text/). The flow: guest → private host copy → editor → SHA-256 before/after → diff → (confirm on a
-// terminal) → check the guest file did not change meanwhile → atomic write back through
+// (commands/file-operations/edit.ts) and for `guestctl edit --domain` (live-edit.ts); the pure
+// rewrites of config file text are elsewhere (src/editors/). The flow: guest → private host
+// copy → editor → SHA-256 before/after → diff → (confirm on a terminal) → check the guest file did not change meanwhile → atomic write back through
 // GuestFs.writeFile, which keeps owner, mode and xattrs (the old file stays in place when
 // anything fails). Nothing is written unless the editor exits 0 and the content changed.
 // The content is moved as bytes: line endings (CRLF) and encodings are kept as they are.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalName, ensureHostsEntry, isReservedHostName, lookupHost, parseHosts, renameHost } from '../../src/config-text/hosts.js';
+import { canonicalName, ensureHostsEntry, isReservedHostName, lookupHost, parseHosts, renameHost } from '../../src/editors/hosts.js';
 
 // Real /etc/hosts files as distros and installers write them.
 

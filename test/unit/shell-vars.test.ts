@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { getShellVar, parseShellVars, quoteShellValue, setShellVar, shellVars } from '../../src/config-text/shell-vars.js';
+import { getShellVar, parseShellVars, quoteShellValue, setShellVar, shellVars } from '../../src/editors/shell-vars.js';
 import { rhelSelinuxConfig } from '../helpers/rhel-like.js';
 
 // Real samples: Debian's /etc/default/locale, Fedora/RHEL /etc/locale.conf, RHEL's

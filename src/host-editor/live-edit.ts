@@ -1,8 +1,8 @@
-import { editGuestFile, type EditResult } from './host-editor/edit-guest-file.js';
-import { Output } from './shell/output.js';
-import { TtyPrompter } from './shell/prompter.js';
-import { Lifecycle } from './shell/lifecycle.js';
-import { CliError, reportError } from './util/errors.js';
+import { editGuestFile, type EditResult } from './edit-guest-file.js';
+import { Output } from '../shell/output.js';
+import { TtyPrompter } from '../shell/prompter.js';
+import { Lifecycle } from '../shell/lifecycle.js';
+import { CliError, reportError } from '../util/errors.js';
 
 // `guestctl edit --domain NAME GUEST_PATH [--local PATH]`: edit one file of a running VM with
 // a host editor, through its guest agent (virsh, or --agent-socket for plain QEMU). The flow
@@ -29,7 +29,7 @@ export async function runLiveEdit(opts: LiveEditOptions): Promise<number> {
   const lifecycle = new Lifecycle(out);
   lifecycle.install();
   try {
-    const { openAgentGuest } = await import('./guest/agent-guest.js');
+    const { openAgentGuest } = await import('../guest/agent-guest.js');
     const guest = await lifecycle.open(() => openAgentGuest({ domain: opts.domain, connect: opts.connect, socket: opts.agentSocket }));
     for (const note of guest.notes) out.note(note);
     if (!guest.capabilities.has('fs')) throw new CliError('unsupported', `the guest agent of ${guest.name} allows no file access (guest-file-*)`);
