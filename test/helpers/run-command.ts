@@ -2,6 +2,7 @@ import { loadRegistry } from '../../commands/index.js';
 import type { CommandDef } from '../../src/shell/command.js';
 import { ExitRequest, executeArgv, type ShellEnv } from '../../src/shell/executor.js';
 import { Output } from '../../src/shell/output.js';
+import { parseLine } from '../../src/shell/parse-line.js';
 import { TtyPrompter, type Prompter } from '../../src/shell/prompter.js';
 import { Registry, type Plugin } from '../../src/shell/registry.js';
 import type { Guest } from '../../src/guest/types.js';
@@ -77,4 +78,13 @@ function sink(isTTY: boolean): { stream: NodeJS.WritableStream; text(): string }
     },
   };
   return { stream: stream as unknown as NodeJS.WritableStream, text: () => Buffer.concat(chunks).toString('utf8') };
+}
+
+/** runCommand for a command line as typed in the shell: `runLine('ls -l /home', { guest })`. */
+export async function runLine(line: string, opts: RunOptions): Promise<RunResult> {
+  const [name, ...argv] = parseLine(line);
+  if (name === undefined) throw new Error('runLine: empty line');
+  const cmd = loadRegistry().find(name);
+  if (!cmd) throw new Error(`runLine: no command ${name}`);
+  return runCommand(cmd, argv, opts);
 }
