@@ -39,7 +39,8 @@ export class FakeGuestFs implements GuestFs {
   private nextInode = 2;
 
   constructor(
-    readonly readOnly: boolean,
+    /** Settable: a test may reopen the same tree read-only (FakeGuest.setReadOnly). */
+    public readOnly: boolean,
     /** The clock for mtimes of what the fs itself writes. */
     private readonly now: () => Date,
   ) {
@@ -70,6 +71,16 @@ export class FakeGuestFs implements GuestFs {
       if (!n) return null;
     }
     return n;
+  }
+
+  /** Whether the path itself exists (a dangling symlink does), for assertions. */
+  async lexists(path: string): Promise<boolean> {
+    try {
+      return this.resolve(path, false).kind !== null;
+    } catch (err) {
+      if ((err as { guestPathError?: boolean }).guestPathError) return false;
+      throw err;
+    }
   }
 
   // ---- GuestFs

@@ -52,7 +52,7 @@ export interface ExecCall {
 export class FakeGuest implements Guest {
   readonly kind: Guest['kind'];
   readonly name: string;
-  readonly readOnly: boolean;
+  readOnly: boolean;
   readonly capabilities: ReadonlySet<GuestCapability>;
   readonly fs: FakeGuestFs;
   os: OsInfo;
@@ -79,6 +79,13 @@ export class FakeGuest implements Guest {
     else if (entry.kind === 'file') this.fs.addFile(path, entry.data, entry);
     else if (entry.kind === 'dir') this.fs.addDir(path, entry);
     else this.fs.addSymlink(path, entry.target, entry);
+  }
+
+  /** The same tree as a read-only (--ro) session sees it, or writable again. */
+  setReadOnly(readOnly: boolean): this {
+    this.readOnly = readOnly;
+    this.fs.readOnly = readOnly;
+    return this;
   }
 
   /** The text of a guest file, symlinks followed (for assertions). */
