@@ -63,6 +63,11 @@ export class FakeGuestFs implements GuestFs {
     return this.place(path, { ...this.node('symlink', { mode: 0o777, ...meta }), target });
   }
 
+  /** A device node, FIFO or socket: it exists and has metadata, and is never read. */
+  addSpecial(path: string, type: 'block' | 'char' | 'fifo' | 'socket', meta: NodeMeta = {}): FakeNode {
+    return this.place(path, this.node(type, { mode: 0o644, ...meta }));
+  }
+
   /** The node at a canonical path, without following any symlink (null when missing). */
   lookup(path: string): FakeNode | null {
     let n: FakeNode | undefined = this.root;

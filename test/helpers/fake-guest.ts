@@ -18,17 +18,19 @@ export type FileSpec = string | Buffer | EntrySpec;
 export type EntrySpec =
   | ({ kind: 'file'; data: string | Buffer } & NodeMeta)
   | ({ kind: 'dir' } & NodeMeta)
-  | ({ kind: 'symlink'; target: string } & NodeMeta);
+  | ({ kind: 'symlink'; target: string } & NodeMeta)
+  | ({ kind: 'block' | 'char' | 'fifo' | 'socket' } & NodeMeta);
 
 export const file = (data: string | Buffer, meta: NodeMeta = {}): EntrySpec => ({ kind: 'file', data, ...meta });
 export const dir = (meta: NodeMeta = {}): EntrySpec => ({ kind: 'dir', ...meta });
 export const link = (target: string, meta: NodeMeta = {}): EntrySpec => ({ kind: 'symlink', target, ...meta });
+export const special = (kind: 'block' | 'char' | 'fifo' | 'socket', meta: NodeMeta = {}): EntrySpec => ({ kind, ...meta });
 
 export type ExecReply = Partial<ExecResult>;
 export type ExecHandler = ExecReply | ((argv: string[], opts: ExecOptions, guest: FakeGuest) => ExecReply | Promise<ExecReply>);
 
 export interface FakeGuestSpec {
-  /** Guest path → content (a 0644 root:root file), or file()/dir()/link() with owner, mode, mtime. */
+  /** Guest path → content (a 0644 root:root file), or file()/dir()/link()/special() with owner, mode, mtime. */
   files?: Record<string, FileSpec>;
   os?: Partial<OsInfo>;
   /** Program (argv[0] as given, or its base name) → the reply, or a function computing it. */
@@ -78,7 +80,8 @@ export class FakeGuest implements Guest {
     if (typeof entry === 'string' || Buffer.isBuffer(entry)) this.fs.addFile(path, entry);
     else if (entry.kind === 'file') this.fs.addFile(path, entry.data, entry);
     else if (entry.kind === 'dir') this.fs.addDir(path, entry);
-    else this.fs.addSymlink(path, entry.target, entry);
+    else if (entry.kind === 'symlink') this.fs.addSymlink(path, entry.target, entry);
+    else this.fs.addSpecial(path, entry.kind, entry);
   }
 
   /** The same tree as a read-only (--ro) session sees it, or writable again. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dir, fakeGuest, file, link, type FakeGuest, type FileSpec } from '../../helpers/fake-guest.js';
+import { fakeGuest, link, type FakeGuest } from '../../helpers/fake-guest.js';
 import { RHEL_HOSTS, rhelSelinuxConfig } from '../../helpers/rhel-like.js';
+import { rhelGuest, zones } from './_rhel.js';
 import { names, ok, session } from './_session.js';
 import { syntheticGuest } from './_synthetic.js';
 
@@ -8,10 +9,6 @@ import { syntheticGuest } from './_synthetic.js';
 // commands write, print and refuse. test/e2e/system-config.test.ts keeps what the guest's own
 // programs must agree with (hostname -f, getent, date, dpkg-reconfigure, locale) and the
 // hostile image.
-
-/** A TZif header (44 bytes) is all the command checks. */
-const TZIF = Buffer.concat([Buffer.from('TZif2'), Buffer.alloc(39)]);
-const zones = (...names: string[]): Record<string, FileSpec> => Object.fromEntries(names.map((z) => [`/usr/share/zoneinfo/${z}`, TZIF]));
 
 const DEBIAN_HOSTS = `127.0.0.1	localhost
 127.0.1.1	deb12-fixture
@@ -37,26 +34,7 @@ const debian = () =>
     },
   });
 
-/** The e2e rhelLike() directory guest (test/helpers/rhel-like.ts), as far as these commands look. */
-const rhel = (opts: { selinux?: string | null; sysconfigHostname?: boolean; id?: string } = {}) => {
-  const selinux = opts.selinux === undefined ? 'enforcing' : opts.selinux;
-  return fakeGuest({
-    kind: 'directory',
-    os: { type: 'linux', distro: opts.id ?? 'rhel', version: '9.3', packageFormat: 'rpm', packageManager: 'dnf', initSystem: 'systemd', hostname: 'rhel9-fixture' },
-    files: {
-      '/etc/redhat-release': 'Red Hat Enterprise Linux release 9.3 (Plow)\n',
-      '/etc/hostname': 'rhel9-fixture\n',
-      '/etc/hosts': RHEL_HOSTS,
-      '/etc/sysconfig/network': opts.sysconfigHostname === false ? '# Created by anaconda\n' : '# Created by anaconda\nNETWORKING=yes\nHOSTNAME=rhel9-fixture\n',
-      '/etc/locale.conf': 'LANG="en_US.UTF-8"\n',
-      '/etc/shadow': file('root:!locked::0:99999:7:::\n', { mode: 0 }),
-      ...(selinux === null ? {} : { '/etc/selinux/config': rhelSelinuxConfig(selinux), '/etc/sysconfig/selinux': link('../selinux/config') }),
-      ...zones('UTC', 'Etc/UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Tokyo'),
-      '/etc/localtime': link('../usr/share/zoneinfo/UTC'),
-      '/tmp': dir({ mode: 0o1777 }),
-    },
-  });
-};
+const rhel = rhelGuest;
 
 const json = async (g: FakeGuest, cmd: string) => JSON.parse((await ok(g, [cmd], ['--json'])).stdout);
 
