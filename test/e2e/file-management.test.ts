@@ -9,6 +9,7 @@ import { quote } from 'shell-quote';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, shell, tempDir, type CliResult } from '../helpers/cli.js';
 import { fixtureInfo, workCopy } from '../helpers/fixtures.js';
+import { SAMPLE_TREE_COMMANDS, SAMPLE_TREE_LISTING } from '../helpers/sample-tree.js';
 
 const dir = tempDir('guestctl-fm-');
 afterAll(() => {
@@ -155,27 +156,9 @@ describe('file management on the synthetic image', LONG, () => {
     await ok(img, ['move /etc/mv1 /etc/mv2']);
     expect((await guest(img, 'stat -c %i /etc/mv2')).trim()).toBe(inode);
 
-    await ok(img, [
-      'mkdir -p /var/tree/sub',
-      String.raw`write /var/tree/sub/f 'F\n'`,
-      'chown alice:staff /var/tree/sub/f',
-      'chmod 0640 /var/tree/sub/f',
-      'chown alice:staff /var/tree/sub',
-      'chmod 2750 /var/tree/sub',
-      'symlink sub/f /var/tree/rel',
-      'symlink /etc/shadow /var/tree/abs',
-      'symlink /nowhere /var/tree/dangling',
-      'chmod 0700 /var/tree',
-    ]);
+    await ok(img, SAMPLE_TREE_COMMANDS);
     const original = await tree(img, '/var/tree');
-    expect(original).toEqual([
-      '.|700|0|0|directory|',
-      './abs|777|0|0|symbolic link|-> \'/etc/shadow\'',
-      './dangling|777|0|0|symbolic link|-> \'/nowhere\'',
-      './rel|777|0|0|symbolic link|-> \'sub/f\'',
-      './sub/f|640|1000|50|regular file|2',
-      './sub|2750|1000|50|directory|',
-    ].sort());
+    expect(original).toEqual(SAMPLE_TREE_LISTING);
     await ok(img, ['copy -r /var/tree /var/tree2', 'copy -r /var/tree /tmp']);
     expect(await tree(img, '/var/tree2')).toEqual(original);
     expect(await gcat(img, '/var/tree2/rel')).toBe('F\n');

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, shell, tempDir } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
 import { rhelLike } from '../helpers/rhel-like.js';
+import { DEBIAN_HOSTS } from '../helpers/debian-files.js';
 
 // hostname, timezone, locale, selinux through the real CLI, checked from outside the command:
 // a new guestctl process reopens the guest, and the guest's own programs (hostname -f, getent,
@@ -31,15 +32,6 @@ async function json(target: string, command: string) {
 async function guestCat(target: string, path: string): Promise<string> {
   return (await ok(target, [`run cat ${path}`])).stdout;
 }
-
-const DEBIAN_HOSTS = `127.0.0.1	localhost
-127.0.1.1	deb12-fixture
-
-# The following lines are desirable for IPv6 capable hosts
-::1     localhost ip6-localhost ip6-loopback
-ff02::1 ip6-allnodes
-ff02::2 ip6-allrouters
-`;
 
 describe('Debian 12 fixture', () => {
   let img: string;

@@ -80,12 +80,7 @@ export class FakeGuestFs implements GuestFs {
 
   /** Whether the path itself exists (a dangling symlink does), for assertions. */
   async lexists(path: string): Promise<boolean> {
-    try {
-      return this.resolve(path, false).kind !== null;
-    } catch (err) {
-      if ((err as { guestPathError?: boolean }).guestPathError) return false;
-      throw err;
-    }
+    return this.resolvesTo(path, false);
   }
 
   // ---- GuestFs
@@ -155,12 +150,7 @@ export class FakeGuestFs implements GuestFs {
   }
 
   async exists(path: string): Promise<boolean> {
-    try {
-      return this.resolve(path, true).kind !== null;
-    } catch (err) {
-      if ((err as { guestPathError?: boolean }).guestPathError) return false;
-      throw err;
-    }
+    return this.resolvesTo(path, true);
   }
 
   async realpath(path: string): Promise<string> {
@@ -170,19 +160,20 @@ export class FakeGuestFs implements GuestFs {
   async mkdir(path: string, opts: MkdirOptions = {}): Promise<void> {
     this.writable();
     const mode = opts.mode ?? 0o755;
-    if (!opts.parents) {
-      const r = this.resolve(path, false);
-      if (r.kind !== null) throw errno('EEXIST', r.guestPath);
-      this.link(r.guestPath, this.node('directory', { mode, mtime: this.now() }));
-      return;
-    }
-    const all = parts(path.startsWith('/') ? path : `/${path}`);
-    for (let i = 1; i <= all.length; i++) {
-      const r = this.resolve('/' + all.slice(0, i).join('/'), true);
-      if (r.kind === 'directory') continue;
-      if (r.kind !== null) throw errno('ENOTDIR', r.guestPath);
-      this.link(r.guestPath, this.node('directory', { mode, mtime: this.now() }));
-    }
+    if (opts.parents) return this.makeDirs(path.startsWith('/') ? path : `/${path}`, mode);
+    const r = this.resolve(path, false);
+    if (r.kind !== null) throw errno('EEXIST', r.guestPath);
+    this.link(r.guestPath, this.node('directory', { mode, mtime: this.now() }));
+  }
+
+  /** mkdir -p: each ancestor (as written: `..` after a symlink is its target's parent), symlinks followed, is or becomes a directory. */
+  private makeDirs(path: string, mode: number): void {
+    if (posix.dirname(path) === path) return;
+    this.makeDirs(posix.dirname(path), mode);
+    const r = this.resolve(path, true);
+    if (r.kind === 'directory') return;
+    if (r.kind !== null) throw errno('ENOTDIR', r.guestPath);
+    this.link(r.guestPath, this.node('directory', { mode, mtime: this.now() }));
   }
 
   async remove(path: string, opts: RemoveOptions = {}): Promise<void> {
@@ -209,11 +200,9 @@ export class FakeGuestFs implements GuestFs {
   }
 
   async copy(from: string, to: string): Promise<void> {
-    const src = await this.stat(from);
-    if (src.type !== 'file') throw errno('EINVAL', src.path, 'not a regular file');
-    const data = await this.readFile(from);
-    const dst = this.resolve(to, true);
-    await this.writeFile(dst.guestPath, data, { mode: src.mode, uid: src.uid, gid: src.gid });
+    const { r, n } = this.existing(from, true);
+    if (n.type !== 'file') throw errno('EINVAL', r.guestPath, 'not a regular file');
+    await this.writeFile(this.resolve(to, true).guestPath, n.data!, { mode: n.mode, uid: n.uid, gid: n.gid });
   }
 
   async chmod(path: string, mode: number): Promise<void> {
@@ -256,6 +245,16 @@ export class FakeGuestFs implements GuestFs {
     },
     readlink: (hostPath) => this.lookup(hostPath)!.target!,
   };
+
+  /** Whether the path resolves to something; a path that cannot resolve (a loop, a file as a directory) does not. */
+  private resolvesTo(path: string, followLast: boolean): boolean {
+    try {
+      return this.resolve(path, followLast).kind !== null;
+    } catch (err) {
+      if ((err as { guestPathError?: boolean }).guestPathError) return false;
+      throw err;
+    }
+  }
 
   private existing(path: string, followLast: boolean): { r: Resolved; n: FakeNode } {
     const r = this.resolve(path, followLast);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeError } from '../../src/util/errors.js';
 import { FIXED_TIME } from '../helpers/fake-fs.js';
-import { dir, fakeGuest, file, link } from '../helpers/fake-guest.js';
+import { dir, fakeGuest, file, link, special } from '../helpers/fake-guest.js';
 import { runCommand } from '../helpers/run-command.js';
 import { cat } from '../../commands/file-operations/cat.js';
 
@@ -114,6 +114,22 @@ describe('fake guest file system', () => {
     expect(await error(g.fs.rename('/a/f', '/b'))).toBe('is a directory: /a/f');
     await g.fs.remove('/b', { recursive: true });
     expect(await g.fs.list('/')).toEqual([{ name: 'a', type: 'directory' }]);
+  });
+
+  it('mkdir -p follows symlinks on the way, and .. after a link is the parent of its target', async () => {
+    const g = fakeGuest({ files: { '/srv/real': dir(), '/l': link('srv/real'), '/f': 'x' } });
+    await g.fs.mkdir('/l/../made/x', { parents: true });
+    expect((await g.fs.list('/srv')).map((e) => e.name)).toEqual(['made', 'real']);
+    expect(await g.fs.realpath('/srv/made/x')).toBe('/srv/made/x');
+    expect(await error(g.fs.mkdir('/f/x', { parents: true }))).toBe('not a directory: /f');
+  });
+
+  it('special files exist with their type and are never read', async () => {
+    const g = fakeGuest({ files: { '/run/fifo': special('fifo'), '/dev/sda': special('block', { mode: 0o660, gid: 6 }) } });
+    expect(await g.fs.list('/run')).toEqual([{ name: 'fifo', type: 'fifo' }]);
+    expect(await g.fs.stat('/dev/sda')).toMatchObject({ type: 'block', mode: 0o660, gid: 6 });
+    expect(await error(g.fs.readFile('/run/fifo'))).toBe('not a regular file: /run/fifo');
+    expect(await error(g.fs.writeFile('/run/fifo', 'x'))).toBe('not a regular file: /run/fifo');
   });
 
   it('a read-only guest refuses every change', async () => {

@@ -3,6 +3,7 @@ import { dir } from '../../helpers/fake-guest.js';
 import { quote } from 'shell-quote';
 import { fails, gstat, inodeOf, json, names, ok, statN, tree } from './_session.js';
 import { syntheticGuest } from './_synthetic.js';
+import { SAMPLE_TREE_COMMANDS, SAMPLE_TREE_LISTING } from '../../helpers/sample-tree.js';
 
 // File Management (write, copy, move, delete, mkdir, chmod, chown, symlink) on a fake copy of
 // the synthetic image, one guest for the whole file as one image was in the e2e test: what the
@@ -69,27 +70,9 @@ describe('file management on the synthetic guest', () => {
   });
 
   it('copy -r copies a tree with modes, owners and symlinks as symlinks, never merging', async () => {
-    await ok(g, [
-      'mkdir -p /var/tree/sub',
-      String.raw`write /var/tree/sub/f 'F\n'`,
-      'chown alice:staff /var/tree/sub/f',
-      'chmod 0640 /var/tree/sub/f',
-      'chown alice:staff /var/tree/sub',
-      'chmod 2750 /var/tree/sub',
-      'symlink sub/f /var/tree/rel',
-      'symlink /etc/shadow /var/tree/abs',
-      'symlink /nowhere /var/tree/dangling',
-      'chmod 0700 /var/tree',
-    ]);
+    await ok(g, SAMPLE_TREE_COMMANDS);
     const original = await tree(g, '/var/tree');
-    expect(original).toEqual([
-      '.|700|0|0|directory|',
-      './abs|777|0|0|symbolic link|-> \'/etc/shadow\'',
-      './dangling|777|0|0|symbolic link|-> \'/nowhere\'',
-      './rel|777|0|0|symbolic link|-> \'sub/f\'',
-      './sub/f|640|1000|50|regular file|2',
-      './sub|2750|1000|50|directory|',
-    ].sort());
+    expect(original).toEqual(SAMPLE_TREE_LISTING);
     const r = await ok(g, ['copy -r /var/tree /var/tree2']);
     expect(r.stdout).toBe('copied /var/tree to /var/tree2 (1 file, 2 directories, 3 symlinks)\n');
     expect(await tree(g, '/var/tree2')).toEqual(original);

@@ -4,20 +4,12 @@ import { RHEL_HOSTS, rhelSelinuxConfig } from '../../helpers/rhel-like.js';
 import { rhelGuest, zones } from './_rhel.js';
 import { names, ok, session } from './_session.js';
 import { syntheticGuest } from './_synthetic.js';
+import { DEBIAN_HOSTS } from '../../helpers/debian-files.js';
 
 // hostname, timezone, locale, selinux on fake guests shaped like the e2e fixtures: what the
 // commands write, print and refuse. test/e2e/system-config.test.ts keeps what the guest's own
 // programs must agree with (hostname -f, getent, date, dpkg-reconfigure, locale) and the
 // hostile image.
-
-const DEBIAN_HOSTS = `127.0.0.1	localhost
-127.0.1.1	deb12-fixture
-
-# The following lines are desirable for IPv6 capable hosts
-::1     localhost ip6-localhost ip6-loopback
-ff02::1 ip6-allnodes
-ff02::2 ip6-allrouters
-`;
 
 const debian = () =>
   fakeGuest({
