@@ -106,7 +106,7 @@ export class FakeGuest implements Guest {
 
   async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new CliError('usage', 'nothing to run');
-    if (!this.capabilities.has('exec')) throw new Error(`fake guest: exec is not a capability of this guest (${argv[0]})`);
+    if (!this.capabilities.has('exec')) throw new CliError('unsupported', `fake guest: exec is not a capability of this guest (${argv[0]})`);
     this.execCalls.push({ argv: [...argv], opts });
     const prog = argv[0]!;
     const handler = this.handlers.get(prog) ?? this.handlers.get(posix.basename(prog));

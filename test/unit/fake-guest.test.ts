@@ -159,13 +159,14 @@ describe('fake guest exec and facts', () => {
     expect(await g.fs.exists('/x')).toBe(true);
   });
 
-  it('has the facts and capabilities the test sets', () => {
+  it('has the facts and capabilities the test sets', async () => {
     const image = fakeGuest({ os: { distro: 'debian', packageFormat: 'deb' } });
     expect(image.os).toMatchObject({ distro: 'debian', packageFormat: 'deb', live: false, kernels: [] });
     expect([...image.capabilities].sort()).toEqual(['exec', 'fs', 'mount']);
     const live = fakeGuest({ kind: 'live' });
     expect(live.os.live).toBe(true);
     expect([...live.capabilities].sort()).toEqual(['exec', 'fs', 'live']);
+    expect(await error(fakeGuest({ capabilities: ['fs'] }).exec(['true']))).toBe('fake guest: exec is not a capability of this guest (true)');
   });
 });
 
