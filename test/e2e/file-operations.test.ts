@@ -60,22 +60,6 @@ describe('reading: ls, cat, head, stat, find (synthetic image)', () => {
     img = await workCopy('synthetic', join(dir.path, 'read'));
   });
 
-  it('ls lists names, and -l --json gives owners named from the guest passwd', async () => {
-    const r = await shell(img, ['ls /etc/conf.d']);
-    expect(r.stdout).toBe('cron.conf\nnetwork.conf\nsshd.conf\n');
-    const rows = json(await shell(img, ['ls -l /home'], ['--json']));
-    expect(rows).toEqual([expect.objectContaining({ name: 'alice', type: 'directory', uid: 1000, owner: 'alice', group: 'alice', mode: 'drwxr-xr-x' })]);
-  });
-
-  it('cat prints the bytes; --json gives text, or base64 for binary content', async () => {
-    expect(await guestCat(img, '/etc/app.conf')).toBe('# synthetic application config\nlisten = 0.0.0.0:8080\nworkers = 4\nlog_level = info\n');
-    expect(json(await shell(img, ['cat /home/alice/notes.txt'], ['--json']))).toEqual({ path: '/home/alice/notes.txt', content: 'hello from alice\n' });
-    const blob = fixtureInfo('synthetic').files['/etc/big/blob.bin'];
-    const b = json(await shell(img, ['cat /etc/big/blob.bin'], ['--json']));
-    expect(b.content).toBeUndefined();
-    expect(sha256(Buffer.from(b.base64, 'base64'))).toBe(blob.sha256);
-  });
-
   it('cat of the binary blob on stdout is byte-exact', () => {
     const out = join(dir.path, 'blob-out.bin');
     // Through a shell redirection, so that no string decoding happens on the way.
@@ -94,30 +78,11 @@ describe('reading: ls, cat, head, stat, find (synthetic image)', () => {
     expect(m.stderr.split('\n')[0]).toBe('error: no such file or directory: /etc/nope');
   });
 
-  it('head prints the first lines (default 10, -n N), relative to the cwd', async () => {
-    expect((await shell(img, ['head -n 2 /etc/app.conf'])).stdout).toBe('# synthetic application config\nlisten = 0.0.0.0:8080\n');
-    expect((await shell(img, ['cd /etc', 'head --lines 1 app.conf'])).stdout).toBe('# synthetic application config\n');
-    expect((await shell(img, ['head -n 0 /etc/app.conf'])).stdout).toBe('');
-    const passwd = await guestCat(img, '/etc/passwd');
-    expect((await shell(img, ['head /etc/passwd'])).stdout).toBe(passwd.split('\n').slice(0, 10).join('\n') + (passwd.split('\n').length > 10 ? '\n' : ''));
-    expect(json(await shell(img, ['head -n 1 /etc/conf.d/sshd.conf'], ['--json']))).toEqual({ path: '/etc/conf.d/sshd.conf', lines: 1, content: 'port=22\n' });
-    const bad = await shell(img, ['head -n x /etc/app.conf']);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^error: head: -n takes a number of lines, not 'x'\n/);
-  });
-
-  it('stat reports what the guest own stat(1) sees, with guest names', async () => {
+  it('stat reports what the guest own stat(1) sees', async () => {
     const s = json(await shell(img, ['stat /home/alice/notes.txt'], ['--json']));
     const busybox = await guestStat(img, '/home/alice/notes.txt', '%a %u %g %i %h %s %F');
     expect(`${Number.parseInt(s.mode, 8).toString(8)} ${s.uid} ${s.gid} ${s.inode} ${s.links} ${s.size} ${s.type === 'file' ? 'regular file' : s.type}`).toBe(busybox);
-    expect(s).toMatchObject({ path: '/home/alice/notes.txt', canonicalPath: '/home/alice/notes.txt', type: 'file', mode: '0644', permissions: '-rw-r--r--', owner: 'alice', group: 'alice' });
     expect(Date.parse(s.mtime)).toBeGreaterThan(0);
-    const h = await shell(img, ['stat /tmp']);
-    expect(h.stdout).toContain('  File: /tmp\n');
-    expect(h.stdout).toContain('  Type: directory\n');
-    expect(h.stdout).toMatch(/Access: \(1777\/drwxrwxrwt\)  Uid: \( {4}0\/ {4}root\)/);
-    const link = json(await shell(img, ['stat /bin/sh'], ['--json']));
-    expect(link).toMatchObject({ type: 'symlink', target: 'busybox', permissions: 'lrwxrwxrwx' });
   });
 
   it('find matches what the guest own find(1) finds', async () => {
@@ -154,24 +119,6 @@ describe('reading: ls, cat, head, stat, find (synthetic image)', () => {
     expect(json(await shell(img, ['find /etc/conf.d/sshd.conf -size 29c'], ['--json']))).toEqual(['/etc/conf.d/sshd.conf']);
     // The start itself is tested too, and a relative start is relative to the cwd.
     expect((await shell(img, ['cd /etc', 'find conf.d -maxdepth 0'])).stdout).toBe('/etc/conf.d\n');
-  });
-
-  it('find explains its own syntax errors', async () => {
-    for (const [args, msg] of [
-      ['-name', /^error: find: -name needs a value; usage: find \[PATH\.\.\.\]/],
-      ['/ -type q', /^error: find: -type takes f, d, l, b, c, p or s/],
-      ['/ -size 10X', /^error: find: invalid -size '10X'/],
-      ['/ -newer x', /^error: find: unknown test '-newer'/],
-      ['-name x /etc', /^error: find: paths must come before the tests: '\/etc'/],
-      ['/ -maxdepth x', /^error: find: -maxdepth takes a whole number/],
-    ] as const) {
-      const r = await shell(img, [`find ${args}`]);
-      expect(r.code).toBe(1);
-      expect(r.stderr).toMatch(msg);
-    }
-    const missing = await shell(img, ['find /nope']);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toMatch(/^error: no such file or directory: \/nope\n/);
   });
 });
 

@@ -62,7 +62,7 @@ SELINUXTYPE=targeted
 `;
 }
 
-const LOGIN_DEFS = `#
+export const LOGIN_DEFS = `#
 # Please note that the parameters in this configuration file control the
 # behavior of the tools from the shadow-utils component.
 #
@@ -91,14 +91,14 @@ USERGROUPS_ENAB yes
 ENCRYPT_METHOD SHA512
 `;
 
-const PASSWD = `root:x:0:0:root:/root:/bin/bash
+export const PASSWD = `root:x:0:0:root:/root:/bin/bash
 bin:x:1:1:bin:/bin:/sbin/nologin
 daemon:x:2:2:daemon:/sbin:/sbin/nologin
 adm:x:3:4:adm:/var/adm:/sbin/nologin
 nobody:x:65534:65534:Kernel Overflow User:/:/sbin/nologin
 sshd:x:74:74:Privilege-separated SSH:/usr/share/empty.sshd:/sbin/nologin
 `;
-const GROUP = `root:x:0:
+export const GROUP = `root:x:0:
 bin:x:1:
 daemon:x:2:
 adm:x:4:
@@ -107,14 +107,14 @@ users:x:100:
 nobody:x:65534:
 sshd:x:74:
 `;
-const SHADOW = `root:!locked::0:99999:7:::
+export const SHADOW = `root:!locked::0:99999:7:::
 bin:*:19000:0:99999:7:::
 daemon:*:19000:0:99999:7:::
 adm:*:19000:0:99999:7:::
 nobody:*:19000:0:99999:7:::
 sshd:!!:19000::::::
 `;
-const GSHADOW = `root:::
+export const GSHADOW = `root:::
 bin:::
 daemon:::
 adm:::
