@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { escapeForTerminal } from './escape.js';
-import { Progress, type ProgressReporter } from './progress.js';
+import { Progress, type ProgressReporter, type ProgressTotal } from './progress.js';
 import { Terminal, type TerminalStreams } from './terminal.js';
 
 // All command output goes through here: human text on stdout, notes and errors on stderr,
@@ -62,7 +62,7 @@ export class Output {
    * Progress of long work (a transfer, an install) on stderr: a percentage for a known total,
    * a spinner otherwise; nothing at all in scripts or with --json. Call end() when done.
    */
-  progress(label: string, total?: { amount: number; text: string }): ProgressReporter {
+  progress(label: string, total?: ProgressTotal): ProgressReporter {
     const shown = !this.json && this.streams.stderr.isTTY === true;
     return new Progress(shown ? this.streams.stderr : null, escapeForTerminal(label), total);
   }
