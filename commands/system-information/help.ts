@@ -1,8 +1,12 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand, type CommandDef } from '../../src/shell/command.js';
 import { usageLine } from '../../src/shell/args.js';
 import { CliError } from '../../src/util/errors.js';
 import { editDistance } from '../../src/shell/registry.js';
 import { category as categoryOf } from '../../src/shell/categories.js';
+
+/** Every command by category, for `help` without an argument. */
+type HelpIndex = { category: string; commands: { name: string; summary: string }[] }[];
 
 export const help = defineCommand({
   name: 'help',
@@ -19,15 +23,6 @@ export const help = defineCommand({
         category: categoryOf(category).title,
         commands: ctx.commands.filter((c) => c.category === category).map((c) => ({ name: c.name, summary: c.summary })),
       }));
-      if (!ctx.json) {
-        for (const cat of data) {
-          ctx.out.line(ctx.out.color.bold(cat.category));
-          const width = Math.max(...cat.commands.map((c) => c.name.length));
-          for (const c of cat.commands) ctx.out.line(`  ${c.name.padEnd(width)}  ${c.summary}`);
-          ctx.out.line();
-        }
-        ctx.out.line(`'help COMMAND' shows usage and examples.`);
-      }
       return data;
     }
     const cmd = ctx.commands.find((c) => c.name === name || c.aliases?.includes(name));
@@ -35,8 +30,20 @@ export const help = defineCommand({
       const close = ctx.commands.map((c) => c.name).filter((n) => editDistance(n, name) <= 2 || n.startsWith(name));
       throw new CliError('usage', `no such command '${name}'${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
     }
-    if (!ctx.json) ctx.out.write(formatHelp(cmd));
-    return { name: cmd.name, aliases: cmd.aliases ?? [], category: categoryOf(cmd.category).title, summary: cmd.summary, usage: usageLine(cmd), examples: cmd.examples };
+    return { name: cmd.name, aliases: cmd.aliases ?? [], category: categoryOf(cmd.category).title, summary: cmd.summary, usage: usageLine(cmd), examples: cmd.examples, text: formatHelp(cmd) };
+  },
+  render(data: HelpIndex | { text: string }, out: Output) {
+    if (!Array.isArray(data)) {
+      out.write(data.text);
+      return;
+    }
+    for (const cat of data) {
+      out.line(out.color.bold(cat.category));
+      const width = Math.max(...cat.commands.map((c) => c.name.length));
+      for (const c of cat.commands) out.line(`  ${c.name.padEnd(width)}  ${c.summary}`);
+      out.line();
+    }
+    out.line(`'help COMMAND' shows usage and examples.`);
   },
 });
 
