@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
@@ -36,7 +37,6 @@ export const chmod = defineCommand({
     if (!args.flag('recursive')) {
       const mode = modeOf(spec, top.mode, top.type === 'directory');
       if (mode !== top.mode) await fs.chmod(top.path, mode);
-      ctx.out.line(`mode of ${top.path}: ${octal(top.mode)} -> ${octal(mode)}`);
       return { path: top.path, mode: octal(mode), previous: octal(top.mode) };
     }
     const paths = top.type === 'directory' ? await treePaths(ctx.guest, top.path, ctx.signal) : [{ path: top.path, type: top.type }];
@@ -50,7 +50,10 @@ export const chmod = defineCommand({
       await fs.chmod(path, mode);
       changed++;
     }
-    ctx.out.line(`changed the mode of ${changed} of ${paths.length} paths under ${top.path}`);
     return { path: top.path, recursive: true, paths: paths.length, changed };
+  },
+  render(r: { path: string; mode?: string; previous?: string; recursive?: true; paths?: number; changed?: number }, out: Output) {
+    if (r.recursive) out.line(`changed the mode of ${r.changed} of ${r.paths} paths under ${r.path}`);
+    else out.line(`mode of ${r.path}: ${r.previous} -> ${r.mode}`);
   },
 });

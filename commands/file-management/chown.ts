@@ -1,4 +1,5 @@
-import { defineCommand } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
+import { defineCommand, type Args } from '../../src/shell/command.js';
 import { guestNames, type GuestNames } from '../../src/inspect/names.js';
 import { CliError } from '../../src/util/errors.js';
 import { cancelled, treePaths } from './_shared/common.js';
@@ -43,6 +44,17 @@ export function resolveOwner(spec: OwnerSpec, names: GuestNames): { uid?: number
   return { uid, gid };
 }
 
+interface ChownResult {
+  path: string;
+  uid: number;
+  gid: number;
+  user: string;
+  group: string;
+  previous: { uid: number; gid: number; user: string; group: string };
+  changed: number;
+  paths: number;
+}
+
 export const chown = defineCommand({
   name: 'chown',
   category: 'file-management',
@@ -81,9 +93,12 @@ export const chown = defineCommand({
     }
     const uid = want.uid ?? top.uid;
     const gid = want.gid ?? top.gid;
-    const owner = `${names.user(uid)}:${names.group(gid)}`;
-    if (args.flag('recursive')) ctx.out.line(`owner ${owner} (${uid}:${gid}): changed ${changed} of ${paths.length} paths under ${top.path}`);
-    else ctx.out.line(`owner of ${top.path}: ${names.user(top.uid)}:${names.group(top.gid)} -> ${owner} (${uid}:${gid})`);
-    return { path: top.path, uid, gid, user: names.user(uid), group: names.group(gid), previous: { uid: top.uid, gid: top.gid }, changed };
+    const previous = { uid: top.uid, gid: top.gid, user: names.user(top.uid), group: names.group(top.gid) };
+    return { path: top.path, uid, gid, user: names.user(uid), group: names.group(gid), previous, changed, paths: paths.length };
+  },
+  render(r: ChownResult, out: Output, args: Args) {
+    const owner = `${r.user}:${r.group} (${r.uid}:${r.gid})`;
+    if (args.flag('recursive')) out.line(`owner ${owner}: changed ${r.changed} of ${r.paths} paths under ${r.path}`);
+    else out.line(`owner of ${r.path}: ${r.previous.user}:${r.previous.group} -> ${owner}`);
   },
 });

@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { GuestStat } from '../../src/guest/types.js';
 import { CliError } from '../../src/util/errors.js';
@@ -59,12 +60,15 @@ export const copy = defineCommand({
     const items = await planTree(fs, src, ctx.signal);
     await copyInto(fs, items, target, ctx.signal, ctx.out);
     const s = summarize(items);
-    ctx.out.line(
-      src.type === 'directory'
-        ? `copied ${src.path} to ${target} (${plural(s.files, 'file')}, ${plural(s.directories, 'directory', 'directories')}, ${plural(s.symlinks, 'symlink')})`
-        : `copied ${src.path} to ${target}`,
-    );
     return { source: src.path, destination: target, replaced: existing !== null, ...s };
+  },
+  render(r: { source: string; destination: string; files: number; directories: number; symlinks: number }, out: Output) {
+    // The copied tree counts its top: a directory copy has at least one directory.
+    out.line(
+      r.directories > 0
+        ? `copied ${r.source} to ${r.destination} (${plural(r.files, 'file')}, ${plural(r.directories, 'directory', 'directories')}, ${plural(r.symlinks, 'symlink')})`
+        : `copied ${r.source} to ${r.destination}`,
+    );
   },
 });
 

@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { mountsAtOrBelow } from './_shared/common.js';
@@ -41,7 +42,9 @@ export const del = defineCommand({
     if (busy.length > 0) throw new CliError('refused', `${path} is or contains a mount point (${busy.join(', ')}): umount it first`);
     if (st.type === 'directory' && !args.flag('recursive')) throw new CliError('usage', `${path} is a directory (use delete -r)`);
     await fs.remove(path, { recursive: st.type === 'directory' });
-    ctx.out.line(`deleted ${path}${st.type === 'directory' ? ' (directory)' : st.type === 'symlink' ? ' (symlink)' : ''}`);
     return { path, type: st.type };
+  },
+  render(r: { path: string; type: string }, out: Output) {
+    out.line(`deleted ${r.path}${r.type === 'directory' ? ' (directory)' : r.type === 'symlink' ? ' (symlink)' : ''}`);
   },
 });

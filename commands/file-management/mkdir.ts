@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
@@ -35,7 +36,6 @@ export const mkdir = defineCommand({
     const before = parents ? await statOrNull(fs, path) : null;
     if (before) {
       if (before.type !== 'directory') throw new CliError('exists', `${before.path} exists and is not a directory`);
-      ctx.out.line(`${before.path} already exists`);
       return { path: before.path, created: false, mode: octal(before.mode) };
     }
     await fs.mkdir(path, { parents });
@@ -50,7 +50,9 @@ export const mkdir = defineCommand({
         throw err;
       }
     }
-    ctx.out.line(`created ${made.path} (${octal(mode)})`);
     return { path: made.path, created: true, mode: octal(mode) };
+  },
+  render(r: { path: string; created: boolean; mode: string }, out: Output) {
+    out.line(r.created ? `created ${r.path} (${r.mode})` : `${r.path} already exists`);
   },
 });

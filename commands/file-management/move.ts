@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { destinationFor, isInside, mountsAtOrBelow } from './_shared/common.js';
@@ -52,7 +53,9 @@ export const move = defineCommand({
         throw new CliError('failed', `copied ${src.path} to ${target}, but could not remove the source: ${describeError(rmErr)}`);
       }
     }
-    ctx.out.line(`moved ${src.path} to ${target}${copied ? ' (copied across filesystems)' : ''}`);
     return { source: src.path, destination: target, replaced: existing !== null, acrossFilesystems: copied };
+  },
+  render(r: { source: string; destination: string; acrossFilesystems: boolean }, out: Output) {
+    out.line(`moved ${r.source} to ${r.destination}${r.acrossFilesystems ? ' (copied across filesystems)' : ''}`);
   },
 });

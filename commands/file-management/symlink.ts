@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 
@@ -24,7 +25,9 @@ export const symlink = defineCommand({
     const link = ctx.guestPath(args.str('LINK'));
     await fs.symlink(target, link);
     const st = await fs.lstat(link);
-    ctx.out.line(`created ${st.path} -> ${target}`);
     return { path: st.path, target };
+  },
+  render(r: { path: string; target: string }, out: Output) {
+    out.line(`created ${r.path} -> ${r.target}`);
   },
 });

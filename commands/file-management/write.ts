@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { unescapeContent } from '../../src/shell/parse-line.js';
 import { statOrNull } from './_shared/common.js';
@@ -29,7 +30,9 @@ export const write = defineCommand({
     if (append && before) data = Buffer.concat([await fs.readFile(path), data]);
     await fs.writeFile(path, data);
     const st = await fs.stat(path);
-    ctx.out.line(`${append && before ? 'appended to' : before ? 'replaced' : 'created'} ${st.path} (${st.size} bytes)`);
     return { path: st.path, size: st.size, created: before === null, appended: append && before !== null };
+  },
+  render(r: { path: string; size: number; created: boolean; appended: boolean }, out: Output) {
+    out.line(`${r.appended ? 'appended to' : r.created ? 'created' : 'replaced'} ${r.path} (${r.size} bytes)`);
   },
 });

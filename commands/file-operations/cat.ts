@@ -1,11 +1,19 @@
 import { isUtf8 } from 'node:buffer';
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { openGuestFile } from './_shared/guest-read.js';
 
 /** JSON shape of file content: text when it is valid UTF-8, base64 otherwise. */
+type FileContent = { content: string } | { base64: string };
+
 export function contentJson(path: string, data: Buffer): { path: string; content: string } | { path: string; base64: string } {
   return isUtf8(data) ? { path, content: data.toString('utf8') } : { path, base64: data.toString('base64') };
+}
+
+/** The bytes contentJson() encoded, exactly (valid UTF-8 round-trips through a string). */
+export function contentBytes(c: FileContent): Buffer {
+  return 'content' in c ? Buffer.from(c.content, 'utf8') : Buffer.from(c.base64, 'base64');
 }
 
 export const cat = defineCommand({
@@ -24,15 +32,14 @@ export const cat = defineCommand({
       throw err;
     });
     try {
-      if (!ctx.json) {
-        for await (const chunk of reader.chunks(ctx.signal)) ctx.out.write(chunk);
-        return undefined;
-      }
       const parts: Buffer[] = [];
       for await (const chunk of reader.chunks(ctx.signal)) parts.push(chunk);
       return contentJson(path, Buffer.concat(parts));
     } finally {
       await reader.close();
     }
+  },
+  render(c: FileContent, out: Output) {
+    out.write(contentBytes(c));
   },
 });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, resolve } from 'node:path';
 import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
 import { humanBytes, openGuestFile } from './_shared/guest-read.js';
 
@@ -71,18 +72,13 @@ export const download = defineCommand({
         if (err.code === 'ENOENT') throw new CliError('not-found', `no such host directory: ${dir}`);
         throw err;
       });
-      const progress = !ctx.json && process.stderr.isTTY === true && reader.size > PROGRESS_MIN;
+      const progress = reader.size > PROGRESS_MIN ? ctx.out.progress(`downloading ${guestPath}`, { amount: reader.size, text: humanBytes(reader.size) }) : null;
       let done = 0;
-      let shown = -1;
       try {
         for await (const chunk of reader.chunks(ctx.signal)) {
           await out.write(chunk);
           done += chunk.length;
-          const pct = Math.floor((done * 100) / reader.size);
-          if (progress && pct !== shown) {
-            shown = pct;
-            process.stderr.write(`\rdownloading ${guestPath}: ${pct}% of ${humanBytes(reader.size)}`);
-          }
+          progress?.update(done);
         }
         await out.sync();
         await out.close();
@@ -92,12 +88,14 @@ export const download = defineCommand({
         await fsp.unlink(tmp).catch(() => undefined);
         throw err;
       } finally {
-        if (progress) process.stderr.write('\r\x1b[K');
+        progress?.end();
       }
-      ctx.out.line(`downloaded ${guestPath} to ${dest} (${humanBytes(done)})`);
       return { guestPath, canonicalPath: reader.path, hostPath: dest, size: done };
     } finally {
       await reader.close();
     }
+  },
+  render(r: { guestPath: string; hostPath: string; size: number }, out: Output) {
+    out.line(`downloaded ${r.guestPath} to ${r.hostPath} (${humanBytes(r.size)})`);
   },
 });

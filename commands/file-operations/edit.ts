@@ -29,6 +29,6 @@ export const edit = defineCommand({
   mutates: true,
   usesTerminal: true,
   async run(ctx, args) {
-    return editGuestFile(ctx.guest.fs, ctx.guestPath(args.str('PATH')), { out: ctx.out, prompt: ctx.prompt, json: ctx.json, backup: args.flag('backup') });
+    return editGuestFile(ctx.guest.fs, ctx.guestPath(args.str('PATH')), { out: ctx.out, prompt: ctx.prompt, json: ctx.json, backup: args.flag('backup'), env: ctx.env });
   },
 });

@@ -1,5 +1,6 @@
 import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
 import type { DirEntry, FileType, GuestFs } from '../../src/guest/types.js';
 import { CliError, describeError, errnoText } from '../../src/util/errors.js';
 import { parseFindArgs, sizeMatches, type FindPlan } from '../../src/parsers/find-args.js';
@@ -10,19 +11,24 @@ import { parseFindArgs, sizeMatches, type FindPlan } from '../../src/parsers/fin
 // are walked through GuestFs.list. Entries are stat'ed only for -size. Output is in pre-order
 // with each directory's entries sorted by name (deterministic, unlike find's readdir order).
 
-/** Collects matches: JSON array, or lines written in large batches (one write per 64 KiB). */
+/** Collects matches, in the order found. */
 class Sink {
   readonly paths: string[] = [];
-  private buf = '';
-  constructor(private readonly ctx: CommandContext) {}
   add(path: string): void {
-    if (this.ctx.json) this.paths.push(path);
-    else if ((this.buf += escapeForTerminal(path) + '\n').length >= 65536) this.flush();
+    this.paths.push(path);
   }
-  flush(): void {
-    if (this.buf) this.ctx.out.write(this.buf);
-    this.buf = '';
+}
+
+/** One line per path, written in large batches (one write per 64 KiB). */
+function renderPaths(paths: string[], out: Output): void {
+  let buf = '';
+  for (const p of paths) {
+    if ((buf += escapeForTerminal(p) + '\n').length >= 65536) {
+      out.write(buf);
+      buf = '';
+    }
   }
+  if (buf) out.write(buf);
 }
 
 interface Matcher {
@@ -109,7 +115,7 @@ export const find = defineCommand({
     const plan = parseFindArgs(args.raw);
     const fs = ctx.guest.fs;
     const match = matcher(plan);
-    const sink = new Sink(ctx);
+    const sink = new Sink();
     let failed = false;
     const onError = (path: string, err: unknown) => {
       const code = (err as NodeJS.ErrnoException).code;
@@ -117,27 +123,25 @@ export const find = defineCommand({
       // is nothing below it to find, as GNU find sees it.
       if (code === 'ENOTDIR') return;
       failed = true;
-      sink.flush();
       ctx.out.error(`find: ${path}: ${(code !== undefined ? errnoText[code] : undefined) ?? code ?? describeError(err)}`);
     };
-    try {
-      for (const start of plan.paths) {
-        const abs = ctx.guestPath(start);
-        const follow = start.endsWith('/') || start === '.' || start === '..';
-        const st = follow ? await fs.stat(abs) : await fs.lstat(abs);
-        if (plan.minDepth === 0 && match(baseName(st.path), st.type, () => st.size)) sink.add(st.path);
-        if (st.type !== 'directory' || plan.maxDepth < 1) continue;
-        if (fs.scanTree) {
-          const visit = (dir: string, name: string, type: FileType, size: () => number) => {
-            if (match(name, type, size)) sink.add(`${dir}/${name}`);
-          };
-          await fs.scanTree(st.path, { minDepth: plan.minDepth, maxDepth: plan.maxDepth, needType: plan.types !== null, visit, onError, signal: ctx.signal });
-        } else await scanGuest(fs, st.path, plan, match, sink, ctx, onError);
-      }
-    } finally {
-      sink.flush();
+    for (const start of plan.paths) {
+      const abs = ctx.guestPath(start);
+      const follow = start.endsWith('/') || start === '.' || start === '..';
+      const st = follow ? await fs.stat(abs) : await fs.lstat(abs);
+      if (plan.minDepth === 0 && match(baseName(st.path), st.type, () => st.size)) sink.add(st.path);
+      if (st.type !== 'directory' || plan.maxDepth < 1) continue;
+      if (fs.scanTree) {
+        const visit = (dir: string, name: string, type: FileType, size: () => number) => {
+          if (match(name, type, size)) sink.add(`${dir}/${name}`);
+        };
+        await fs.scanTree(st.path, { minDepth: plan.minDepth, maxDepth: plan.maxDepth, needType: plan.types !== null, visit, onError, signal: ctx.signal });
+      } else await scanGuest(fs, st.path, plan, match, sink, ctx, onError);
     }
     if (failed) ctx.setExitCode(1);
-    return ctx.json ? sink.paths : undefined;
+    return sink.paths;
+  },
+  render(paths: string[], out: Output) {
+    renderPaths(paths, out);
   },
 });

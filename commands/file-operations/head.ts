@@ -1,7 +1,8 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { openGuestFile } from './_shared/guest-read.js';
-import { contentJson } from './cat.js';
+import { contentBytes, contentJson } from './cat.js';
 
 /** The first `lines` lines of `chunks` (a line ends at '\n'; a last line without one counts). */
 export async function firstLines(chunks: AsyncIterable<Buffer>, lines: number): Promise<Buffer> {
@@ -51,11 +52,10 @@ export const head = defineCommand({
     } finally {
       await reader.close();
     }
-    if (!ctx.json) {
-      ctx.out.write(data);
-      return undefined;
-    }
     const c = contentJson(path, data);
     return 'content' in c ? { path, lines: count, content: c.content } : { path, lines: count, base64: c.base64 };
+  },
+  render(c: { content: string } | { base64: string }, out: Output) {
+    out.write(contentBytes(c));
   },
 });

@@ -1,5 +1,5 @@
 import { escapeForTerminal } from '../../src/shell/escape.js';
-import { defineCommand } from '../../src/shell/command.js';
+import { defineCommand, type Args } from '../../src/shell/command.js';
 import type { GuestStat } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
 import { formatMode } from '../../src/parsers/mode.js';
@@ -89,12 +89,14 @@ export const ls = defineCommand({
       mtime: st.mtime.toISOString(),
       ...(st.symlinkTarget !== undefined ? { target: st.symlinkTarget } : {}),
     });
-    if (!ctx.json) render(rows, args.flag('long'), ctx.out);
     return rows;
+  },
+  render(rows: LsEntry[], out: Output, args: Args) {
+    renderListing(rows, args.flag('long'), out);
   },
 });
 
-function render(rows: LsEntry[], long: boolean, out: Output): void {
+function renderListing(rows: LsEntry[], long: boolean, out: Output): void {
   if (!long) {
     for (const r of rows) out.line(r.type === 'directory' ? out.color.blue(escapeForTerminal(r.name)) : escapeForTerminal(r.name));
     return;

@@ -1,7 +1,8 @@
-import { promises as fsp } from 'node:fs';
+import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
-import { defineCommand } from '../../src/shell/command.js';
+import { defineCommand, type Args } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
 import { humanBytes } from './_shared/guest-read.js';
 
@@ -9,6 +10,25 @@ import { humanBytes } from './_shared/guest-read.js';
 // piece so it can write it atomically), hence the size limit.
 
 const MAX_UPLOAD = 2 * 1024 ** 3 - 1;
+const PROGRESS_MIN = 16 * 1024 * 1024;
+
+/** The host file in one buffer, with progress on a terminal for a large one. */
+async function readHostFile(path: string, size: number, out: Output, signal: AbortSignal): Promise<Buffer> {
+  if (size <= PROGRESS_MIN) return fsp.readFile(path, { signal });
+  const progress = out.progress(`reading ${path}`, { amount: size, text: humanBytes(size) });
+  try {
+    const chunks: Buffer[] = [];
+    let done = 0;
+    for await (const chunk of createReadStream(path, { signal })) {
+      chunks.push(chunk as Buffer);
+      done += (chunk as Buffer).length;
+      progress.update(done);
+    }
+    return Buffer.concat(chunks, done);
+  } finally {
+    progress.end();
+  }
+}
 
 export const upload = defineCommand({
   name: 'upload',
@@ -39,9 +59,17 @@ export const upload = defineCommand({
     if (target?.type === 'directory') guestPath = posix.join(target.path, basename(hostPath));
     else if (args.str('GUEST_PATH').endsWith('/')) throw new CliError('not-found', `no such guest directory: ${guestPath}`);
 
-    const data = await fsp.readFile(hostPath);
-    await fs.writeFile(guestPath, data, { mode: 0o644, uid: 0, gid: 0, onNote: (t) => ctx.out.note(t) });
-    ctx.out.line(`uploaded ${hostArg} to ${guestPath} (${humanBytes(data.length)})`);
+    const data = await readHostFile(hostPath, st.size, ctx.out, ctx.signal);
+    // One atomic write: no byte count to show while it runs, a spinner for a large file.
+    const progress = data.length > PROGRESS_MIN ? ctx.out.progress(`uploading to ${guestPath}`) : null;
+    try {
+      await fs.writeFile(guestPath, data, { mode: 0o644, uid: 0, gid: 0, onNote: (t) => ctx.out.note(t) });
+    } finally {
+      progress?.end();
+    }
     return { hostPath, guestPath, size: data.length };
+  },
+  render(r: { guestPath: string; size: number }, out: Output, args: Args) {
+    out.line(`uploaded ${args.str('HOST_PATH')} to ${r.guestPath} (${humanBytes(r.size)})`);
   },
 });

@@ -25,7 +25,9 @@ export const mount = defineCommand({
       fstype: args.optStr('type'),
     });
     if (m.note) ctx.out.note(m.note);
-    ctx.out.line(`mounted ${m.device} on ${m.mountpoint} (${m.fstype}, ${m.options})`);
     return m;
+  },
+  render(m: { device: string; mountpoint: string; fstype: string; options: string }, out: Output) {
+    out.line(`mounted ${m.device} on ${m.mountpoint} (${m.fstype}, ${m.options})`);
   },
 });

@@ -16,7 +16,9 @@ export const umount = defineCommand({
     if (!umount) throw new CliError('unsupported', 'umount works on disk images only');
     const dir = ctx.guestPath(args.str('GUEST_DIR'));
     await umount.call(ctx.guest, dir);
-    ctx.out.line(`unmounted ${dir}`);
     return { unmounted: dir };
+  },
+  render(r: { unmounted: string }, out: Output) {
+    out.line(`unmounted ${r.unmounted}`);
   },
 });

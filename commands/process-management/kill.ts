@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import { parseProcStatLine } from '../../src/parsers/procfs.js';
 import { CliError } from '../../src/util/errors.js';
@@ -28,6 +29,11 @@ interface KillResult {
   ended: boolean;
 }
 
+/** Whether the signal is meant to end the process (so the result says whether it did). */
+function endsProcess(signal: string): boolean {
+  return !['STOP', 'TSTP', 'TTIN', 'TTOU', 'CONT', 'CHLD', 'WINCH', 'URG'].includes(signal);
+}
+
 export const kill = defineCommand({
   name: 'kill',
   category: 'process-management',
@@ -52,7 +58,7 @@ export const kill = defineCommand({
     failIfError(r, `kill -s ${signal} ${pid}`);
     // A process that handles or ignores the signal keeps running: say which it is.
     let ended = false;
-    const stops = !['STOP', 'TSTP', 'TTIN', 'TTOU', 'CONT', 'CHLD', 'WINCH', 'URG'].includes(signal);
+    const stops = endsProcess(signal);
     for (let i = 0; stops && i < 10 && !ctx.signal.aborted; i++) {
       const st = await procState(ctx, pid);
       if (!st || st.state === 'Z' || st.state === 'X' || st.comm !== before.comm) {
@@ -61,8 +67,10 @@ export const kill = defineCommand({
       }
       await new Promise((res) => setTimeout(res, 300));
     }
-    ctx.out.line(`sent SIG${signal} to ${pid} (${before.comm})${stops ? (ended ? ': it ended' : ': it is still running') : ''}`);
     return { pid, name: before.comm, signal, ended };
+  },
+  render(r: KillResult, out: Output) {
+    out.line(`sent SIG${r.signal} to ${r.pid} (${r.name})${endsProcess(r.signal) ? (r.ended ? ': it ended' : ': it is still running') : ''}`);
   },
 });
 

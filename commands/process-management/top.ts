@@ -1,4 +1,4 @@
-import { defineCommand, PRINTED, type CommandContext } from '../../src/shell/command.js';
+import { defineCommand, type Args, type CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { guestNames } from '../../src/inspect/names.js';
 import { memorySummary, parseLoadavg, parseMeminfo, parseProcOwners, parseProcStats, parseUptime, type LoadAvg, type MemorySummary } from '../../src/parsers/procfs.js';
@@ -118,39 +118,33 @@ export const top = defineCommand({
     const rows = parseCount(args.optStr('rows'), 15, '-n');
     const names = await guestNames(ctx.guest.fs);
     const userOf = (uid: number) => names.user(uid);
-    const live = !ctx.json && !args.flag('once') && process.stdout.isTTY === true && process.stdin.isTTY === true;
-    if (!live) {
-      const s = await sample(ctx, interval, userOf);
-      if (ctx.json) return s;
-      renderTop(s, ctx.out, rows);
-      return PRINTED;
-    }
+    if (args.flag('once') || !ctx.out.terminal.interactive) return sample(ctx, interval, userOf);
+    // The refreshing view is the terminal itself: it draws as it goes and has no result to print.
     await refresh(ctx, interval, rows, userOf);
-    return PRINTED;
+    return undefined;
+  },
+  render(s: TopSnapshot, out: Output, args: Args) {
+    renderTop(s, out, parseCount(args.optStr('rows'), 15, '-n'));
   },
 });
 
 /** Redraw until q, Q or Ctrl-C (raw mode: the keys arrive here, not as SIGINT). */
 async function refresh(ctx: CommandContext, interval: number, rows: number, userOf: (uid: number) => string): Promise<void> {
-  const stdin = process.stdin;
+  const terminal = ctx.out.terminal;
   let stop = false;
   let wake: (() => void) | null = null;
-  const onKey = (d: Buffer) => {
-    const k = d.toString();
+  const stopReading = terminal.readKeys((k) => {
     if (k === 'q' || k === 'Q' || k === '\u0003') {
       stop = true;
       wake?.();
     }
-  };
-  stdin.setRawMode?.(true);
-  stdin.on('data', onKey);
-  stdin.resume();
+  });
   try {
     while (!stop && !ctx.signal.aborted) {
       const s = await sample(ctx, interval, userOf);
       if (stop || ctx.signal.aborted) break;
-      const height = Math.max(5, (process.stdout.rows ?? 24) - 5);
-      process.stdout.write('\x1b[H\x1b[2J');
+      const height = Math.max(5, terminal.rows - 5);
+      terminal.clearScreen();
       renderTop(s, ctx.out, Math.min(rows === 15 ? height : rows, height));
       ctx.out.line(ctx.out.color.dim('q or Ctrl-C to quit'));
       await new Promise<void>((res) => {
@@ -161,8 +155,6 @@ async function refresh(ctx: CommandContext, interval: number, rows: number, user
   } catch (err) {
     if (!(err instanceof CliError && err.code === 'cancelled')) throw err;
   } finally {
-    stdin.off('data', onKey);
-    stdin.setRawMode?.(false);
-    stdin.pause();
+    stopReading();
   }
 }

@@ -24,8 +24,10 @@ export const logs = defineCommand({
     const argv = ['journalctl', '--no-pager', '-u', unit, '-n', String(n)];
     const r = await guestRun(ctx, ctx.json ? [...argv, '-o', 'json'] : argv, 120_000);
     failIfError(r, 'journalctl');
-    if (ctx.json) return parseJournalJson(r.stdout);
-    ctx.out.write(escapeLinesForTerminal(r.stdout));
-    return undefined;
+    // People read journalctl's own format; --json gets its entries as data.
+    return ctx.json ? parseJournalJson(r.stdout) : r.stdout;
+  },
+  render(text: string, out: Output) {
+    out.write(escapeLinesForTerminal(text));
   },
 });

@@ -46,7 +46,9 @@ export const restart = defineCommand({
     if (show.ActiveState !== 'active')
       throw new CliError('failed', `${id} is ${show.ActiveState || 'in an unknown state'} (${show.SubState || '?'}) after the restart: see logs ${unit}`);
     const pid = Number(show.MainPID);
-    ctx.out.line(`restarted ${id}: active (${show.SubState})${pid > 0 ? `, main PID ${pid}` : ''}`);
     return { unit: id, activeState: show.ActiveState, subState: show.SubState ?? '', mainPid: pid > 0 ? pid : null, since: show.ActiveEnterTimestamp || null };
+  },
+  render(r: RestartResult, out: Output) {
+    out.line(`restarted ${r.unit}: active (${r.subState})${r.mainPid !== null ? `, main PID ${r.mainPid}` : ''}`);
   },
 });

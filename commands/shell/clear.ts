@@ -1,4 +1,5 @@
 import { defineCommand } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
 
 export const clear = defineCommand({
   name: 'clear',
@@ -7,7 +8,9 @@ export const clear = defineCommand({
   summary: 'Clear the terminal screen',
   examples: ['clear'],
   async run(ctx) {
-    if (!ctx.json && process.stdout.isTTY) ctx.out.write('\x1b[H\x1b[2J\x1b[3J');
     return null;
+  },
+  render(_: null, out: Output) {
+    if (out.isTTY) out.terminal.clearScreen(true);
   },
 });

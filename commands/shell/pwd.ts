@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 
@@ -7,7 +8,9 @@ export const pwd = defineCommand({
   summary: 'Print the current guest directory',
   examples: ['pwd'],
   async run(ctx) {
-    ctx.out.line(ctx.session.cwd);
     return { cwd: ctx.session.cwd };
+  },
+  render(r: { cwd: string }, out: Output) {
+    out.line(r.cwd);
   },
 });

@@ -1,4 +1,5 @@
 import { defineCommand } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
 
 export const run = defineCommand({
@@ -24,13 +25,15 @@ export const run = defineCommand({
     if (ctx.guest.readOnly && ctx.guest.kind === 'live') {
       throw new CliError('refused', 'run: refused on a read-only session of a running VM: the program would run in the live guest with full rights (open it without --ro)');
     }
-    const interactive = !ctx.json && process.stdin.isTTY === true && process.stdout.isTTY === true;
-    const r = await ctx.guest.exec(argv, { inherit: interactive, signal: ctx.signal, cwd: ctx.session.cwd });
-    if (!interactive && !ctx.json) {
-      ctx.out.write(r.stdout);
-      if (r.stderr) process.stderr.write(r.stderr);
-    }
+    const terminal = ctx.out.terminal;
+    const exec = (inherit: boolean) => ctx.guest.exec(argv, { inherit, signal: ctx.signal, cwd: ctx.session.cwd });
+    const r = terminal.interactive ? await terminal.handTo(() => exec(true)) : await exec(false);
     ctx.setExitCode(r.code);
+    // On a terminal the program wrote to it itself; its captured output is then empty.
     return { argv, code: r.code, stdout: r.stdout, stderr: r.stderr };
+  },
+  render(r: { stdout: string; stderr: string }, out: Output) {
+    out.write(r.stdout);
+    if (r.stderr) out.stderr(r.stderr);
   },
 });

@@ -63,6 +63,9 @@ export interface AddKeyResult {
   fixed: string[];
   selinux: { labelled: string[]; autorelabel: boolean } | null;
   dryRun: boolean;
+  /** With --dry-run: what would be done besides the file change, and its diff. */
+  would?: string[];
+  diff?: string;
 }
 
 export const sshAddkey = defineCommand({
@@ -115,15 +118,14 @@ export const sshAddkey = defineCommand({
     }
 
     if (result.dryRun) {
-      if (!st.dir) ctx.out.line(`would create ${paths.dir} (0700, ${user.uid}:${user.gid})`);
-      for (const f of fixes) ctx.out.line(`would fix ${f.path}:${f.chown ? ` owner ${user.uid}:${user.gid}` : ''}${f.mode !== undefined ? ` mode ${f.mode.toString(8)}` : ''}`);
-      ctx.out.write(diffOf([change]));
+      result.would = [
+        ...(!st.dir ? [`create ${paths.dir} (0700, ${user.uid}:${user.gid})`] : []),
+        ...fixes.map((f) => `fix ${f.path}:${f.chown ? ` owner ${user.uid}:${user.gid}` : ''}${f.mode !== undefined ? ` mode ${f.mode.toString(8)}` : ''}`),
+      ];
+      result.diff = diffOf([change]);
       return result;
     }
-    if (plan.added.length === 0 && fixes.length === 0) {
-      if (!ctx.json) for (const d of result.duplicates) ctx.out.line(`already present in ${paths.file} as key ${d.existingIndex}: ${d.label} ${d.fingerprint} ${d.comment}`);
-      return result;
-    }
+    if (plan.added.length === 0 && fixes.length === 0) return result;
 
     // Asked before writing: an unreadable SELinux config stops the command with nothing changed.
     const selinux = await guestSelinux(guest);
@@ -156,13 +158,23 @@ export const sshAddkey = defineCommand({
       result.selinux = { labelled: l.labelled, autorelabel: l.autorelabel };
       if (l.autorelabel) ctx.out.note(`could not set the SELinux label ssh_home_t (${l.reason}): created /.autorelabel, the guest relabels its files at next boot`);
     }
-    if (!ctx.json) {
-      for (const p of result.created) ctx.out.line(`created ${p}`);
-      for (const p of result.fixed) ctx.out.line(`fixed owner/mode of ${p} for sshd's StrictModes`);
-      for (const a of result.added) ctx.out.line(`added key ${a.index} to ${paths.file}: ${a.label} ${a.bits} ${a.fingerprint} ${a.comment}`.trimEnd());
-      for (const d of result.duplicates) ctx.out.line(`already present in ${paths.file} as key ${d.existingIndex}: ${d.label} ${d.fingerprint} ${d.comment}`.trimEnd());
-      if (result.selinux?.labelled.length) ctx.out.line(`SELinux label ssh_home_t set on ${result.selinux.labelled.join(', ')}`);
-    }
     return result;
+  },
+  render(r: AddKeyResult, out: Output) {
+    if (r.dryRun) {
+      for (const w of r.would ?? []) out.line(`would ${w}`);
+      out.write(r.diff ?? '');
+      return;
+    }
+    const present = (d: AddKeyResult['duplicates'][number]) => `already present in ${r.file} as key ${d.existingIndex}: ${d.label} ${d.fingerprint} ${d.comment}`;
+    if (r.added.length === 0 && r.fixed.length === 0 && r.created.length === 0) {
+      for (const d of r.duplicates) out.line(present(d));
+      return;
+    }
+    for (const p of r.created) out.line(`created ${p}`);
+    for (const p of r.fixed) out.line(`fixed owner/mode of ${p} for sshd's StrictModes`);
+    for (const a of r.added) out.line(`added key ${a.index} to ${r.file}: ${a.label} ${a.bits} ${a.fingerprint} ${a.comment}`.trimEnd());
+    for (const d of r.duplicates) out.line(present(d).trimEnd());
+    if (r.selinux?.labelled.length) out.line(`SELinux label ssh_home_t set on ${r.selinux.labelled.join(', ')}`);
   },
 });

@@ -1,4 +1,4 @@
-import { defineCommand, type CommandContext } from '../../src/shell/command.js';
+import { defineCommand, type Args, type CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { applyChanges, diffOf, rollBack, type FileChange } from '../../src/guest/file-changes.js';
 import { canonicalKeyword, isKnownKeyword, SSHD_CONFIG, SSHDIR } from '../../src/parsers/sshd-config.js';
@@ -25,18 +25,20 @@ async function load(ctx: CommandContext): Promise<LoadedSshdConfig> {
 
 const where = (s: { file: string; line: number }) => `${s.file}:${s.line}`;
 
-function showConfig(ctx: CommandContext, cfg: LoadedSshdConfig): unknown {
+type ShowResult = { settings: EffectiveSetting[]; matches: { condition: string; file: string; line: number; settings: { keyword: string; value: string; file: string; line: number }[] }[] };
+type GetResult = { keyword: string; values: { value: string; file: string; line: number }[]; match: { value: string; file: string; line: number; condition: string }[] };
+type ChangeResult = { action: 'set' | 'unset'; keyword: string; value: string | null; files: string[]; checked: boolean; dryRun: boolean; diff?: string };
+
+function showConfig(cfg: LoadedSshdConfig): unknown {
   const settings = effectiveSettings(cfg);
   const matches = cfg.matches.map((m) => ({
     ...m,
     settings: cfg.occurrences.filter((o) => o.match === m).map((o) => ({ keyword: canonicalKeyword(o.directive.keyword), value: o.directive.raw.slice(o.directive.valueStart, o.directive.valueEnd), file: o.file, line: o.directive.line })),
   }));
-  const data = { main: cfg.main, files: [...cfg.files.keys()], settings, matches, includes: cfg.includes, problems: cfg.problems };
-  if (!ctx.json) renderShow(ctx.out, settings, matches);
-  return data;
+  return { main: cfg.main, files: [...cfg.files.keys()], settings, matches, includes: cfg.includes, problems: cfg.problems };
 }
 
-function renderShow(out: Output, settings: EffectiveSetting[], matches: { condition: string; file: string; line: number; settings: { keyword: string; value: string; file: string; line: number }[] }[]): void {
+function renderShow(out: Output, { settings, matches }: ShowResult): void {
   out.table(['KEYWORD', 'VALUE', 'FROM'], settings.map((s) => [s.keyword, s.value.replace(/\t/g, ' '), where(s)]));
   const ignored = settings.flatMap((s) => s.overridden.map((o) => ({ ...o, by: s })));
   if (ignored.length > 0) {
@@ -51,15 +53,22 @@ function renderShow(out: Output, settings: EffectiveSetting[], matches: { condit
   }
 }
 
-function getValue(ctx: CommandContext, cfg: LoadedSshdConfig, keyword: string): unknown {
+function renderGet(out: Output, r: GetResult): void {
+  if (r.values.length === 0) out.line(`${r.keyword} is not set: sshd's built-in default applies`);
+  for (const v of r.values) out.line(`${r.keyword} ${v.value}  (${where(v)})`);
+  for (const m of r.match) out.line(`${r.keyword} ${m.value}  (${where(m)}, in Match ${m.condition})`);
+}
+
+function renderChange(out: Output, r: ChangeResult): void {
+  if (r.dryRun) out.write(r.diff ?? '');
+  else if (r.files.length === 0) out.line(r.action === 'unset' ? `${r.keyword} is not set outside Match blocks: nothing to do` : `${r.keyword} is already ${r.value}`);
+  else out.line(`${r.action === 'set' ? `set ${r.keyword} ${r.value}` : `unset ${r.keyword}`} in ${r.files.join(', ')}${r.checked ? ' (sshd -t: ok)' : ''}`);
+}
+
+function getValue(cfg: LoadedSshdConfig, keyword: string): unknown {
   const values = effectiveValues(cfg, keyword);
   const inMatch = matchOccurrences(cfg, keyword);
   const name = values[0]?.keyword ?? canonicalKeyword(keyword);
-  if (!ctx.json) {
-    if (values.length === 0) ctx.out.line(`${name} is not set: sshd's built-in default applies`);
-    for (const v of values) ctx.out.line(`${v.keyword} ${v.value}  (${where(v)})`);
-    for (const m of inMatch) ctx.out.line(`${m.keyword} ${m.value}  (${where(m)}, in Match ${m.match.condition})`);
-  }
   return { keyword: name, set: values.length > 0, values: values.map((v) => ({ value: v.value, args: v.args, file: v.file, line: v.line })), match: inMatch.map((m) => ({ value: m.value, file: m.file, line: m.line, condition: m.match.condition })) };
 }
 
@@ -89,15 +98,9 @@ async function change(ctx: CommandContext, cfg: LoadedSshdConfig, action: 'set' 
   const changes: FileChange[] = [...edits].map(([path, after]) => ({ path, before: cfg.files.get(path)!.text, after }));
   const name = canonicalKeyword(keyword);
   const inMatch = matchOccurrences(cfg, keyword);
-  const result = { action, keyword: name, value: action === 'set' ? value : null, files: changes.filter((c) => c.before !== c.after).map((c) => c.path), checked: false, dryRun: opts.dryRun };
-  if (opts.dryRun) {
-    ctx.out.write(diffOf(changes));
-    return result;
-  }
-  if (result.files.length === 0) {
-    if (!ctx.json) ctx.out.line(action === 'unset' ? `${name} is not set outside Match blocks: nothing to do` : `${name} is already ${value}`);
-    return result;
-  }
+  const result: ChangeResult = { action, keyword: name, value: action === 'set' ? value : null, files: changes.filter((c) => c.before !== c.after).map((c) => c.path), checked: false, dryRun: opts.dryRun };
+  if (opts.dryRun) return { ...result, diff: diffOf(changes) };
+  if (result.files.length === 0) return result;
   const sshd = await findSshd(ctx.guest);
   if (opts.check && !sshd && !isKnownKeyword(keyword)) throw new CliError('usage', `unknown sshd_config keyword ${keyword}, and the guest has no sshd to check it with`);
   // Only the files really written are rolled back: a file created by the change is removed.
@@ -120,10 +123,7 @@ async function change(ctx: CommandContext, cfg: LoadedSshdConfig, action: 'set' 
     }
     result.checked = true;
   }
-  if (!ctx.json) {
-    ctx.out.line(`${action === 'set' ? `set ${name} ${value}` : `unset ${name}`} in ${result.files.join(', ')}${result.checked ? ' (sshd -t: ok)' : ''}`);
-    for (const m of inMatch) ctx.out.note(`${m.keyword} ${m.value} in Match ${m.match.condition} (${where(m)}) still applies to matching connections`);
-  }
+  for (const m of inMatch) ctx.out.note(`${m.keyword} ${m.value} in Match ${m.match.condition} (${where(m)}) still applies to matching connections`);
   return result;
 }
 
@@ -152,14 +152,14 @@ export const sshConfig = defineCommand({
     const value = args.list('VALUE').join(' ');
     if (action === 'show') {
       if (key) throw new CliError('usage', 'show takes no KEY (use get KEY)');
-      return showConfig(ctx, await load(ctx));
+      return showConfig(await load(ctx));
     }
     if (!key) throw new CliError('usage', `${action} needs a KEY`);
     if (action === 'get') {
       if (value) throw new CliError('usage', 'get takes one KEY');
       const cfg = await load(ctx);
       if (!isKnownKeyword(key) && !cfg.occurrences.some((o) => o.directive.key === key.toLowerCase())) throw new CliError('usage', `unknown sshd_config keyword ${key}`);
-      return getValue(ctx, cfg, key);
+      return getValue(cfg, key);
     }
     if (action === 'set' && !value) throw new CliError('usage', 'set needs a VALUE');
     if (action === 'unset' && value) throw new CliError('usage', 'unset takes one KEY');
@@ -168,5 +168,11 @@ export const sshConfig = defineCommand({
       throw new CliError('usage', `unknown sshd_config keyword ${key}`);
     }
     return change(ctx, cfg, action as 'set' | 'unset', key, value, { dryRun: args.flag('dry-run'), check: !args.flag('no-check') });
+  },
+  render(r: ShowResult | GetResult | ChangeResult, out: Output, args: Args) {
+    const action = args.optStr('ACTION') ?? 'show';
+    if (action === 'show') renderShow(out, r as ShowResult);
+    else if (action === 'get') renderGet(out, r as GetResult);
+    else renderChange(out, r as ChangeResult);
   },
 });

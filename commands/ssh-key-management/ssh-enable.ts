@@ -1,4 +1,5 @@
 import { defineCommand } from '../../src/shell/command.js';
+import type { Output } from '../../src/shell/output.js';
 import type { Guest } from '../../src/guest/types.js';
 import { effectiveValues } from '../../src/parsers/sshd-config-queries.js';
 import { CliError } from '../../src/util/errors.js';
@@ -109,6 +110,7 @@ export const sshEnable = defineCommand({
     const missing: string[] = [];
     for (const k of wanted) ((await guest.fs.exists(k)) ? present : missing).push(k);
     const result: EnableResult = { unit, initSystem: init, alreadyEnabled: false, hostKeys: { present, missing, generated: [], firstBoot: null }, dryRun };
+    const would: string[] = [];
     if (present.length === 0 || (configured.length === 0 && missing.length > 0)) {
       const boot = args.flag('generate-host-keys') ? null : await firstBootKeygen(guest);
       if (boot) {
@@ -117,7 +119,7 @@ export const sshEnable = defineCommand({
       } else if (configured.length > 0) {
         throw new CliError('failed', `host keys: none of the HostKey files in sshd_config exists (${missing.join(', ')}); create them with ssh-keygen -t TYPE -f FILE`);
       } else if (dryRun) {
-        ctx.out.line(`would generate the missing host keys (${missing.join(', ')}) with the guest's ssh-keygen -A`);
+        would.push(`generate the missing host keys (${missing.join(', ')}) with the guest's ssh-keygen -A`);
       } else {
         await run(guest, ['ssh-keygen', '-A'], 'generating host keys');
         for (const k of missing) {
@@ -136,7 +138,7 @@ export const sshEnable = defineCommand({
       } else if (state === 'masked') {
         throw new CliError('refused', `${unit} is masked in the guest: unmask it first (run systemctl unmask ${unit})`);
       } else if (dryRun) {
-        ctx.out.line(`would run the guest's systemctl enable ${unit} (now: ${state || 'unknown'})`);
+        would.push(`run the guest's systemctl enable ${unit} (now: ${state || 'unknown'})`);
       } else {
         await run(guest, ['systemctl', 'enable', unit], `enabling ${unit}`);
         const after = await isEnabled(guest, unit);
@@ -145,7 +147,7 @@ export const sshEnable = defineCommand({
     } else {
       const shown = await run(guest, ['rc-update', 'show', 'default'], 'checking the default runlevel');
       if (/^\s*sshd\s*\|/m.test(shown)) result.alreadyEnabled = true;
-      else if (dryRun) ctx.out.line("would run the guest's rc-update add sshd default");
+      else if (dryRun) would.push("run the guest's rc-update add sshd default");
       else {
         await run(guest, ['rc-update', 'add', 'sshd', 'default'], 'enabling sshd');
         const again = await run(guest, ['rc-update', 'show', 'default'], 'checking the default runlevel');
@@ -153,10 +155,14 @@ export const sshEnable = defineCommand({
       }
     }
 
-    if (!ctx.json && !dryRun) {
-      if (result.hostKeys.generated.length > 0) ctx.out.line(`generated host keys: ${result.hostKeys.generated.join(', ')}`);
-      ctx.out.line(result.alreadyEnabled ? `${unit} was already enabled` : `enabled ${unit}: sshd starts at boot`);
+    return dryRun ? { ...result, would } : result;
+  },
+  render(r: EnableResult & { would?: string[] }, out: Output) {
+    if (r.dryRun) {
+      for (const w of r.would ?? []) out.line(`would ${w}`);
+      return;
     }
-    return result;
+    if (r.hostKeys.generated.length > 0) out.line(`generated host keys: ${r.hostKeys.generated.join(', ')}`);
+    out.line(r.alreadyEnabled ? `${r.unit} was already enabled` : `enabled ${r.unit}: sshd starts at boot`);
   },
 });

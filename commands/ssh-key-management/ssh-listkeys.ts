@@ -32,6 +32,8 @@ export function noteInvalid(out: Output, file: string, lines: AuthorizedLine[]):
   for (const l of lines) if (l.kind === 'invalid') out.note(`${file} line ${l.line}: ${l.error}; sshd ignores this line`);
 }
 
+type KeyList = KeyRow[] & { file: string; fileExists: boolean };
+
 export const sshListkeys = defineCommand({
   name: 'ssh-listkeys',
   category: 'ssh-key-management',
@@ -49,15 +51,18 @@ export const sshListkeys = defineCommand({
     const { text, lines } = await readAuthorizedKeys(ctx.guest, paths);
     noteInvalid(ctx.out, paths.file, lines);
     const rows = authorizedKeys(lines).map((k, i) => keyRow(k, i + 1));
-    if (!ctx.json) {
-      if (rows.length === 0) ctx.out.line(text === null ? `no ${paths.file}: no keys` : `no keys in ${paths.file}`);
-      else
-        ctx.out.table(
-          ['#', 'TYPE', 'BITS', 'FINGERPRINT', 'COMMENT', 'OPTIONS'],
-          rows.map((r) => [r.index, r.label, r.bits, r.fingerprint, r.comment || '(none)', r.options.join(',') || '']),
-          { rightAlign: [0, 2] },
-        );
-    }
-    return rows;
+    // JSON is the array of keys alone (named properties of an array are not serialised); the
+    // file is there for the empty-list sentence.
+    const list: KeyList = Object.assign(rows, { file: paths.file, fileExists: text !== null });
+    return list;
+  },
+  render(rows: KeyList, out: Output) {
+    if (rows.length === 0) out.line(rows.fileExists ? `no keys in ${rows.file}` : `no ${rows.file}: no keys`);
+    else
+      out.table(
+        ['#', 'TYPE', 'BITS', 'FINGERPRINT', 'COMMENT', 'OPTIONS'],
+        rows.map((r) => [r.index, r.label, r.bits, r.fingerprint, r.comment || '(none)', r.options.join(',') || '']),
+        { rightAlign: [0, 2] },
+      );
   },
 });

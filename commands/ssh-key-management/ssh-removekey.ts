@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { applyChanges, diffOf, type FileChange } from '../../src/guest/file-changes.js';
 import { authorizedKeys, parseKeySelector, removeLines, selectKeys } from '../../src/parsers/authorized-keys.js';
@@ -41,11 +42,13 @@ export const sshRemovekey = defineCommand({
     const rows = chosen.map((k) => keyRow(k, keys.indexOf(k) + 1));
     const change: FileChange = { path: paths.file, before: text, after: removeLines(text!, chosen.map((k) => k.line)) };
     if (args.flag('dry-run')) {
-      ctx.out.write(diffOf([change]));
-      return { user: user.name, file: paths.file, removed: rows, dryRun: true };
+      return { user: user.name, file: paths.file, removed: rows, dryRun: true, diff: diffOf([change]) };
     }
     await applyChanges(guest, [change]);
-    for (const r of rows) ctx.out.line(`removed key ${r.index} from ${paths.file}: ${r.label} ${r.bits} ${r.fingerprint} ${r.comment}`.trimEnd());
     return { user: user.name, file: paths.file, removed: rows, dryRun: false };
+  },
+  render(r: { file: string; removed: ReturnType<typeof keyRow>[]; dryRun: boolean; diff?: string }, out: Output) {
+    if (r.dryRun) out.write(r.diff ?? '');
+    else for (const k of r.removed) out.line(`removed key ${k.index} from ${r.file}: ${k.label} ${k.bits} ${k.fingerprint} ${k.comment}`.trimEnd());
   },
 });

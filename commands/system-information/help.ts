@@ -1,9 +1,13 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand, type CommandDef } from '../../src/shell/command.js';
 import { usageLine } from '../../src/shell/args.js';
 import { CliError } from '../../src/util/errors.js';
 import { editDistance, unservableReason } from '../../src/shell/registry.js';
 import { category as categoryOf } from '../../src/shell/categories.js';
 import type { Guest } from '../../src/guest/types.js';
+
+/** Every command by category, for `help` without an argument. */
+type HelpIndex = { category: string; commands: { name: string; summary: string; available: boolean; reason?: string }[] }[];
 
 export const help = defineCommand({
   name: 'help',
@@ -20,19 +24,6 @@ export const help = defineCommand({
         category: categoryOf(category).title,
         commands: ctx.commands.filter((c) => c.category === category).map((c) => ({ name: c.name, summary: c.summary, ...availability(c, ctx.guest) })),
       }));
-      if (!ctx.json) {
-        for (const cat of data) {
-          ctx.out.line(ctx.out.color.bold(cat.category));
-          const width = Math.max(...cat.commands.map((c) => c.name.length));
-          for (const c of cat.commands) {
-            const line = `  ${c.name.padEnd(width)}  ${c.summary}`;
-            ctx.out.line(c.available ? line : ctx.out.color.dim(`${line}  (unavailable: ${c.reason})`));
-          }
-          ctx.out.line();
-        }
-        ctx.out.line(`'help COMMAND' shows usage and examples.`);
-        ctx.out.line(`'COMMAND | HOSTCOMMAND' pipes the output into a command line run on the HOST by /bin/sh (e.g. cat /etc/passwd | grep root).`);
-      }
       return data;
     }
     const cmd = ctx.commands.find((c) => c.name === name || c.aliases?.includes(name));
@@ -41,7 +32,6 @@ export const help = defineCommand({
       throw new CliError('usage', `no such command '${name}'${close.length ? `; did you mean ${close.join(', ')}?` : ''}`);
     }
     const { available, reason } = availability(cmd, ctx.guest);
-    if (!ctx.json) ctx.out.write(formatHelp(cmd, reason && `${cmd.name} ${reason}`));
     return {
       name: cmd.name,
       aliases: cmd.aliases ?? [],
@@ -49,9 +39,27 @@ export const help = defineCommand({
       summary: cmd.summary,
       usage: usageLine(cmd),
       examples: cmd.examples,
+      text: formatHelp(cmd, reason && `${cmd.name} ${reason}`),
       available,
       ...(reason === undefined ? {} : { reason }),
     };
+  },
+  render(data: HelpIndex | { text: string }, out: Output) {
+    if (!Array.isArray(data)) {
+      out.write(data.text);
+      return;
+    }
+    for (const cat of data) {
+      out.line(out.color.bold(cat.category));
+      const width = Math.max(...cat.commands.map((c) => c.name.length));
+      for (const c of cat.commands) {
+        const line = `  ${c.name.padEnd(width)}  ${c.summary}`;
+        out.line(c.available ? line : out.color.dim(`${line}  (unavailable: ${c.reason})`));
+      }
+      out.line();
+    }
+    out.line(`'help COMMAND' shows usage and examples.`);
+    out.line(`'COMMAND | HOSTCOMMAND' pipes the output into a command line run on the HOST by /bin/sh (e.g. cat /etc/passwd | grep root).`);
   },
 });
 

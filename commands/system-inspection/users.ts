@@ -66,12 +66,14 @@ export const users = defineCommand({
         system: u.uid < uidMin || u.uid === 65534,
       };
     });
-    if (!ctx.json) render(rows, ctx.out);
     return rows;
+  },
+  render(rows: UserRow[], out: Output) {
+    renderUsers(rows, out);
   },
 });
 
-function render(rows: UserRow[], out: Output): void {
+function renderUsers(rows: UserRow[], out: Output): void {
   out.table(
     ['NAME', 'UID', 'GID', 'HOME', 'SHELL', 'STATE', 'LAST CHANGE'],
     rows.map((r) => [r.name, r.uid, r.group ? `${r.gid}(${r.group})` : r.gid, r.home, r.shell, r.state, r.mustChange ? 'must change' : r.lastChange]),

@@ -1,10 +1,27 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { daysSinceEpoch } from '../../src/parsers/shadow.js';
 import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
 import { guestHashMethod, hashPassword, passwordFromFile, type HashResult } from '../../src/users/password.js';
 import { planAddUser, type AddUserRequest } from '../../src/users/plan-add.js';
-import { DRY_RUN, idOption, notes, octal, shellNote, showDryRun } from './_shared/common.js';
+import { DRY_RUN, idOption, notes, octal, shellNote, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+
+interface AddUserResult {
+  user: string;
+  uid: number;
+  gid: number;
+  group: string;
+  privateGroup: boolean;
+  groups: string[];
+  home: string;
+  homeCreated: boolean;
+  homeMode: string | null;
+  homeFrom: string | null;
+  shell: string;
+  hashMethod?: string;
+  hashedBy?: string;
+}
 
 export const adduser = defineCommand({
   name: 'adduser',
@@ -77,7 +94,7 @@ export const adduser = defineCommand({
         ...(home ? [`create ${home.path} (mode ${octal(home.mode)}, owner ${op.uid}:${op.gid}) from ${home.skel}`] : []),
         ...(op.mailSpool ? [`create the mail spool ${op.mailSpool.path}`] : []),
       ];
-      return showDryRun(ctx, op.changes, also);
+      return dryRunResult(op.changes, also);
     }
 
     const done = await accountBackend(guest).addUser(op, ctx.signal);
@@ -96,20 +113,23 @@ export const adduser = defineCommand({
       comment: op.comment,
       system: op.system,
       password: op.passwordSet ? 'set' : 'locked',
-      ...(hashed ? { hashMethod: hashed.method } : {}),
+      ...(hashed ? { hashMethod: hashed.method, hashedBy: hashed.via } : {}),
+      // The home to create: its mode, and the skeleton it was filled from (null: created empty).
+      homeMode: home ? octal(home.mode) : null,
+      homeFrom: home && done.homeFromSkel ? home.skel : null,
       subuid: op.subuid,
       subgid: op.subgid,
       files: op.changes.map((c) => c.path),
     };
-    if (!ctx.json) {
-      const o = ctx.out;
-      o.line(`added user ${op.name} (uid ${op.uid}, gid ${op.gid} ${op.primaryGroup}${op.privateGroup ? ', new private group' : ''})`);
-      if (op.groups.length > 0) o.line(`  groups:   ${op.groups.join(', ')}`);
-      const how = !home ? 'not created' : !homeCreated ? 'already there' : done.homeFromSkel ? `created from ${home.skel}, mode ${octal(home.mode)}` : `created empty, mode ${octal(home.mode)}`;
-      o.line(`  home:     ${op.home} (${how})`);
-      o.line(`  shell:    ${op.shell || '(default)'}`);
-      o.line(`  password: ${hashed ? `set (${hashed.method}, computed by ${hashed.via})` : `locked until set with: passwd ${op.name}`}`);
-    }
     return result;
+  },
+  render(r: DryRunResult | AddUserResult, o: Output) {
+    if (isDryRun(r)) return renderDryRun(r, o);
+    o.line(`added user ${r.user} (uid ${r.uid}, gid ${r.gid} ${r.group}${r.privateGroup ? ', new private group' : ''})`);
+    if (r.groups.length > 0) o.line(`  groups:   ${r.groups.join(', ')}`);
+    const how = r.homeMode === null ? 'not created' : !r.homeCreated ? 'already there' : r.homeFrom ? `created from ${r.homeFrom}, mode ${r.homeMode}` : `created empty, mode ${r.homeMode}`;
+    o.line(`  home:     ${r.home} (${how})`);
+    o.line(`  shell:    ${r.shell || '(default)'}`);
+    o.line(`  password: ${r.hashMethod ? `set (${r.hashMethod}, computed by ${r.hashedBy})` : `locked until set with: passwd ${r.user}`}`);
   },
 });

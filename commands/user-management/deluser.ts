@@ -1,9 +1,10 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
 import { homeRefusalOnDisk } from '../../src/users/home-safety.js';
 import { planDelUser } from '../../src/users/plan-remove.js';
-import { DRY_RUN, notes, showDryRun } from './_shared/common.js';
+import { DRY_RUN, notes, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
 
 export const deluser = defineCommand({
   name: 'deluser',
@@ -30,15 +31,10 @@ export const deluser = defineCommand({
     if (args.flag('dry-run')) {
       const keep = op.removeHome ? (op.keepHome ?? (await homeRefusalOnDisk(ctx.guest, op))) : null;
       const home = keep ? `keep the home ${op.home} (${keep})` : `remove the home ${op.home}`;
-      return showDryRun(ctx, op.changes, op.removeHome ? [`${home}${op.mailSpool ? `${keep ? ',' : ' and'} remove the mail spool ${op.mailSpool}` : ''}`] : []);
+      return dryRunResult(op.changes, op.removeHome ? [`${home}${op.mailSpool ? `${keep ? ',' : ' and'} remove the mail spool ${op.mailSpool}` : ''}`] : []);
     }
     const done = await accountBackend(ctx.guest).deleteUser(op, ctx.signal);
     notes(ctx, done.notes);
-    if (!ctx.json) {
-      ctx.out.line(`deleted user ${op.name} (uid ${op.uid})`);
-      if (op.removedGroup) ctx.out.line(`  removed its private group ${op.removedGroup}`);
-      if (done.homeRemoved === 'directory') ctx.out.line(`  removed its home ${op.home}`);
-    }
     return {
       user: op.name,
       uid: op.uid,
@@ -48,5 +44,11 @@ export const deluser = defineCommand({
       homeKept: done.homeKept ?? null,
       files: op.changes.map((c) => c.path),
     };
+  },
+  render(r: DryRunResult | { user: string; uid: number; removedGroup: string | null; home: string; homeRemoved: string | null }, out: Output) {
+    if (isDryRun(r)) return renderDryRun(r, out);
+    out.line(`deleted user ${r.user} (uid ${r.uid})`);
+    if (r.removedGroup) out.line(`  removed its private group ${r.removedGroup}`);
+    if (r.homeRemoved === 'directory') out.line(`  removed its home ${r.home}`);
   },
 });

@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { loadAccounts } from '../../src/users/accounts.js';
 import { groupsOf, requireUser, usersOf } from '../../src/users/plan-common.js';
@@ -22,7 +23,6 @@ export const groups = defineCommand({
       const primary = all.find((g) => g.gid === u.gid);
       const names = [primary?.name ?? String(u.gid), ...all.filter((g) => g.members.includes(name) && g.gid !== u.gid).map((g) => g.name)];
       const unique = [...new Set(names)];
-      if (!ctx.json) ctx.out.line(`${name} : ${unique.join(' ')}`);
       return { user: name, primary: primary?.name ?? null, gid: u.gid, groups: unique };
     }
     const rows = all.map((g) => ({
@@ -31,13 +31,17 @@ export const groups = defineCommand({
       members: g.members,
       primaryFor: users.filter((u) => u.gid === g.gid).map((u) => u.name),
     }));
-    if (!ctx.json) {
-      ctx.out.table(
-        ['GROUP', 'GID', 'MEMBERS', 'PRIMARY FOR'],
-        rows.map((r) => [r.group, r.gid, r.members.join(',') || '', r.primaryFor.join(',') || '']),
-        { rightAlign: [1] },
-      );
-    }
     return rows;
+  },
+  render(r: { user: string; groups: string[] } | { group: string; gid: number; members: string[]; primaryFor: string[] }[], out: Output) {
+    if (!Array.isArray(r)) {
+      out.line(`${r.user} : ${r.groups.join(' ')}`);
+      return;
+    }
+    out.table(
+      ['GROUP', 'GID', 'MEMBERS', 'PRIMARY FOR'],
+      r.map((g) => [g.group, g.gid, g.members.join(',') || '', g.primaryFor.join(',') || '']),
+      { rightAlign: [1] },
+    );
   },
 });

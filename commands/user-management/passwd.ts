@@ -1,3 +1,4 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { daysSinceEpoch } from '../../src/parsers/shadow.js';
@@ -6,7 +7,7 @@ import { accountBackend } from '../../src/users/backend.js';
 import { guestHashMethod, hashPassword, passwordFromFile, passwordFromPrompt, type HashResult } from '../../src/users/password.js';
 import { planPassword, type PasswordAction } from '../../src/users/plan-modify.js';
 import { requireUser } from '../../src/users/plan-common.js';
-import { DRY_RUN, notes, oneOf, showDryRun } from './_shared/common.js';
+import { DRY_RUN, notes, oneOf, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
 
 const DONE: Record<PasswordAction['kind'], string> = {
   set: 'set',
@@ -59,15 +60,18 @@ export const passwd = defineCommand({
     }
     const op = planPassword(files, user, action, daysSinceEpoch());
     notes(ctx, [...(hashed?.notes ?? []), ...op.notes]);
-    if (args.flag('dry-run')) return showDryRun(ctx, op.changes, []);
+    if (args.flag('dry-run')) return dryRunResult(op.changes, []);
     if (op.changes.length === 0) {
-      if (!ctx.json) ctx.out.line(`no change to the password of ${user}`);
       return { user, action: op.action, changed: false };
     }
     if (ctx.signal.aborted) throw new CliError('cancelled', 'cancelled: nothing changed');
     const done = await accountBackend(ctx.guest).setPassword(op, ctx.signal);
     notes(ctx, done.notes);
-    if (!ctx.json) ctx.out.line(`password of ${user} ${DONE[op.action]}${hashed ? ` (${hashed.method}, computed by ${hashed.via})` : ''}`);
-    return { user, action: op.action, changed: true, ...(hashed ? { hashMethod: hashed.method } : {}) };
+    return { user, action: op.action, changed: true, ...(hashed ? { hashMethod: hashed.method, hashedBy: hashed.via } : {}) };
+  },
+  render(r: DryRunResult | { user: string; action: keyof typeof DONE; changed: boolean; hashMethod?: string; hashedBy?: string }, out: Output) {
+    if (isDryRun(r)) return renderDryRun(r, out);
+    if (!r.changed) out.line(`no change to the password of ${r.user}`);
+    else out.line(`password of ${r.user} ${DONE[r.action]}${r.hashMethod ? ` (${r.hashMethod}, computed by ${r.hashedBy})` : ''}`);
   },
 });

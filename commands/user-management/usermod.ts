@@ -1,8 +1,9 @@
+import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
 import { planModUser } from '../../src/users/plan-modify.js';
-import { DRY_RUN, notes, shellNote, showDryRun } from './_shared/common.js';
+import { DRY_RUN, notes, shellNote, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
 
 export const usermod = defineCommand({
   name: 'usermod',
@@ -49,14 +50,16 @@ export const usermod = defineCommand({
     const shell = args.optStr('shell');
     const warning = shell !== undefined ? await shellNote(ctx, shell) : null;
     notes(ctx, [...op.notes, ...(warning ? [warning] : [])]);
-    if (args.flag('dry-run')) return showDryRun(ctx, op.changes, op.moveHomeTo ? [`move ${op.oldHome} to ${op.moveHomeTo}`] : []);
+    if (args.flag('dry-run')) return dryRunResult(op.changes, op.moveHomeTo ? [`move ${op.oldHome} to ${op.moveHomeTo}`] : []);
     if (op.changes.length === 0 && op.moveHomeTo === null) {
-      if (!ctx.json) ctx.out.line(`no changes for ${op.name}`);
       return { user: op.name, changed: false, changes: [] };
     }
     const done = await accountBackend(ctx.guest).modifyUser(op, ctx.signal);
     notes(ctx, done.notes);
-    if (!ctx.json) ctx.out.line(`modified ${op.name}: ${op.summary.join(', ')}`);
     return { user: op.name, changed: true, changes: op.summary, homeMoved: done.homeMoved ?? false, files: op.changes.map((c) => c.path) };
+  },
+  render(r: DryRunResult | { user: string; changed: boolean; changes: string[] }, out: Output) {
+    if (isDryRun(r)) return renderDryRun(r, out);
+    out.line(r.changed ? `modified ${r.user}: ${r.changes.join(', ')}` : `no changes for ${r.user}`);
   },
 });

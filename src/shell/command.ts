@@ -44,13 +44,20 @@ export interface CommandDef {
   rawArgs?: boolean;
   /** Uses the terminal itself (an editor, an interactive program). */
   usesTerminal?: boolean;
+  /** Does the work and returns its result as data: printed as JSON with --json, else by render(). */
   run(ctx: CommandContext, args: Args): Promise<unknown>;
-  /** Human rendering of what run() returned; without it, run() prints for itself. */
-  render?(data: never, out: Output): void;
+  /** Human rendering of what run() returned (nothing is printed for a command without one). */
+  render?(data: never, out: Output, args: Args): void;
 }
 
-/** Returned by a command whose output was already printed (e.g. by a command it invoked). */
-export const PRINTED = Symbol('printed');
+/** What another command line run through ctx.invoke gave back. */
+export interface Invoked {
+  /** What its run() returned (undefined when it failed: its `error:` line is already on stderr). */
+  data: unknown;
+  code: number;
+  /** Prints the result as the command itself would (its human text; nothing with --json). */
+  render(out: Output): void;
+}
 
 // Argument names are typed from the spec, as citty does: defineCommand infers the literal
 // positionals and options, so `args.str('MODE')` with a name the spec does not declare, or
@@ -105,8 +112,10 @@ export interface CommandContext {
   /** A path typed by the user, made absolute against the guest cwd (symlinks are left to the guest fs). */
   guestPath(path: string): string;
   setExitCode(code: number): void;
-  /** Run another command line (argv) in this session; returns its exit status. */
-  invoke(argv: string[]): Promise<number>;
+  /** Run another command line (argv) in this session and get its result back, unprinted. */
+  invoke(argv: string[]): Promise<Invoked>;
+  /** The host environment (e.g. EDITOR, VISUAL), read-only. */
+  env: Readonly<Record<string, string | undefined>>;
 }
 
 export class Args<N extends ArgNames = ArgNames> {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CliError, describeError } from '../util/errors.js';
 import type { Guest } from '../guest/types.js';
-import { PRINTED, type Args, type CommandContext, type CommandDef, type SessionState } from './command.js';
+import type { Args, CommandContext, CommandDef, Invoked, SessionState } from './command.js';
 import { parseCommandArgs } from './args.js';
 import { parsePipedLine, type ParsedLine } from './parse-line.js';
 import { pipeToHost } from './host-pipe.js';
@@ -11,6 +11,8 @@ import { unservableReason, type Registry } from './registry.js';
 
 // Runs one line: parse, find the command, check the guest can serve it, run it, print
 // its result (human or JSON) or one `error:` line. Never throws: returns the exit status.
+// execute() is the same without printing the result, for callers that want the data
+// (ctx.invoke: `time`, later wizards and the assistant).
 
 export interface ShellEnv {
   guest: Guest;
@@ -19,6 +21,8 @@ export interface ShellEnv {
   prompt: Prompter;
   session: SessionState;
   debug: boolean;
+  /** The host environment commands may read (ctx.env). */
+  hostEnv: Readonly<Record<string, string | undefined>>;
 }
 
 export class ExitRequest {
@@ -45,6 +49,14 @@ export async function executeLine(line: string, env: ShellEnv, signal: AbortSign
 }
 
 export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSignal): Promise<number | ExitRequest> {
+  const r = await execute(argv, env, signal);
+  if (r instanceof ExitRequest) return r;
+  r.render(env.out);
+  return r.code;
+}
+
+/** Runs one command line and returns its result unprinted; a failure is already reported as one `error:` line. */
+export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal): Promise<Invoked | ExitRequest> {
   const [name, ...rest] = argv as [string, ...string[]];
   let exitCode = 0;
   try {
@@ -66,25 +78,32 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
         exitCode = code;
       },
       invoke: async (inner) => {
-        const r = await executeArgv(inner, env, signal);
-        return r instanceof ExitRequest ? r.code : r;
+        const r = await execute(inner, env, signal);
+        return r instanceof ExitRequest ? { data: undefined, code: r.code, render: () => undefined } : r;
       },
+      env: env.hostEnv,
     };
     const data = await cmd.run(ctx, args);
     if (data instanceof ExitRequest) return data;
-    if (data === PRINTED) return exitCode;
-    if (env.out.json) env.out.printJson(data);
-    else if (cmd.render && data !== undefined) cmd.render(data as never, env.out);
-    return exitCode;
+    return { data, code: exitCode, render: (out) => printResult(cmd, data, out, args) };
   } catch (err) {
-    if (signal.aborted && !(err instanceof CliError)) {
-      env.out.error('cancelled');
-      return 130;
-    }
-    env.out.error(describeError(err));
-    if (env.debug && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
-    return err instanceof CliError ? err.exitCode : 1;
+    return { data: undefined, code: reportFailure(err, env, signal), render: () => undefined };
   }
+}
+
+function printResult(cmd: CommandDef, data: unknown, out: Output, args: Args): void {
+  if (out.json) out.printJson(data);
+  else if (cmd.render && data !== undefined) cmd.render(data as never, out, args);
+}
+
+function reportFailure(err: unknown, env: ShellEnv, signal: AbortSignal): number {
+  if (signal.aborted && !(err instanceof CliError)) {
+    env.out.error('cancelled');
+    return 130;
+  }
+  env.out.error(describeError(err));
+  if (env.debug && err instanceof Error && err.stack) env.out.stderr(err.stack + '\n');
+  return err instanceof CliError ? err.exitCode : 1;
 }
 
 function refuseUnservable(cmd: CommandDef, guest: Guest): void {

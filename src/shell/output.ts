@@ -1,5 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import { escapeForTerminal } from './escape.js';
+import { Progress, type ProgressReporter, type ProgressTotal } from './progress.js';
+import { Terminal, type TerminalStreams } from './terminal.js';
 
 // All command output goes through here: human text on stdout, notes and errors on stderr,
 // and with --json exactly one JSON value on stdout (human text is dropped).
@@ -7,19 +9,31 @@ import { escapeForTerminal } from './escape.js';
 // never reaches the terminal raw; free text built by a command escapes its guest parts itself.
 
 export interface OutputStreams {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; rows?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin?: NodeJS.ReadStream;
 }
+
+export type { ProgressReporter };
 
 export class Output {
   readonly color: ChalkInstance;
+  /** The terminal itself, for the few commands that draw on it or hand it to a program. */
+  readonly terminal: Terminal;
 
   constructor(
     readonly json: boolean,
     useColor: boolean,
-    private readonly streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr },
+    private readonly streams: OutputStreams = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
   ) {
     this.color = new Chalk({ level: useColor ? 1 : 0 });
+    const terminal: TerminalStreams = { stdout: streams.stdout, stdin: streams.stdin };
+    this.terminal = new Terminal(terminal, json);
+  }
+
+  /** Human output goes to a terminal (not a pipe, not --json). */
+  get isTTY(): boolean {
+    return !this.json && this.streams.stdout.isTTY === true;
   }
 
   /** The same output with stdout going into a pipe (no colour: a pipe is not a terminal). */
@@ -40,8 +54,22 @@ export class Output {
     this.streams.stderr.write(`${this.color.yellow('note:')} ${escapeForTerminal(text)}\n`);
   }
 
+  /** Text that belongs on stderr as it is (a program's own stderr, a timing line); never escaped. */
+  stderr(text: string | Buffer): void {
+    this.streams.stderr.write(text);
+  }
+
   error(text: string): void {
     this.streams.stderr.write(`${this.color.red('error:')} ${escapeForTerminal(text)}\n`);
+  }
+
+  /**
+   * Progress of long work (a transfer, an install) on stderr: a percentage for a known total,
+   * a spinner otherwise; nothing at all in scripts or with --json. Call end() when done.
+   */
+  progress(label: string, total?: ProgressTotal): ProgressReporter {
+    const shown = !this.json && this.streams.stderr.isTTY === true;
+    return new Progress(shown ? this.streams.stderr : null, escapeForTerminal(label), total);
   }
 
   printJson(value: unknown): void {

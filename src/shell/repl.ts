@@ -18,9 +18,10 @@ export function promptText(env: ShellEnv): string {
 
 export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<number> {
   const history = new History((text) => env.out.note(text));
+  const terminal = env.out.terminal;
   const rl = createInterface({
-    input: process.stdin,
-    output: process.stdout,
+    input: terminal.input,
+    output: terminal.output,
     terminal: true,
     history: history.load(),
     historySize: HISTORY_MAX,
@@ -49,17 +50,17 @@ export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<numb
       resolve(code);
     };
     lifecycle.onIdleSignal = (sig) => {
-      process.stdout.write('\n');
+      terminal.output.write('\n');
       finish(sig === 'SIGINT' ? 130 : sig === 'SIGTERM' ? 143 : 129);
     };
     rl.on('SIGINT', () => {
       if (rl.line.length > 0) {
-        process.stdout.write('^C\n');
+        terminal.output.write('^C\n');
         (rl as Interface & { line: string }).line = '';
         rl.prompt();
         return;
       }
-      process.stdout.write('\n');
+      terminal.output.write('\n');
       finish(lastStatus);
     });
     rl.on('close', () => finish(lastStatus));
@@ -67,24 +68,23 @@ export async function runRepl(env: ShellEnv, lifecycle: Lifecycle): Promise<numb
       void (async () => {
         history.append(line);
         rl.pause();
-        process.stdin.setRawMode?.(false);
+        terminal.setRawMode(false);
         // A paused readline still receives keypress events once something else (a prompt,
         // an interactive `run`) resumes stdin: it would echo what is typed there — a
         // password — and later run it as a command and save it in the history. Detach it
         // while the command runs.
-        const keypress = process.stdin.listeners('keypress') as ((...a: unknown[]) => void)[];
-        for (const l of keypress) process.stdin.removeListener('keypress', l);
+        const reattach = terminal.detachKeypress();
         let result: Awaited<ReturnType<typeof executeLine>>;
         try {
           result = await lifecycle.runCommand((signal) => executeLine(line, env, signal));
         } finally {
-          for (const l of keypress) process.stdin.on('keypress', l);
+          reattach();
         }
         if (result instanceof ExitRequest) return finish(result.code);
         lastStatus = result;
         if (finished) return;
         rl.setPrompt(promptText(env));
-        process.stdin.setRawMode?.(true);
+        terminal.setRawMode(true);
         rl.resume();
         rl.prompt();
       })();

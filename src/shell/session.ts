@@ -63,6 +63,7 @@ async function runSession(opts: InteractiveOptions, registry: Registry, out: Out
       prompt: new TtyPrompter(process.stdin.isTTY === true && process.stdout.isTTY === true),
       session: { cwd: '/' },
       debug: opts.debug,
+      hostEnv: process.env,
     };
     if (opts.commands.length > 0) return await runScript(opts.commands, env, lifecycle, opts.keepGoing, '-c');
     if (!interactive) return await runScript(stdinLines(), env, lifecycle, opts.keepGoing, 'line');

@@ -21,6 +21,8 @@ export interface RunOptions {
   /** Default: a prompter without a terminal (every question is an error naming the option). */
   prompt?: Prompter;
   signal?: AbortSignal;
+  /** The host environment the command sees (ctx.env); default empty. */
+  env?: Record<string, string>;
 }
 
 export interface RunResult {
@@ -49,6 +51,7 @@ export async function runCommand(cmd: CommandDef, argv: string[], opts: RunOptio
     prompt: opts.prompt ?? new TtyPrompter(false),
     session: { cwd: opts.cwd ?? '/' },
     debug: false,
+    hostEnv: opts.env ?? {},
   };
   const r = await executeArgv([cmd.name, ...argv], env, opts.signal ?? new AbortController().signal);
   return { data, stdout: stdout.text(), stderr: stderr.text(), code: r instanceof ExitRequest ? r.code : r };

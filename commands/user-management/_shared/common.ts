@@ -1,5 +1,6 @@
 // Helpers shared by the User Management commands (internal: not a command).
 
+import type { Output } from '../../../src/shell/output.js';
 import { diffOf, type FileChange } from '../../../src/guest/file-changes.js';
 import type { CommandContext, OptionSpec } from '../../../src/shell/command.js';
 import { parseId } from '../../../src/parsers/passwd.js';
@@ -20,14 +21,24 @@ export function accountDiff(changes: FileChange[]): string {
   );
 }
 
+export interface DryRunResult {
+  dryRun: true;
+  diff: string;
+  also: string[];
+}
+
 /** --dry-run: the diff and what else would happen; nothing is written. */
-export function showDryRun(ctx: CommandContext, changes: FileChange[], also: string[]): { dryRun: true; diff: string; also: string[] } {
-  const diff = accountDiff(changes);
-  if (!ctx.json) {
-    ctx.out.write(diff === '' ? 'no file changes\n' : diff);
-    for (const a of also) ctx.out.line(`would ${a}`);
-  }
-  return { dryRun: true, diff, also };
+export function dryRunResult(changes: FileChange[], also: string[]): DryRunResult {
+  return { dryRun: true, diff: accountDiff(changes), also };
+}
+
+export function isDryRun(r: object): r is DryRunResult {
+  return 'dryRun' in r;
+}
+
+export function renderDryRun(r: DryRunResult, out: Output): void {
+  out.write(r.diff === '' ? 'no file changes\n' : r.diff);
+  for (const a of r.also) out.line(`would ${a}`);
 }
 
 export function notes(ctx: CommandContext, list: string[]): void {
