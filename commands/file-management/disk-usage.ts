@@ -5,7 +5,7 @@ import { LocalGuestFs } from '../../src/guest/local-fs.js';
 import { runTool } from '../../src/util/run-tool.js';
 import { CliError } from '../../src/util/errors.js';
 import { formatSize } from '../../src/parsers/size.js';
-import { parseCount } from './large-files.js';
+import { parseCount } from '../../src/util/option-values.js';
 
 export interface DuRow {
   path: string;
@@ -85,7 +85,7 @@ export const diskUsage = defineCommand({
   },
   needs: ['fs'],
   async run(ctx, args) {
-    const depth = parseCount(args.optStr('depth') ?? '0', 'depth', 0);
+    const depth = parseCount(args.optStr('depth'), 0, '--depth', { min: 0 });
     const start = await ctx.guest.fs.stat(ctx.guestPath(args.optStr('PATH') ?? '/'));
     const unreadable: string[] = [];
     let rows: DuRow[];

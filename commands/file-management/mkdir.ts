@@ -1,7 +1,8 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
-import { octal, statOrNull } from './_shared/common.js';
+import { statOrNull } from '../../src/guest/stat-or-null.js';
+import { octalMode } from '../../src/util/format.js';
 
 export const mkdir = defineCommand({
   name: 'mkdir',
@@ -36,7 +37,7 @@ export const mkdir = defineCommand({
     if (before) {
       if (before.type !== 'directory') throw new CliError('exists', `${before.path} exists and is not a directory`);
       ctx.out.line(`${before.path} already exists`);
-      return { path: before.path, created: false, mode: octal(before.mode) };
+      return { path: before.path, created: false, mode: octalMode(before.mode) };
     }
     await fs.mkdir(path, { parents });
     const made = await fs.stat(path);
@@ -50,7 +51,7 @@ export const mkdir = defineCommand({
         throw err;
       }
     }
-    ctx.out.line(`created ${made.path} (${octal(mode)})`);
-    return { path: made.path, created: true, mode: octal(mode) };
+    ctx.out.line(`created ${made.path} (${octalMode(mode)})`);
+    return { path: made.path, created: true, mode: octalMode(mode) };
   },
 });

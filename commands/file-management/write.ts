@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { unescapeContent } from '../../src/shell/parse-line.js';
-import { statOrNull } from './_shared/common.js';
+import { statOrNull } from '../../src/guest/stat-or-null.js';
 
 export const write = defineCommand({
   name: 'write',

@@ -4,7 +4,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
-import { humanBytes, openGuestFile } from './_shared/guest-read.js';
+import { openGuestFile } from './_shared/guest-read.js';
+import { formatBytes } from '../../src/util/format.js';
 
 // Guest → host. The host side is the only host path this command touches: the
 // destination directory, a temp file in it, and the final rename.
@@ -81,7 +82,7 @@ export const download = defineCommand({
           const pct = Math.floor((done * 100) / reader.size);
           if (progress && pct !== shown) {
             shown = pct;
-            process.stderr.write(`\rdownloading ${guestPath}: ${pct}% of ${humanBytes(reader.size)}`);
+            process.stderr.write(`\rdownloading ${guestPath}: ${pct}% of ${formatBytes(reader.size)}`);
           }
         }
         await out.sync();
@@ -94,7 +95,7 @@ export const download = defineCommand({
       } finally {
         if (progress) process.stderr.write('\r\x1b[K');
       }
-      ctx.out.line(`downloaded ${guestPath} to ${dest} (${humanBytes(done)})`);
+      ctx.out.line(`downloaded ${guestPath} to ${dest} (${done} bytes)`);
       return { guestPath, canonicalPath: reader.path, hostPath: dest, size: done };
     } finally {
       await reader.close();

@@ -3,7 +3,7 @@ import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
-import { humanBytes } from './_shared/guest-read.js';
+import { formatBytes } from '../../src/util/format.js';
 
 // Host → guest. The host file is read whole (GuestFs.writeFile takes the content in one
 // piece so it can write it atomically), hence the size limit.
@@ -31,7 +31,7 @@ export const upload = defineCommand({
     });
     if (st.isDirectory()) throw new CliError('usage', `${hostArg} is a directory on the host (upload copies one file)`);
     if (!st.isFile()) throw new CliError('usage', `${hostArg} is not a regular file on the host`);
-    if (st.size > MAX_UPLOAD) throw new CliError('unsupported', `${hostArg} is ${humanBytes(st.size)}: upload handles files up to 2 GiB`);
+    if (st.size > MAX_UPLOAD) throw new CliError('unsupported', `${hostArg} is ${formatBytes(st.size)}: upload handles files up to 2 GiB`);
 
     const fs = ctx.guest.fs;
     let guestPath = ctx.guestPath(args.str('GUEST_PATH'));
@@ -41,7 +41,7 @@ export const upload = defineCommand({
 
     const data = await fsp.readFile(hostPath);
     await fs.writeFile(guestPath, data, { mode: 0o644, uid: 0, gid: 0, onNote: (t) => ctx.out.note(t) });
-    ctx.out.line(`uploaded ${hostArg} to ${guestPath} (${humanBytes(data.length)})`);
+    ctx.out.line(`uploaded ${hostArg} to ${guestPath} (${data.length} bytes)`);
     return { hostPath, guestPath, size: data.length };
   },
 });

@@ -1,7 +1,9 @@
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { parseNetDev, parseUptime } from '../../src/parsers/procfs.js';
-import { failIfError, formatBytes, formatRate, guestScript, parseSeconds } from '../../src/live/guest-run.js';
+import { failIfError, guestScript } from '../../src/live/guest-run.js';
+import { formatBytes, formatRate } from '../../src/util/format.js';
+import { parseSeconds } from '../../src/util/option-values.js';
 import { BANDWIDTH, sections } from '../../src/live/scripts.js';
 
 export interface InterfaceRate {

@@ -3,7 +3,8 @@ import type { Output } from '../../src/shell/output.js';
 import { isDiskFilesystem, parseDf, type DfRow } from '../../src/parsers/df.js';
 import { memorySummary, parseLoadavg, parseMeminfo, parseUptime, type LoadAvg, type MemorySummary } from '../../src/parsers/procfs.js';
 import { CliError } from '../../src/util/errors.js';
-import { failIfError, formatBytes, formatDuration, guestScript } from '../../src/live/guest-run.js';
+import { failIfError, formatDuration, guestScript } from '../../src/live/guest-run.js';
+import { formatBytes } from '../../src/util/format.js';
 import { METRICS, sections } from '../../src/live/scripts.js';
 
 export interface Metrics {

@@ -3,7 +3,9 @@ import type { Output } from '../../src/shell/output.js';
 import { guestNames } from '../../src/inspect/names.js';
 import { memorySummary, parseLoadavg, parseMeminfo, parseProcOwners, parseProcStats, parseUptime, type LoadAvg, type MemorySummary } from '../../src/parsers/procfs.js';
 import { CliError } from '../../src/util/errors.js';
-import { failIfError, formatBytes, formatDuration, guestScript, parseCount, parseSeconds } from '../../src/live/guest-run.js';
+import { failIfError, formatDuration, guestScript } from '../../src/live/guest-run.js';
+import { formatBytes } from '../../src/util/format.js';
+import { parseCount, parseSeconds } from '../../src/util/option-values.js';
 import { sections, TOP } from '../../src/live/scripts.js';
 
 export interface TopProcess {

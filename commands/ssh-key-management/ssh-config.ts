@@ -19,6 +19,7 @@ import {
 } from '../../src/parsers/sshd-config.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { checkSshdConfig, findSshd, loadGuestSshdConfig } from './_shared/sshd.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 
 const ACTIONS = ['show', 'get', 'set', 'unset'];
 
@@ -146,7 +147,7 @@ export const sshConfig = defineCommand({
     { name: 'VALUE', optional: true, variadic: true, description: 'for set: the value (several words are joined with spaces)' },
   ],
   options: {
-    'dry-run': { type: 'boolean', description: 'show the change as a unified diff and write nothing' },
+    ...dryRunOption('show the change as a unified diff and write nothing'),
     'no-check': { type: 'boolean', description: "do not run the guest's sshd -t after the change" },
   },
   needs: ['fs'],
@@ -173,6 +174,6 @@ export const sshConfig = defineCommand({
     if (globalOccurrences(cfg, key).length === 0 && action === 'unset' && matchOccurrences(cfg, key).length === 0 && !isKnownKeyword(key)) {
       throw new CliError('usage', `unknown sshd_config keyword ${key}`);
     }
-    return change(ctx, cfg, action as 'set' | 'unset', key, value, { dryRun: args.flag('dry-run'), check: !args.flag('no-check') });
+    return change(ctx, cfg, action as 'set' | 'unset', key, value, { dryRun: args.flag(DRY_RUN), check: !args.flag('no-check') });
   },
 });

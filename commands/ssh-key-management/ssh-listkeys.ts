@@ -3,7 +3,9 @@ import type { Guest } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
 import { readOptional } from '../../src/guest/file-changes.js';
 import { authorizedKeys, optionList, parseAuthorizedKeys, type AuthorizedKey, type AuthorizedLine } from '../../src/parsers/authorized-keys.js';
-import { guestUser, keyPaths, lstatOrNull, type KeyPaths } from './_shared/ssh-home.js';
+import { keyPaths, type KeyPaths } from './_shared/ssh-home.js';
+import { guestUser } from '../../src/users/guest-user.js';
+import { lstatOrNull } from '../../src/guest/stat-or-null.js';
 
 export interface KeyRow {
   index: number;
@@ -23,7 +25,7 @@ export function keyRow(k: AuthorizedKey, index: number): KeyRow {
 
 /** The user's authorized_keys, parsed (null text: no file). Reading follows links inside the guest. */
 export async function readAuthorizedKeys(guest: Guest, paths: KeyPaths): Promise<{ text: string | null; lines: AuthorizedLine[] }> {
-  const st = await lstatOrNull(guest, paths.dir);
+  const st = await lstatOrNull(guest.fs, paths.dir);
   const text = st ? await readOptional(guest, paths.file) : null;
   return { text, lines: parseAuthorizedKeys(text ?? '') };
 }
@@ -44,7 +46,7 @@ export const sshListkeys = defineCommand({
   async run(ctx, args) {
     const user = await guestUser(ctx.guest, args.str('USER'));
     const paths = keyPaths(user);
-    const dir = await lstatOrNull(ctx.guest, paths.dir);
+    const dir = await lstatOrNull(ctx.guest.fs, paths.dir);
     if (dir?.type === 'symlink') ctx.out.note(`${paths.dir} is a symbolic link (to ${dir.symlinkTarget}), followed inside the guest; sshd may refuse keys behind it`);
     const { text, lines } = await readAuthorizedKeys(ctx.guest, paths);
     noteInvalid(ctx.out, paths.file, lines);

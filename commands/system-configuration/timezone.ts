@@ -7,7 +7,9 @@ import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/
 import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { isTzif, localtimeTarget, parseHostnameFile, zoneFromLink, zoneProblem } from '../../src/parsers/system-identity.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { configFile, distroFamily, DRY_RUN, readConfig } from './_shared/common.js';
+import { configFile, readConfig } from './_shared/common.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
+import { distroFamily } from '../../src/inspect/distro-family.js';
 
 // /etc/localtime is what the guest's libc reads: a symlink into /usr/share/zoneinfo. Debian's
 // tzdata writes it absolute (/usr/share/zoneinfo/ZONE) and keeps the name in /etc/timezone;
@@ -113,7 +115,7 @@ export const timezone = defineCommand({
   examples: ['timezone', 'timezone Europe/Berlin', 'timezone UTC --dry-run', 'timezone America/New_York'],
   positionals: [{ name: 'ZONE', optional: true, complete: 'none', description: 'a zone name such as Europe/Berlin or UTC' }],
   mutates: (args) => args.optStr('ZONE') !== undefined,
-  options: DRY_RUN,
+  options: dryRunOption(),
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
     const guest = ctx.guest;
@@ -125,7 +127,7 @@ export const timezone = defineCommand({
     }
     const problem = zoneProblem(zone);
     if (problem) throw new CliError('usage', `not a time zone name '${zone}': ${problem}`);
-    const dryRun = args.flag('dry-run');
+    const dryRun = args.flag(DRY_RUN);
     await checkZone(guest, zone);
 
     const family = await distroFamily(guest);

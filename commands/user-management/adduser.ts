@@ -4,7 +4,9 @@ import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
 import { guestHashMethod, hashPassword, passwordFromFile, type HashResult } from '../../src/users/password.js';
 import { planAddUser, type AddUserRequest } from '../../src/users/plan-add.js';
-import { DRY_RUN, idOption, notes, octal, shellNote, showDryRun } from './_shared/common.js';
+import { ACCOUNTS_DRY_RUN, idOption, notes, shellNote, showDryRun } from './_shared/common.js';
+import { octalMode } from '../../src/util/format.js';
+import { DRY_RUN } from '../../src/shell/dry-run.js';
 
 export const adduser = defineCommand({
   name: 'adduser',
@@ -36,7 +38,7 @@ export const adduser = defineCommand({
     comment: { type: 'string', valueName: 'TEXT', description: 'the GECOS field (full name…)' },
     'password-file': { type: 'string', valueName: 'HOSTFILE', description: "host file whose first line is the password (hashed the guest's way)" },
     'no-create-home': { type: 'boolean', description: 'do not create the home directory' },
-    'dry-run': DRY_RUN,
+    ...ACCOUNTS_DRY_RUN,
   },
   needs: ['fs'],
   mutates: true,
@@ -72,9 +74,9 @@ export const adduser = defineCommand({
     notes(ctx, [...op.notes, ...(hashed?.notes ?? []), ...(shellWarning ? [shellWarning] : [])]);
 
     const home = op.createHome;
-    if (args.flag('dry-run')) {
+    if (args.flag(DRY_RUN)) {
       const also = [
-        ...(home ? [`create ${home.path} (mode ${octal(home.mode)}, owner ${op.uid}:${op.gid}) from ${home.skel}`] : []),
+        ...(home ? [`create ${home.path} (mode ${octalMode(home.mode)}, owner ${op.uid}:${op.gid}) from ${home.skel}`] : []),
         ...(op.mailSpool ? [`create the mail spool ${op.mailSpool.path}`] : []),
       ];
       return showDryRun(ctx, op.changes, also);
@@ -105,7 +107,7 @@ export const adduser = defineCommand({
       const o = ctx.out;
       o.line(`added user ${op.name} (uid ${op.uid}, gid ${op.gid} ${op.primaryGroup}${op.privateGroup ? ', new private group' : ''})`);
       if (op.groups.length > 0) o.line(`  groups:   ${op.groups.join(', ')}`);
-      const how = !home ? 'not created' : !homeCreated ? 'already there' : done.homeFromSkel ? `created from ${home.skel}, mode ${octal(home.mode)}` : `created empty, mode ${octal(home.mode)}`;
+      const how = !home ? 'not created' : !homeCreated ? 'already there' : done.homeFromSkel ? `created from ${home.skel}, mode ${octalMode(home.mode)}` : `created empty, mode ${octalMode(home.mode)}`;
       o.line(`  home:     ${op.home} (${how})`);
       o.line(`  shell:    ${op.shell || '(default)'}`);
       o.line(`  password: ${hashed ? `set (${hashed.method}, computed by ${hashed.via})` : `locked until set with: passwd ${op.name}`}`);

@@ -1,19 +1,12 @@
-// Human formatting of what libvirt reports: memory in KiB, CPU time in nanoseconds.
+import { formatBytes } from '../util/format.js';
 
-const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+// Human formatting of what libvirt reports: memory in KiB, CPU time in nanoseconds.
 
 /** 800 → "800 KiB", 524288 → "512.0 MiB", 1572864 → "1.5 GiB" (one decimal from MiB on). */
 export function formatKiB(kib: number): string {
   if (!Number.isFinite(kib) || kib < 0) return '-';
   if (kib < 1024) return `${Math.round(kib)} KiB`;
-  let value = kib / 1024;
-  let unit = 1;
-  // Move up while the rounded figure would read 1024.0 or more.
-  while (unit < UNITS.length - 1 && Math.round(value * 10) / 10 >= 1024) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${UNITS[unit]}`;
+  return formatBytes(kib * 1024);
 }
 
 /**

@@ -11,7 +11,8 @@ import { bandwidthFrom } from '../../commands/monitoring/bandwidth.js';
 import { metricsFrom } from '../../commands/monitoring/metrics.js';
 import { parseSignal } from '../../commands/process-management/kill.js';
 import { parseJournalJson } from '../../src/parsers/journal.js';
-import { formatBytes, formatDuration } from '../../src/live/guest-run.js';
+import { formatDuration } from '../../src/live/guest-run.js';
+import { formatBytes } from '../../src/util/format.js';
 import { namedSections, sections } from '../../src/live/scripts.js';
 
 // The pure parsers behind the live commands, on outputs captured from the Debian 12 test
