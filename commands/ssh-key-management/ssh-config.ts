@@ -1,6 +1,6 @@
 import { defineCommand, type CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
-import { applyChanges, diffOf, rollBack, type FileChange } from '../../src/guest/file-changes.js';
+import { applyChanges, diffOf, type FileChange, type Verify } from '../../src/guest/file-changes.js';
 import {
   canonicalKeyword,
   effectiveSettings,
@@ -22,6 +22,9 @@ import { checkSshdConfig, findSshd, loadGuestSshdConfig } from './_shared/sshd.j
 import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 
 const ACTIONS = ['show', 'get', 'set', 'unset'];
+
+/** The guest's sshd -t said no (its message). */
+class SshdRejected extends Error {}
 
 async function load(ctx: CommandContext): Promise<LoadedSshdConfig> {
   const cfg = await loadGuestSshdConfig(ctx.guest);
@@ -107,26 +110,21 @@ async function change(ctx: CommandContext, cfg: LoadedSshdConfig, action: 'set' 
   }
   const sshd = await findSshd(ctx.guest);
   if (opts.check && !sshd && !isKnownKeyword(keyword)) throw new CliError('usage', `unknown sshd_config keyword ${keyword}, and the guest has no sshd to check it with`);
-  // Only the files really written are rolled back: a file created by the change is removed.
-  const applied = new Set(await applyChanges(ctx.guest, changes));
-  const undo = async () => {
-    const problems = await rollBack(ctx.guest, changes.filter((c) => applied.has(c.path)));
-    return problems.length > 0 ? problems.join('; ') : 'the previous content was restored';
-  };
+  const verify: Verify | undefined =
+    opts.check && sshd
+      ? {
+          run: async () => {
+            const check = await checkSshdConfig(ctx.guest, sshd, cfg.main);
+            if (!check.ok) throw new SshdRejected(check.message.split('\n').filter(Boolean).join('; '));
+            result.checked = true;
+          },
+          failure: (err, restored) =>
+            err instanceof SshdRejected ? `the guest's sshd -t rejects the change (${restored}): ${err.message}` : `checking with sshd -t: ${describeError(err)}; ${restored}`,
+        }
+      : undefined;
+  await applyChanges(ctx.guest, changes, verify);
   if (!opts.check) ctx.out.note('not checked with sshd -t (--no-check)');
   else if (!sshd) ctx.out.note(`the guest has no sshd: the result was not checked with sshd -t`);
-  else {
-    let check;
-    try {
-      check = await checkSshdConfig(ctx.guest, sshd, cfg.main);
-    } catch (err) {
-      throw new CliError('failed', `checking with sshd -t: ${describeError(err)}; ${await undo()}`);
-    }
-    if (!check.ok) {
-      throw new CliError('failed', `the guest's sshd -t rejects the change (${await undo()}): ${check.message.split('\n').filter(Boolean).join('; ')}`);
-    }
-    result.checked = true;
-  }
   if (!ctx.json) {
     ctx.out.line(`${action === 'set' ? `set ${name} ${value}` : `unset ${name}`} in ${result.files.join(', ')}${result.checked ? ' (sshd -t: ok)' : ''}`);
     for (const m of inMatch) ctx.out.note(`${m.keyword} ${m.value} in Match ${m.match.condition} (${where(m)}) still applies to matching connections`);
