@@ -5,8 +5,6 @@ import { editGuestFile } from '../../src/guest/edit-file.js';
 // diff, confirmation, atomic write back) lives in src/guest/edit-file.ts, shared with
 // `guestctl edit --domain NAME PATH`.
 
-export { findProgram, pickEditor, type Editor } from '../../src/guest/edit-file.js';
-
 export const edit = defineCommand({
   name: 'edit',
   category: 'file-operations',

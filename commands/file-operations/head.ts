@@ -1,10 +1,10 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { openGuestFile } from './_shared/guest-read.js';
-import { contentJson } from './cat.js';
+import { contentJson } from './_shared/content-json.js';
 
 /** The first `lines` lines of `chunks` (a line ends at '\n'; a last line without one counts). */
-export async function firstLines(chunks: AsyncIterable<Buffer>, lines: number): Promise<Buffer> {
+async function firstLines(chunks: AsyncIterable<Buffer>, lines: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let left = lines;
   if (left === 0) return Buffer.alloc(0);

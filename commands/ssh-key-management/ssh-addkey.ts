@@ -9,7 +9,7 @@ import { effectiveValues } from '../../src/parsers/sshd-config.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { checkKeyPaths, KEYS_DRY_RUN, keyPaths, labelSshHome } from './_shared/ssh-home.js';
 import { guestSelinux } from '../../src/inspect/selinux.js';
-import { keyRow, noteInvalid, readAuthorizedKeys, type KeyRow } from './ssh-listkeys.js';
+import { keyRow, noteInvalid, readAuthorizedKeys, type KeyRow } from './_shared/authorized-keys-file.js';
 import { loadGuestSshdConfig } from './_shared/sshd.js';
 import { DRY_RUN } from '../../src/shell/dry-run.js';
 import { guestUser } from '../../src/users/guest-user.js';
@@ -22,7 +22,7 @@ function looksLikeKey(text: string): boolean {
 }
 
 /** Keys from the argument: one key line, or every key in a host file (all must be valid). */
-export async function keysFromArgument(text: string): Promise<{ keys: AuthorizedKey[]; source: string }> {
+async function keysFromArgument(text: string): Promise<{ keys: AuthorizedKey[]; source: string }> {
   if (looksLikeKey(text)) {
     const l = parseAuthorizedLine(text.trim());
     if (l.kind !== 'key') {

@@ -3,6 +3,7 @@ import type { Guest } from '../../src/guest/types.js';
 import { effectiveValues } from '../../src/parsers/sshd-config.js';
 import { CliError } from '../../src/util/errors.js';
 import { sshdPackage } from './_shared/ssh-home.js';
+import { pickSshUnit, type UnitFile } from './_shared/ssh-unit.js';
 import { lstatOrNull } from '../../src/guest/stat-or-null.js';
 import { findSshd, loadGuestSshdConfig } from './_shared/sshd.js';
 import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
@@ -12,24 +13,6 @@ import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 
 const UNIT_DIRS = ['/etc/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 const DEFAULT_HOST_KEYS = ['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key'];
-
-export interface UnitFile {
-  name: string;
-  dir: string;
-  type: 'file' | 'symlink';
-}
-
-/**
- * The sshd unit of the guest: Debian and Ubuntu ship ssh.service (with sshd.service as an alias
- * link once enabled), the others sshd.service. A real unit file wins over an alias link; with
- * both real, the Debian family's name wins on a deb guest.
- */
-export function pickSshUnit(found: UnitFile[], debianFamily: boolean): string | null {
-  const real = new Set(found.filter((u) => u.type === 'file').map((u) => u.name));
-  const any = new Set(found.map((u) => u.name));
-  const order = debianFamily ? ['ssh.service', 'sshd.service'] : ['sshd.service', 'ssh.service'];
-  return order.find((n) => real.has(n)) ?? order.find((n) => any.has(n)) ?? null;
-}
 
 async function unitFiles(guest: Guest, names: string[]): Promise<UnitFile[]> {
   const out: UnitFile[] = [];

@@ -1,38 +1,9 @@
 import { defineCommand } from '../../src/shell/command.js';
-import type { Guest } from '../../src/guest/types.js';
-import type { Output } from '../../src/shell/output.js';
-import { readOptional } from '../../src/guest/file-changes.js';
-import { authorizedKeys, optionList, parseAuthorizedKeys, type AuthorizedKey, type AuthorizedLine } from '../../src/parsers/authorized-keys.js';
-import { keyPaths, type KeyPaths } from './_shared/ssh-home.js';
+import { authorizedKeys } from '../../src/parsers/authorized-keys.js';
+import { keyPaths } from './_shared/ssh-home.js';
+import { keyRow, noteInvalid, readAuthorizedKeys } from './_shared/authorized-keys-file.js';
 import { guestUser } from '../../src/users/guest-user.js';
 import { lstatOrNull } from '../../src/guest/stat-or-null.js';
-
-export interface KeyRow {
-  index: number;
-  type: string;
-  /** As ssh-keygen -l names it: ED25519, RSA, ECDSA, DSA, ED25519-SK, ECDSA-SK. */
-  label: string;
-  bits: number;
-  fingerprint: string;
-  comment: string;
-  options: string[];
-  line: number;
-}
-
-export function keyRow(k: AuthorizedKey, index: number): KeyRow {
-  return { index, type: k.type, label: k.label, bits: k.bits, fingerprint: k.fingerprint, comment: k.comment, options: k.options ? optionList(k.options) : [], line: k.line };
-}
-
-/** The user's authorized_keys, parsed (null text: no file). Reading follows links inside the guest. */
-export async function readAuthorizedKeys(guest: Guest, paths: KeyPaths): Promise<{ text: string | null; lines: AuthorizedLine[] }> {
-  const st = await lstatOrNull(guest.fs, paths.dir);
-  const text = st ? await readOptional(guest, paths.file) : null;
-  return { text, lines: parseAuthorizedKeys(text ?? '') };
-}
-
-export function noteInvalid(out: Output, file: string, lines: AuthorizedLine[]): void {
-  for (const l of lines) if (l.kind === 'invalid') out.note(`${file} line ${l.line}: ${l.error}; sshd ignores this line`);
-}
 
 export const sshListkeys = defineCommand({
   name: 'ssh-listkeys',

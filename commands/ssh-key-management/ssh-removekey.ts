@@ -3,7 +3,7 @@ import { applyChanges, diffOf, type FileChange } from '../../src/guest/file-chan
 import { authorizedKeys, parseKeySelector, removeLines, selectKeys } from '../../src/parsers/authorized-keys.js';
 import { CliError } from '../../src/util/errors.js';
 import { checkKeyPaths, KEYS_DRY_RUN, keyPaths } from './_shared/ssh-home.js';
-import { keyRow, noteInvalid, readAuthorizedKeys } from './ssh-listkeys.js';
+import { keyRow, noteInvalid, readAuthorizedKeys } from './_shared/authorized-keys-file.js';
 import { DRY_RUN } from '../../src/shell/dry-run.js';
 import { guestUser } from '../../src/users/guest-user.js';
 

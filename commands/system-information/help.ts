@@ -40,7 +40,7 @@ export const help = defineCommand({
   },
 });
 
-export function formatHelp(cmd: CommandDef): string {
+function formatHelp(cmd: CommandDef): string {
   const lines = [`${cmd.name} — ${cmd.summary}`, '', `usage: ${usageLine(cmd)}`];
   if (cmd.description) lines.push('', cmd.description);
   const opts = Object.entries(cmd.options ?? {});
