@@ -9,24 +9,23 @@ function isAbsent(err: unknown): boolean {
   return code === 'ENOENT' || code === 'ENOTDIR';
 }
 
-/** lstat (the last component is not followed), or null when nothing is there. */
-export async function lstatOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
+async function absentAsNull<T>(pending: Promise<T>): Promise<T | null> {
   try {
-    return await fs.lstat(path);
+    return await pending;
   } catch (err) {
     if (isAbsent(err)) return null;
     throw err;
   }
 }
 
+/** lstat (the last component is not followed), or null when nothing is there. */
+export function lstatOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
+  return absentAsNull(fs.lstat(path));
+}
+
 /** stat (symlinks followed inside the guest), or null when nothing is there (a dangling link included). */
-export async function statOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
-  try {
-    return await fs.stat(path);
-  } catch (err) {
-    if (isAbsent(err)) return null;
-    throw err;
-  }
+export function statOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
+  return absentAsNull(fs.stat(path));
 }
 
 /**
