@@ -1,8 +1,8 @@
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { metricsFrom, type Metrics } from '../../src/parsers/metrics-sample.js';
-import { failIfError, formatDuration, guestScript } from '../../src/live/guest-run.js';
-import { formatBytes } from '../../src/util/format.js';
+import { failIfError, guestScript } from '../../src/live/guest-run.js';
+import { formatBytes, formatDuration } from '../../src/util/format.js';
 import { METRICS } from '../../src/live/scripts.js';
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : '-');

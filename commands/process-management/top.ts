@@ -3,8 +3,8 @@ import type { Output } from '../../src/shell/output.js';
 import { guestNames } from '../../src/inspect/names.js';
 import { snapshotFrom, type TopSnapshot } from '../../src/parsers/top-sample.js';
 import { CliError } from '../../src/util/errors.js';
-import { failIfError, formatDuration, guestScript } from '../../src/live/guest-run.js';
-import { formatBytes } from '../../src/util/format.js';
+import { failIfError, guestScript } from '../../src/live/guest-run.js';
+import { formatBytes, formatDuration } from '../../src/util/format.js';
 import { parseCount, parseSeconds } from '../../src/util/option-values.js';
 import { TOP } from '../../src/live/scripts.js';
 

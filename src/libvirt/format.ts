@@ -1,4 +1,4 @@
-import { formatBytes } from '../util/format.js';
+import { formatBytes, formatDuration } from '../util/format.js';
 
 // Human formatting of what libvirt reports: memory in KiB, CPU time in nanoseconds.
 
@@ -15,19 +15,5 @@ export function formatKiB(kib: number): string {
  */
 export function formatCpuTime(ns: number): string {
   if (!Number.isFinite(ns) || ns < 0) return '-';
-  let s = Math.floor(ns / 1e9);
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const parts: [number, string][] = [
-    [d, 'd'],
-    [h, 'h'],
-    [m, 'm'],
-    [s, 's'],
-  ];
-  const first = parts.findIndex(([v]) => v > 0);
-  return (first < 0 ? [[0, 's'] as [number, string]] : parts.slice(first)).map(([v, u]) => `${v}${u}`).join(' ');
+  return formatDuration(ns / 1e9);
 }

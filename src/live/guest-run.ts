@@ -3,8 +3,7 @@ import type { ExecResult } from '../guest/types.js';
 import { CliError } from '../util/errors.js';
 import { failedStep } from './scripts.js';
 
-// Shared by the live commands: run a guest program or a constant guest script, and format
-// durations. Everything runs in the GUEST through ctx.guest.exec.
+// Shared by the live commands: run a guest program or a constant guest script, Everything runs in the GUEST through ctx.guest.exec.
 
 /** Run argv in the guest (C locale: stable output to parse). */
 export function guestRun(ctx: CommandContext, argv: string[], timeoutMs?: number): Promise<ExecResult> {
@@ -30,19 +29,5 @@ export function failIfError(r: ExecResult, what: string): void {
 export function requireSystemd(ctx: CommandContext, name: string): void {
   const init = ctx.guest.os.initSystem;
   if (init && init !== 'systemd') throw new CliError('unsupported', `${name} needs systemd in the guest, and this guest runs ${init}`);
-}
-
-/** 1d 23h 18m 39s (leading zero units left out; seconds only under an hour unless asked). */
-export function formatDuration(totalSeconds: number, withSeconds = true): string {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const parts: string[] = [];
-  if (d) parts.push(`${d}d`);
-  if (d || h) parts.push(`${h}h`);
-  if (d || h || m) parts.push(`${m}m`);
-  if (withSeconds || parts.length === 0) parts.push(`${s % 60}s`);
-  return parts.join(' ');
 }
 

@@ -1,4 +1,4 @@
-// Numbers as people read them: byte amounts and permission modes.
+// Numbers as people read them: byte amounts, durations and permission modes.
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -24,4 +24,18 @@ export function octalMode(mode: number): string {
 
 export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** 1d 23h 18m 39s (leading zero units left out; seconds only under an hour unless asked). */
+export function formatDuration(totalSeconds: number, withSeconds = true): string {
+  const s = Math.max(0, Math.floor(totalSeconds));
+  const d = Math.floor(s / 86400);
+  const h = Math.floor((s % 86400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const parts: string[] = [];
+  if (d) parts.push(`${d}d`);
+  if (d || h) parts.push(`${h}h`);
+  if (d || h || m) parts.push(`${m}m`);
+  if (withSeconds || parts.length === 0) parts.push(`${s % 60}s`);
+  return parts.join(' ');
 }

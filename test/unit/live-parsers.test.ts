@@ -11,8 +11,7 @@ import { bandwidthFrom } from '../../src/parsers/bandwidth-sample.js';
 import { metricsFrom } from '../../src/parsers/metrics-sample.js';
 import { parseSignal } from '../../src/parsers/signal.js';
 import { parseJournalJson } from '../../src/parsers/journal.js';
-import { formatDuration } from '../../src/live/guest-run.js';
-import { formatBytes } from '../../src/util/format.js';
+import { formatBytes, formatDuration } from '../../src/util/format.js';
 import { namedSections, sections } from '../../src/live/scripts.js';
 
 // The pure parsers behind the live commands, on outputs captured from the Debian 12 test
