@@ -5,7 +5,8 @@ import { CliError, describeError } from '../util/errors.js';
 // Commands that change configuration compute the new text with a pure editor and hand it
 // here: one place applies changes atomically (each file: temp + rename, owner/mode/xattrs
 // kept), rolls back the files already written when a later one fails or a validator says no,
-// and renders --dry-run diffs. Several files (passwd, shadow, group, gshadow) change together or not at all.
+// and renders --dry-run diffs. Several files (passwd, shadow, group, gshadow) change together
+// or not at all.
 
 export interface FileChange {
   path: string;
