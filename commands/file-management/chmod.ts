@@ -2,7 +2,8 @@ import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
-import { cancelled, octal, treePaths } from './_shared/common.js';
+import { cancelled, treePaths } from './_shared/common.js';
+import { octalMode } from '../../src/util/format.js';
 
 function modeOf(spec: string, current: number, isDir: boolean): number {
   try {
@@ -37,7 +38,7 @@ export const chmod = defineCommand({
     if (!args.flag('recursive')) {
       const mode = modeOf(spec, top.mode, top.type === 'directory');
       if (mode !== top.mode) await fs.chmod(top.path, mode);
-      return { path: top.path, mode: octal(mode), previous: octal(top.mode) };
+      return { path: top.path, mode: octalMode(mode), previous: octalMode(top.mode) };
     }
     const paths = top.type === 'directory' ? await treePaths(ctx.guest, top.path, ctx.signal) : [{ path: top.path, type: top.type }];
     let changed = 0;

@@ -12,7 +12,7 @@ export interface OwnerSpec {
 }
 
 /** USER, USER:GROUP, USER: (login group) or :GROUP, as chown(1) takes them. */
-export function parseOwnerSpec(spec: string): OwnerSpec {
+function parseOwnerSpec(spec: string): OwnerSpec {
   const colon = spec.indexOf(':');
   if (colon < 0) {
     if (spec === '') throw new CliError('usage', 'empty owner');
@@ -34,7 +34,7 @@ function checkId(id: number, what: string, text: string): number {
 }
 
 /** uid/gid to set (undefined: keep), resolved through the guest's /etc/passwd and /etc/group. */
-export function resolveOwner(spec: OwnerSpec, names: GuestNames): { uid?: number; gid?: number } {
+function resolveOwner(spec: OwnerSpec, names: GuestNames): { uid?: number; gid?: number } {
   const uid = spec.user !== undefined ? checkId(names.uidOf(spec.user), 'user', spec.user) : undefined;
   let gid = spec.group !== undefined ? checkId(names.gidOf(spec.group), 'group', spec.group) : undefined;
   if (spec.loginGroup && uid !== undefined) {

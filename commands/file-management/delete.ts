@@ -7,7 +7,7 @@ import { mountsAtOrBelow } from './_shared/common.js';
  * Paths `delete` refuses without --force: every top-level entry of the guest (/etc, /usr,
  * /boot, /bin -> usr/bin, ...) and every entry directly under /usr (/usr/bin, /usr/lib, ...).
  */
-export function isProtected(canonical: string): boolean {
+function isProtected(canonical: string): boolean {
   const parts = canonical.split('/').filter(Boolean);
   return parts.length === 1 || (parts.length === 2 && parts[0] === 'usr');
 }

@@ -5,7 +5,7 @@ import { parseDuOutput } from '../../src/parsers/du-output.js';
 import { firstLine } from '../../src/util/run-tool.js';
 import { CliError } from '../../src/util/errors.js';
 import { formatSize } from '../../src/parsers/size.js';
-import { parseCount } from './large-files.js';
+import { parseCount } from '../../src/util/option-values.js';
 
 /**
  * On a running guest, the guest's own du (GNU: bytes, NUL-separated; busybox, which knows
@@ -40,7 +40,7 @@ export const diskUsage = defineCommand({
   },
   needs: ['fs'],
   async run(ctx, args) {
-    const depth = parseCount(args.optStr('depth') ?? '0', 'depth', 0);
+    const depth = parseCount(args.optStr('depth'), 0, '--depth', { min: 0 });
     const start = await ctx.guest.fs.stat(ctx.guestPath(args.optStr('PATH') ?? '/'));
     const fs = ctx.guest.fs;
     const { rows, unreadable } = fs.diskUsage ? await fs.diskUsage(start.path, depth, ctx.signal) : await guestDu(ctx, start.path, depth);

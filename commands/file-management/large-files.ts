@@ -3,15 +3,11 @@ import type { Output } from '../../src/shell/output.js';
 import { walkGuest } from '../../src/guest/walk.js';
 import { formatSize, parseSize } from '../../src/parsers/size.js';
 import { CliError } from '../../src/util/errors.js';
+import { parseCount } from '../../src/util/option-values.js';
 
 export interface LargeFile {
   path: string;
   size: number;
-}
-
-export function parseCount(text: string, what: string, min: number): number {
-  if (!/^\d+$/.test(text) || Number(text) < min || !Number.isSafeInteger(Number(text))) throw new CliError('usage', `invalid ${what}: '${text}'`);
-  return Number(text);
 }
 
 export const largeFiles = defineCommand({
@@ -35,7 +31,7 @@ export const largeFiles = defineCommand({
     } catch (err) {
       throw new CliError('usage', (err as Error).message);
     }
-    const top = parseCount(args.optStr('top') ?? '20', 'count for --top', 1);
+    const top = parseCount(args.optStr('top'), 20, '--top');
     const start = await ctx.guest.fs.stat(ctx.guestPath(args.optStr('PATH') ?? '/'));
     const found: LargeFile[] = [];
     const unreadable: string[] = [];

@@ -2,7 +2,8 @@ import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
-import { octal, statOrNull } from './_shared/common.js';
+import { statOrNull } from '../../src/guest/stat-or-null.js';
+import { octalMode } from '../../src/util/format.js';
 
 export const mkdir = defineCommand({
   name: 'mkdir',
@@ -36,7 +37,7 @@ export const mkdir = defineCommand({
     const before = parents ? await statOrNull(fs, path) : null;
     if (before) {
       if (before.type !== 'directory') throw new CliError('exists', `${before.path} exists and is not a directory`);
-      return { path: before.path, created: false, mode: octal(before.mode) };
+      return { path: before.path, created: false, mode: octalMode(before.mode) };
     }
     await fs.mkdir(path, { parents });
     const made = await fs.stat(path);
@@ -50,7 +51,7 @@ export const mkdir = defineCommand({
         throw err;
       }
     }
-    return { path: made.path, created: true, mode: octal(mode) };
+    return { path: made.path, created: true, mode: octalMode(mode) };
   },
   render(r: { path: string; created: boolean; mode: string }, out: Output) {
     out.line(r.created ? `created ${r.path} (${r.mode})` : `${r.path} already exists`);

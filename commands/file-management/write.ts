@@ -1,7 +1,7 @@
 import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { unescapeContent } from '../../src/shell/parse-line.js';
-import { statOrNull } from './_shared/common.js';
+import { statOrNull } from '../../src/guest/stat-or-null.js';
 
 export const write = defineCommand({
   name: 'write',

@@ -1,20 +1,8 @@
-import { isUtf8 } from 'node:buffer';
 import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { openGuestFile } from './_shared/guest-read.js';
-
-/** JSON shape of file content: text when it is valid UTF-8, base64 otherwise. */
-type FileContent = { content: string } | { base64: string };
-
-export function contentJson(path: string, data: Buffer): { path: string; content: string } | { path: string; base64: string } {
-  return isUtf8(data) ? { path, content: data.toString('utf8') } : { path, base64: data.toString('base64') };
-}
-
-/** The bytes contentJson() encoded, exactly (valid UTF-8 round-trips through a string). */
-export function contentBytes(c: FileContent): Buffer {
-  return 'content' in c ? Buffer.from(c.content, 'utf8') : Buffer.from(c.base64, 'base64');
-}
+import { contentBytes, contentJson, type FileContent } from './_shared/content-json.js';
 
 export const cat = defineCommand({
   name: 'cat',

@@ -5,7 +5,8 @@ import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
-import { humanBytes, openGuestFile } from './_shared/guest-read.js';
+import { openGuestFile } from './_shared/guest-read.js';
+import { formatBytes } from '../../src/util/format.js';
 
 // Guest → host. The host side is the only host path this command touches: the
 // destination directory, a temp file in it, and the final rename.
@@ -72,7 +73,7 @@ export const download = defineCommand({
         if (err.code === 'ENOENT') throw new CliError('not-found', `no such host directory: ${dir}`);
         throw err;
       });
-      const progress = reader.size > PROGRESS_MIN ? ctx.out.progress(`downloading ${guestPath}`, { amount: reader.size, text: humanBytes(reader.size) }) : null;
+      const progress = reader.size > PROGRESS_MIN ? ctx.out.progress(`downloading ${guestPath}`, { amount: reader.size, text: formatBytes(reader.size) }) : null;
       let done = 0;
       try {
         for await (const chunk of reader.chunks(ctx.signal)) {
@@ -96,6 +97,6 @@ export const download = defineCommand({
     }
   },
   render(r: { guestPath: string; hostPath: string; size: number }, out: Output) {
-    out.line(`downloaded ${r.guestPath} to ${r.hostPath} (${humanBytes(r.size)})`);
+    out.line(`downloaded ${r.guestPath} to ${r.hostPath} (${r.size} bytes)`);
   },
 });

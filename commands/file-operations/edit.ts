@@ -5,8 +5,6 @@ import { editGuestFile } from '../../src/host-editor/edit-guest-file.js';
 // diff, confirmation, atomic write back) lives in src/host-editor/edit-guest-file.ts, shared with
 // `guestctl edit --domain NAME PATH`.
 
-export { findProgram, pickEditor, type Editor } from '../../src/host-editor/edit-guest-file.js';
-
 export const edit = defineCommand({
   name: 'edit',
   category: 'file-operations',

@@ -2,10 +2,10 @@ import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { openGuestFile } from './_shared/guest-read.js';
-import { contentBytes, contentJson } from './cat.js';
+import { contentBytes, contentJson } from './_shared/content-json.js';
 
 /** The first `lines` lines of `chunks` (a line ends at '\n'; a last line without one counts). */
-export async function firstLines(chunks: AsyncIterable<Buffer>, lines: number): Promise<Buffer> {
+async function firstLines(chunks: AsyncIterable<Buffer>, lines: number): Promise<Buffer> {
   const parts: Buffer[] = [];
   let left = lines;
   if (left === 0) return Buffer.alloc(0);

@@ -85,7 +85,7 @@ export const stat = defineCommand({
 });
 
 /** "2024-05-01 12:00:00.123 +0200", like stat(1) (milliseconds: all the precision Node gives). */
-export function localTime(iso: string): string {
+function localTime(iso: string): string {
   const d = new Date(iso);
   const pad = (n: number, w = 2) => String(n).padStart(w, '0');
   const off = -d.getTimezoneOffset();

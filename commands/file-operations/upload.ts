@@ -4,7 +4,7 @@ import { posix } from 'node:path';
 import { defineCommand, type Args } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
-import { humanBytes } from './_shared/guest-read.js';
+import { formatBytes } from '../../src/util/format.js';
 
 // Host → guest. The host file is read whole (GuestFs.writeFile takes the content in one
 // piece so it can write it atomically), hence the size limit.
@@ -15,7 +15,7 @@ const PROGRESS_MIN = 16 * 1024 * 1024;
 /** The host file in one buffer, with progress on a terminal for a large one. */
 async function readHostFile(path: string, size: number, out: Output, signal: AbortSignal): Promise<Buffer> {
   if (size <= PROGRESS_MIN) return fsp.readFile(path, { signal });
-  const progress = out.progress(`reading ${path}`, { amount: size, text: humanBytes(size) });
+  const progress = out.progress(`reading ${path}`, { amount: size, text: formatBytes(size) });
   try {
     const chunks: Buffer[] = [];
     let done = 0;
@@ -51,7 +51,7 @@ export const upload = defineCommand({
     });
     if (st.isDirectory()) throw new CliError('usage', `${hostArg} is a directory on the host (upload copies one file)`);
     if (!st.isFile()) throw new CliError('usage', `${hostArg} is not a regular file on the host`);
-    if (st.size > MAX_UPLOAD) throw new CliError('unsupported', `${hostArg} is ${humanBytes(st.size)}: upload handles files up to 2 GiB`);
+    if (st.size > MAX_UPLOAD) throw new CliError('unsupported', `${hostArg} is ${formatBytes(st.size)}: upload handles files up to 2 GiB`);
 
     const fs = ctx.guest.fs;
     let guestPath = ctx.guestPath(args.str('GUEST_PATH'));
@@ -70,6 +70,6 @@ export const upload = defineCommand({
     return { hostPath, guestPath, size: data.length };
   },
   render(r: { guestPath: string; size: number }, out: Output, args: Args) {
-    out.line(`uploaded ${args.str('HOST_PATH')} to ${r.guestPath} (${humanBytes(r.size)})`);
+    out.line(`uploaded ${args.str('HOST_PATH')} to ${r.guestPath} (${r.size} bytes)`);
   },
 });

@@ -1,48 +1,10 @@
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
-import { parseNetDev, parseUptime } from '../../src/parsers/procfs.js';
-import { failIfError, formatBytes, formatRate, guestScript, parseSeconds } from '../../src/live/guest-run.js';
-import { BANDWIDTH, sections } from '../../src/live/scripts.js';
-
-export interface InterfaceRate {
-  name: string;
-  rxBytes: number;
-  txBytes: number;
-  /** Bytes per second over the interval. */
-  rxRate: number;
-  txRate: number;
-  rxPackets: number;
-  txPackets: number;
-}
-
-export interface Bandwidth {
-  interval: number;
-  interfaces: InterfaceRate[];
-}
-
-/** Two /proc/net/dev samples and the guest's uptime around them → per-interface totals and rates. */
-export function bandwidthFrom(stdout: string): Bandwidth {
-  const [up1 = '', dev1 = '', up2 = '', dev2 = ''] = sections(stdout);
-  const elapsed = Math.max(parseUptime(up2).uptime - parseUptime(up1).uptime, 0.01);
-  const before = new Map(parseNetDev(dev1).map((d) => [d.name, d]));
-  // A counter that went backwards (interface re-created, 32-bit wrap) counts as no traffic.
-  const delta = (a: number, b: number | undefined) => (b === undefined || a < b ? 0 : a - b);
-  return {
-    interval: elapsed,
-    interfaces: parseNetDev(dev2).map((d) => {
-      const p = before.get(d.name);
-      return {
-        name: d.name,
-        rxBytes: d.rxBytes,
-        txBytes: d.txBytes,
-        rxRate: delta(d.rxBytes, p?.rxBytes) / elapsed,
-        txRate: delta(d.txBytes, p?.txBytes) / elapsed,
-        rxPackets: d.rxPackets,
-        txPackets: d.txPackets,
-      };
-    }),
-  };
-}
+import { bandwidthFrom, type Bandwidth } from '../../src/parsers/bandwidth-sample.js';
+import { failIfError, guestScript } from '../../src/live/guest-run.js';
+import { formatBytes, formatRate } from '../../src/util/format.js';
+import { parseSeconds } from '../../src/util/option-values.js';
+import { BANDWIDTH } from '../../src/live/scripts.js';
 
 export const bandwidth = defineCommand({
   name: 'bandwidth',

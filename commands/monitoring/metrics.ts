@@ -1,39 +1,9 @@
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
-import { isDiskFilesystem, parseDf, type DfRow } from '../../src/parsers/df.js';
-import { memorySummary, parseLoadavg, parseMeminfo, parseUptime, type LoadAvg, type MemorySummary } from '../../src/parsers/procfs.js';
-import { CliError } from '../../src/util/errors.js';
-import { failIfError, formatBytes, formatDuration, guestScript } from '../../src/live/guest-run.js';
-import { METRICS, sections } from '../../src/live/scripts.js';
-
-export interface Metrics {
-  uptime: number;
-  load: LoadAvg;
-  cpus: number;
-  memory: MemorySummary;
-  processes: number;
-  /** Disk filesystems (tmpfs and other memory/kernel filesystems left out). */
-  filesystems: DfRow[];
-}
-
-export function metricsFrom(stdout: string): Metrics {
-  const [uptime = '', loadavg = '', meminfo = '', df = '', procs = '', cpus = ''] = sections(stdout);
-  return {
-    uptime: parseUptime(uptime).uptime,
-    load: parseLoadavg(loadavg),
-    cpus: count(cpus, 'CPUs'),
-    memory: memorySummary(parseMeminfo(meminfo)),
-    processes: count(procs, 'processes'),
-    filesystems: parseDf(df).filter(isDiskFilesystem),
-  };
-}
-
-/** A count the script printed; anything else is a broken answer, never a default. */
-function count(text: string, what: string): number {
-  const t = text.trim();
-  if (!/^\d+$/.test(t) || Number(t) === 0) throw new CliError('failed', `metrics: unexpected number of ${what} from the guest: '${t.slice(0, 40)}'`);
-  return Number(t);
-}
+import { metricsFrom, type Metrics } from '../../src/parsers/metrics-sample.js';
+import { failIfError, guestScript } from '../../src/live/guest-run.js';
+import { formatBytes, formatDuration } from '../../src/util/format.js';
+import { METRICS } from '../../src/live/scripts.js';
 
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part / whole) * 100)}%` : '-');
 

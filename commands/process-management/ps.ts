@@ -1,7 +1,8 @@
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { filterPs, parsePs, PS_ARGV, withoutSelf, type PsRow } from '../../src/parsers/ps.js';
-import { failIfError, formatBytes, formatDuration, guestRun } from '../../src/live/guest-run.js';
+import { failIfError, guestRun } from '../../src/live/guest-run.js';
+import { formatBytes, formatDuration } from '../../src/util/format.js';
 
 export const ps = defineCommand({
   name: 'ps',

@@ -4,7 +4,8 @@ import type { Output } from '../../src/shell/output.js';
 import { parseShow, parseUnitList, type UnitRow } from '../../src/parsers/systemctl.js';
 import { parseJournalJson } from '../../src/parsers/journal.js';
 import { CliError } from '../../src/util/errors.js';
-import { failIfError, guestRun, parseCount, requireSystemd } from '../../src/live/guest-run.js';
+import { failIfError, guestRun, requireSystemd } from '../../src/live/guest-run.js';
+import { parseCount } from '../../src/util/option-values.js';
 import { unitArg } from './_shared/unit-arg.js';
 
 export const logs = defineCommand({
@@ -20,7 +21,7 @@ export const logs = defineCommand({
   async run(ctx, args) {
     requireSystemd(ctx, 'logs');
     const unit = unitArg(args.str('UNIT'));
-    const n = parseCount(args.optStr('lines'), 50, '-n', 100_000);
+    const n = parseCount(args.optStr('lines'), 50, '-n', { max: 100_000 });
     const argv = ['journalctl', '--no-pager', '-u', unit, '-n', String(n)];
     const r = await guestRun(ctx, ctx.json ? [...argv, '-o', 'json'] : argv, 120_000);
     failIfError(r, 'journalctl');

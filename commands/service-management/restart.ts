@@ -4,7 +4,7 @@ import type { Output } from '../../src/shell/output.js';
 import { parseShow, parseUnitList, type UnitRow } from '../../src/parsers/systemctl.js';
 import { parseJournalJson } from '../../src/parsers/journal.js';
 import { CliError } from '../../src/util/errors.js';
-import { failIfError, guestRun, parseCount, requireSystemd } from '../../src/live/guest-run.js';
+import { failIfError, guestRun, requireSystemd } from '../../src/live/guest-run.js';
 import { unitArg } from './_shared/unit-arg.js';
 
 const AGENT_UNITS = new Set(['qemu-guest-agent', 'qemu-guest-agent.service']);

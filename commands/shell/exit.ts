@@ -3,7 +3,7 @@ import { ExitRequest } from '../../src/shell/executor.js';
 import { CliError } from '../../src/util/errors.js';
 
 /** `exit [N]` like sh: N is a status from 0 to 255; anything else is a usage error, not a quiet 0. */
-export function exitStatus(text: string | undefined): number {
+function exitStatus(text: string | undefined): number {
   if (text === undefined) return 0;
   if (!/^\d{1,3}$/.test(text) || Number(text) > 255) throw new CliError('usage', `exit: the status must be a number from 0 to 255, not '${text}'`);
   return Number(text);

@@ -7,10 +7,12 @@ import { addAuthorizedKeys, parseAuthorizedKeys, parseAuthorizedLine, type Autho
 import { isKeyType } from '../../src/parsers/ssh-key.js';
 import { effectiveValues } from '../../src/parsers/sshd-config-queries.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { checkKeyPaths, DRY_RUN, guestUser, keyPaths, labelSshHome } from './_shared/ssh-home.js';
+import { checkKeyPaths, KEYS_DRY_RUN, keyPaths, labelSshHome } from './_shared/ssh-home.js';
 import { guestSelinux } from '../../src/inspect/selinux.js';
-import { keyRow, noteInvalid, readAuthorizedKeys, type KeyRow } from './ssh-listkeys.js';
+import { keyRow, noteInvalid, readAuthorizedKeys, type KeyRow } from './_shared/authorized-keys-file.js';
 import { loadGuestSshdConfig } from './_shared/sshd.js';
+import { DRY_RUN } from '../../src/shell/dry-run.js';
+import { guestUser } from '../../src/users/guest-user.js';
 
 const MAX_KEY_FILE = 1 << 20;
 
@@ -20,7 +22,7 @@ function looksLikeKey(text: string): boolean {
 }
 
 /** Keys from the argument: one key line, or every key in a host file (all must be valid). */
-export async function keysFromArgument(text: string): Promise<{ keys: AuthorizedKey[]; source: string }> {
+async function keysFromArgument(text: string): Promise<{ keys: AuthorizedKey[]; source: string }> {
   if (looksLikeKey(text)) {
     const l = parseAuthorizedLine(text.trim());
     if (l.kind !== 'key') {
@@ -79,7 +81,7 @@ export const sshAddkey = defineCommand({
     { name: 'USER', description: 'user name (or uid) in the guest' },
     { name: 'KEY', variadic: true, complete: 'host-path', description: 'public key text, or a host file of public keys' },
   ],
-  options: { ...DRY_RUN },
+  options: { ...KEYS_DRY_RUN },
   needs: ['fs'],
   mutates: true,
   async run(ctx, args) {
@@ -103,7 +105,7 @@ export const sshAddkey = defineCommand({
       created: [],
       fixed: [],
       selinux: null,
-      dryRun: args.flag('dry-run'),
+      dryRun: args.flag(DRY_RUN),
     };
     const change: FileChange = { path: paths.file, before: text, after: plan.text, mode: 0o600, uid: user.uid, gid: user.gid };
     // sshd's StrictModes: ~/.ssh and authorized_keys must belong to the user (or root) and not

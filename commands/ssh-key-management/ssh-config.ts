@@ -1,6 +1,6 @@
 import { defineCommand, type Args, type CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
-import { applyChanges, diffOf, rollBack, type FileChange } from '../../src/guest/file-changes.js';
+import { applyChanges, diffOf, type FileChange, type Verify } from '../../src/guest/file-changes.js';
 import { canonicalKeyword, isKnownKeyword, SSHD_CONFIG, SSHDIR } from '../../src/parsers/sshd-config.js';
 import type { LoadedSshdConfig } from '../../src/parsers/sshd-config-model.js';
 import {
@@ -13,8 +13,12 @@ import {
 import { setSshdOption, SshdConfigError, unsetSshdOption, type SshdEdit } from '../../src/parsers/sshd-config-editor.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { checkSshdConfig, findSshd, loadGuestSshdConfig } from './_shared/sshd.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 
 const ACTIONS = ['show', 'get', 'set', 'unset'];
+
+/** The guest's sshd -t said no (its message). */
+class SshdRejected extends Error {}
 
 async function load(ctx: CommandContext): Promise<LoadedSshdConfig> {
   const cfg = await loadGuestSshdConfig(ctx.guest);
@@ -103,26 +107,21 @@ async function change(ctx: CommandContext, cfg: LoadedSshdConfig, action: 'set' 
   if (result.files.length === 0) return result;
   const sshd = await findSshd(ctx.guest);
   if (opts.check && !sshd && !isKnownKeyword(keyword)) throw new CliError('usage', `unknown sshd_config keyword ${keyword}, and the guest has no sshd to check it with`);
-  // Only the files really written are rolled back: a file created by the change is removed.
-  const applied = new Set(await applyChanges(ctx.guest, changes));
-  const undo = async () => {
-    const problems = await rollBack(ctx.guest, changes.filter((c) => applied.has(c.path)));
-    return problems.length > 0 ? problems.join('; ') : 'the previous content was restored';
-  };
+  const verify: Verify | undefined =
+    opts.check && sshd
+      ? {
+          run: async () => {
+            const check = await checkSshdConfig(ctx.guest, sshd, cfg.main);
+            if (!check.ok) throw new SshdRejected(check.message.split('\n').filter(Boolean).join('; '));
+            result.checked = true;
+          },
+          failure: (err, restored) =>
+            err instanceof SshdRejected ? `the guest's sshd -t rejects the change (${restored}): ${err.message}` : `checking with sshd -t: ${describeError(err)}; ${restored}`,
+        }
+      : undefined;
+  await applyChanges(ctx.guest, changes, verify);
   if (!opts.check) ctx.out.note('not checked with sshd -t (--no-check)');
   else if (!sshd) ctx.out.note(`the guest has no sshd: the result was not checked with sshd -t`);
-  else {
-    let check;
-    try {
-      check = await checkSshdConfig(ctx.guest, sshd, cfg.main);
-    } catch (err) {
-      throw new CliError('failed', `checking with sshd -t: ${describeError(err)}; ${await undo()}`);
-    }
-    if (!check.ok) {
-      throw new CliError('failed', `the guest's sshd -t rejects the change (${await undo()}): ${check.message.split('\n').filter(Boolean).join('; ')}`);
-    }
-    result.checked = true;
-  }
   for (const m of inMatch) ctx.out.note(`${m.keyword} ${m.value} in Match ${m.match.condition} (${where(m)}) still applies to matching connections`);
   return result;
 }
@@ -140,7 +139,7 @@ export const sshConfig = defineCommand({
     { name: 'VALUE', optional: true, variadic: true, description: 'for set: the value (several words are joined with spaces)' },
   ],
   options: {
-    'dry-run': { type: 'boolean', description: 'show the change as a unified diff and write nothing' },
+    ...dryRunOption('show the change as a unified diff and write nothing'),
     'no-check': { type: 'boolean', description: "do not run the guest's sshd -t after the change" },
   },
   needs: ['fs'],
@@ -167,7 +166,7 @@ export const sshConfig = defineCommand({
     if (globalOccurrences(cfg, key).length === 0 && action === 'unset' && matchOccurrences(cfg, key).length === 0 && !isKnownKeyword(key)) {
       throw new CliError('usage', `unknown sshd_config keyword ${key}`);
     }
-    return change(ctx, cfg, action as 'set' | 'unset', key, value, { dryRun: args.flag('dry-run'), check: !args.flag('no-check') });
+    return change(ctx, cfg, action as 'set' | 'unset', key, value, { dryRun: args.flag(DRY_RUN), check: !args.flag('no-check') });
   },
   render(r: ShowResult | GetResult | ChangeResult, out: Output, args: Args) {
     const action = args.optStr('ACTION') ?? 'show';

@@ -3,8 +3,11 @@ import type { Output } from '../../src/shell/output.js';
 import type { Guest } from '../../src/guest/types.js';
 import { effectiveValues } from '../../src/parsers/sshd-config-queries.js';
 import { CliError } from '../../src/util/errors.js';
-import { lstatOrNull, sshdPackage } from './_shared/ssh-home.js';
+import { sshdPackage } from './_shared/ssh-home.js';
+import { pickSshUnit, type UnitFile } from './_shared/ssh-unit.js';
+import { lstatOrNull } from '../../src/guest/stat-or-null.js';
 import { findSshd, loadGuestSshdConfig } from './_shared/sshd.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 
 // ssh-enable: sshd starts at boot (the guest's own systemctl / rc-update, run in the sandbox)
 // and will have host keys (the distro generates them at first boot, or ssh-keygen -A now).
@@ -12,29 +15,11 @@ import { findSshd, loadGuestSshdConfig } from './_shared/sshd.js';
 const UNIT_DIRS = ['/etc/systemd/system', '/usr/lib/systemd/system', '/lib/systemd/system'];
 const DEFAULT_HOST_KEYS = ['/etc/ssh/ssh_host_rsa_key', '/etc/ssh/ssh_host_ecdsa_key', '/etc/ssh/ssh_host_ed25519_key'];
 
-export interface UnitFile {
-  name: string;
-  dir: string;
-  type: 'file' | 'symlink';
-}
-
-/**
- * The sshd unit of the guest: Debian and Ubuntu ship ssh.service (with sshd.service as an alias
- * link once enabled), the others sshd.service. A real unit file wins over an alias link; with
- * both real, the Debian family's name wins on a deb guest.
- */
-export function pickSshUnit(found: UnitFile[], debianFamily: boolean): string | null {
-  const real = new Set(found.filter((u) => u.type === 'file').map((u) => u.name));
-  const any = new Set(found.map((u) => u.name));
-  const order = debianFamily ? ['ssh.service', 'sshd.service'] : ['sshd.service', 'ssh.service'];
-  return order.find((n) => real.has(n)) ?? order.find((n) => any.has(n)) ?? null;
-}
-
 async function unitFiles(guest: Guest, names: string[]): Promise<UnitFile[]> {
   const out: UnitFile[] = [];
   for (const dir of UNIT_DIRS) {
     for (const name of names) {
-      const st = await lstatOrNull(guest, `${dir}/${name}`);
+      const st = await lstatOrNull(guest.fs, `${dir}/${name}`);
       if (st?.type === 'file' || st?.type === 'symlink') out.push({ name, dir, type: st.type });
     }
   }
@@ -45,10 +30,10 @@ async function unitFiles(guest: Guest, names: string[]): Promise<UnitFile[]> {
 async function firstBootKeygen(guest: Guest): Promise<string | null> {
   for (const dir of UNIT_DIRS) {
     for (const u of ['sshd-keygen@.service', 'sshd-keygen.service', 'sshdgenkeys.service']) {
-      if (await lstatOrNull(guest, `${dir}/${u}`)) return `${u} generates them at first boot`;
+      if (await lstatOrNull(guest.fs, `${dir}/${u}`)) return `${u} generates them at first boot`;
     }
   }
-  if (await lstatOrNull(guest, '/usr/sbin/sshd-gen-keys-start')) return 'sshd-gen-keys-start generates them when sshd starts';
+  if (await lstatOrNull(guest.fs, '/usr/sbin/sshd-gen-keys-start')) return 'sshd-gen-keys-start generates them when sshd starts';
   if (guest.os.initSystem === 'openrc') return "the OpenRC sshd service generates them when it starts";
   return null;
 }
@@ -80,14 +65,14 @@ export const sshEnable = defineCommand({
     "The unit is found from the guest's unit files (ssh.service on Debian/Ubuntu, sshd.service elsewhere) and enabled with the guest's systemctl (OpenRC: rc-update add sshd default), then checked with systemctl is-enabled. Missing host keys are generated now with the guest's ssh-keygen -A, unless the distro generates them at first boot (sshd-keygen@.service on Fedora/RHEL, sshdgenkeys.service on Arch...): then it is left to that, as cloned images should not share host keys (--generate-host-keys generates them now anyway).",
   examples: ['ssh-enable', 'ssh-enable --dry-run', 'ssh-enable --generate-host-keys'],
   options: {
-    'dry-run': { type: 'boolean', description: 'say what would be done and change nothing' },
+    ...dryRunOption('say what would be done and change nothing'),
     'generate-host-keys': { type: 'boolean', description: "generate missing host keys now even when the distro would at first boot" },
   },
   needs: ['fs', 'exec'],
   mutates: true,
   async run(ctx, args) {
     const guest = ctx.guest;
-    const dryRun = args.flag('dry-run');
+    const dryRun = args.flag(DRY_RUN);
     const sshd = await findSshd(guest);
     if (!sshd) throw new CliError('not-found', `sshd is not installed in the guest (no /usr/sbin/sshd): install the ${sshdPackage(guest)} package first`);
     const init = guest.os.initSystem ?? 'unknown';
@@ -97,7 +82,7 @@ export const sshEnable = defineCommand({
       if (!unit) throw new CliError('not-found', 'sshd is installed but the guest has no ssh.service or sshd.service unit');
     } else if (init === 'openrc') {
       unit = 'sshd';
-      if (!(await lstatOrNull(guest, '/etc/init.d/sshd'))) throw new CliError('not-found', 'sshd is installed but the guest has no /etc/init.d/sshd');
+      if (!(await lstatOrNull(guest.fs, '/etc/init.d/sshd'))) throw new CliError('not-found', 'sshd is installed but the guest has no /etc/init.d/sshd');
     } else {
       throw new CliError('unsupported', `ssh-enable knows systemd and OpenRC guests; this guest's init system is ${init}`);
     }

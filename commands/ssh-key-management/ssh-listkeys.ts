@@ -1,36 +1,10 @@
 import { defineCommand } from '../../src/shell/command.js';
-import type { Guest } from '../../src/guest/types.js';
+import { authorizedKeys } from '../../src/parsers/authorized-keys.js';
+import { keyPaths } from './_shared/ssh-home.js';
+import { keyRow, noteInvalid, readAuthorizedKeys, type KeyRow } from './_shared/authorized-keys-file.js';
 import type { Output } from '../../src/shell/output.js';
-import { readOptional } from '../../src/guest/file-changes.js';
-import { authorizedKeys, optionList, parseAuthorizedKeys, type AuthorizedKey, type AuthorizedLine } from '../../src/parsers/authorized-keys.js';
-import { guestUser, keyPaths, lstatOrNull, type KeyPaths } from './_shared/ssh-home.js';
-
-export interface KeyRow {
-  index: number;
-  type: string;
-  /** As ssh-keygen -l names it: ED25519, RSA, ECDSA, DSA, ED25519-SK, ECDSA-SK. */
-  label: string;
-  bits: number;
-  fingerprint: string;
-  comment: string;
-  options: string[];
-  line: number;
-}
-
-export function keyRow(k: AuthorizedKey, index: number): KeyRow {
-  return { index, type: k.type, label: k.label, bits: k.bits, fingerprint: k.fingerprint, comment: k.comment, options: k.options ? optionList(k.options) : [], line: k.line };
-}
-
-/** The user's authorized_keys, parsed (null text: no file). Reading follows links inside the guest. */
-export async function readAuthorizedKeys(guest: Guest, paths: KeyPaths): Promise<{ text: string | null; lines: AuthorizedLine[] }> {
-  const st = await lstatOrNull(guest, paths.dir);
-  const text = st ? await readOptional(guest, paths.file) : null;
-  return { text, lines: parseAuthorizedKeys(text ?? '') };
-}
-
-export function noteInvalid(out: Output, file: string, lines: AuthorizedLine[]): void {
-  for (const l of lines) if (l.kind === 'invalid') out.note(`${file} line ${l.line}: ${l.error}; sshd ignores this line`);
-}
+import { guestUser } from '../../src/users/guest-user.js';
+import { lstatOrNull } from '../../src/guest/stat-or-null.js';
 
 type KeyList = KeyRow[] & { file: string; fileExists: boolean };
 
@@ -46,7 +20,7 @@ export const sshListkeys = defineCommand({
   async run(ctx, args) {
     const user = await guestUser(ctx.guest, args.str('USER'));
     const paths = keyPaths(user);
-    const dir = await lstatOrNull(ctx.guest, paths.dir);
+    const dir = await lstatOrNull(ctx.guest.fs, paths.dir);
     if (dir?.type === 'symlink') ctx.out.note(`${paths.dir} is a symbolic link (to ${dir.symlinkTarget}), followed inside the guest; sshd may refuse keys behind it`);
     const { text, lines } = await readAuthorizedKeys(ctx.guest, paths);
     noteInvalid(ctx.out, paths.file, lines);

@@ -3,8 +3,10 @@ import { defineCommand } from '../../src/shell/command.js';
 import { applyChanges, diffOf, type FileChange } from '../../src/guest/file-changes.js';
 import { authorizedKeys, parseKeySelector, removeLines, selectKeys } from '../../src/parsers/authorized-keys.js';
 import { CliError } from '../../src/util/errors.js';
-import { checkKeyPaths, DRY_RUN, guestUser, keyPaths } from './_shared/ssh-home.js';
-import { keyRow, noteInvalid, readAuthorizedKeys } from './ssh-listkeys.js';
+import { checkKeyPaths, KEYS_DRY_RUN, keyPaths } from './_shared/ssh-home.js';
+import { keyRow, noteInvalid, readAuthorizedKeys } from './_shared/authorized-keys-file.js';
+import { DRY_RUN } from '../../src/shell/dry-run.js';
+import { guestUser } from '../../src/users/guest-user.js';
 
 export const sshRemovekey = defineCommand({
   name: 'ssh-removekey',
@@ -17,7 +19,7 @@ export const sshRemovekey = defineCommand({
     { name: 'USER', description: 'user name (or uid) in the guest' },
     { name: 'KEY', description: 'INDEX, SHA256:FINGERPRINT or COMMENT' },
   ],
-  options: { ...DRY_RUN, all: { type: 'boolean', description: 'remove every key with that comment' } },
+  options: { ...KEYS_DRY_RUN, all: { type: 'boolean', description: 'remove every key with that comment' } },
   needs: ['fs'],
   mutates: true,
   async run(ctx, args) {
@@ -41,7 +43,7 @@ export const sshRemovekey = defineCommand({
     }
     const rows = chosen.map((k) => keyRow(k, keys.indexOf(k) + 1));
     const change: FileChange = { path: paths.file, before: text, after: removeLines(text!, chosen.map((k) => k.line)) };
-    if (args.flag('dry-run')) {
+    if (args.flag(DRY_RUN)) {
       return { user: user.name, file: paths.file, removed: rows, dryRun: true, diff: diffOf([change]) };
     }
     await applyChanges(guest, [change]);

@@ -7,7 +7,9 @@ import { canonicalName, ensureHostsEntry, renameHost, shortName } from '../../sr
 import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { hostnameProblem, parseHostnameFile } from '../../src/parsers/system-identity.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { configFile, distroFamily, DRY_RUN, readConfig } from './_shared/common.js';
+import { configFile, readConfig } from './_shared/common.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
+import { distroFamily } from '../../src/inspect/distro-family.js';
 
 // /etc/hostname holds the static host name on every current distro. Debian's convention
 // (hostname(1), the installer) is the SHORT name there and the FQDN in /etc/hosts
@@ -133,7 +135,7 @@ export const hostname = defineCommand({
   examples: ['hostname', 'hostname web01', 'hostname web01.example.com --dry-run'],
   positionals: [{ name: 'NAME', optional: true, complete: 'none', description: 'the new host name: a short name or an FQDN' }],
   mutates: (args) => args.optStr('NAME') !== undefined,
-  options: DRY_RUN,
+  options: dryRunOption(),
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
     const name = args.optStr('NAME');
@@ -144,7 +146,7 @@ export const hostname = defineCommand({
     }
     const problem = hostnameProblem(name);
     if (problem) throw new CliError('usage', `not a valid host name '${name}': ${problem}`);
-    const dryRun = args.flag('dry-run');
+    const dryRun = args.flag(DRY_RUN);
     const { changes, written, previous } = await plan(ctx.guest, name);
     const fqdn = name.includes('.') ? name : null;
     const diff = diffOf(changes);

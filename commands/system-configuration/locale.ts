@@ -5,7 +5,9 @@ import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/
 import { setShellVar, shellVars } from '../../src/editors/shell-vars.js';
 import { localeAvailable, localeGenEnabled, localeProblem, normalizeLocale } from '../../src/parsers/system-identity.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { distroFamily, DRY_RUN, readConfig, type Family } from './_shared/common.js';
+import { readConfig } from './_shared/common.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
+import { distroFamily, type Family } from '../../src/inspect/distro-family.js';
 
 // The system locale: LANG in /etc/default/locale on the Debian family (read by pam_env and
 // update-locale), /etc/locale.conf elsewhere (systemd, localectl). Other variables in the file
@@ -102,7 +104,7 @@ export const locale = defineCommand({
   examples: ['locale', 'locale de_DE.UTF-8', 'locale C.UTF-8 --dry-run', 'locale en_US.UTF-8'],
   positionals: [{ name: 'LOCALE', optional: true, complete: 'none', description: 'e.g. en_US.UTF-8' }],
   mutates: (args) => args.optStr('LOCALE') !== undefined,
-  options: DRY_RUN,
+  options: dryRunOption(),
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
     const guest = ctx.guest;
@@ -114,7 +116,7 @@ export const locale = defineCommand({
     }
     const problem = localeProblem(name);
     if (problem) throw new CliError('usage', `not a locale name '${name}': ${problem}`);
-    const dryRun = args.flag('dry-run');
+    const dryRun = args.flag(DRY_RUN);
     const family = await distroFamily(guest);
     const target = await readConfig(guest, fileFor(family), BOTH);
     const change: FileChange = { path: target.path, before: target.text, after: setShellVar(target.text, 'LANG', name), mode: 0o644, uid: 0, gid: 0 };

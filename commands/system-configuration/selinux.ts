@@ -5,7 +5,9 @@ import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/
 import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { parseSelinuxMode, SELINUX_MODES, type SelinuxMode } from '../../src/parsers/system-identity.js';
 import { CliError } from '../../src/util/errors.js';
-import { configFile, distroFamily, DRY_RUN, readConfig } from './_shared/common.js';
+import { configFile, readConfig } from './_shared/common.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
+import { distroFamily } from '../../src/inspect/distro-family.js';
 
 // The SELinux mode the guest boots into: SELINUX= in /etc/selinux/config, nothing else of the
 // file changes (comments, SELINUXTYPE). Coming from disabled, files created meanwhile carry no
@@ -55,7 +57,7 @@ export const selinux = defineCommand({
   examples: ['selinux', 'selinux permissive', 'selinux enforcing --dry-run', 'selinux disabled'],
   positionals: [{ name: 'MODE', optional: true, complete: 'none', description: 'enforcing, permissive or disabled' }],
   mutates: (args) => args.optStr('MODE') !== undefined,
-  options: DRY_RUN,
+  options: dryRunOption(),
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
     const guest = ctx.guest;
@@ -63,7 +65,7 @@ export const selinux = defineCommand({
     if (given === undefined) return show(guest);
     const mode = parseSelinuxMode(given);
     if (!mode) throw new CliError('usage', `unknown SELinux mode '${given}': expected ${SELINUX_MODES.join(', ')}`);
-    const dryRun = args.flag('dry-run');
+    const dryRun = args.flag(DRY_RUN);
     const config = await readConfig(guest, CONFIG);
     if (config.text === null) throw new CliError('unsupported', `this guest has no SELinux (no ${CONFIG})`);
     const previous = parseSelinuxMode(getShellVar(config.text, 'SELINUX'));

@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import type { Guest } from '../../src/guest/types.js';
-import { applyChanges, changed, diffOf, type FileChange } from '../../src/guest/file-changes.js';
+import { applyChanges, changed, diffOf, type FileChange, type Verify } from '../../src/guest/file-changes.js';
 import { getShellVar, setShellVar } from '../../src/editors/shell-vars.js';
 import { isTzif, localtimeTarget, parseHostnameFile, zoneFromLink, zoneProblem } from '../../src/parsers/system-identity.js';
 import { CliError, describeError } from '../../src/util/errors.js';
-import { configFile, distroFamily, DRY_RUN, readConfig } from './_shared/common.js';
+import { configFile, readConfig } from './_shared/common.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
+import { distroFamily } from '../../src/inspect/distro-family.js';
 
 // /etc/localtime is what the guest's libc reads: a symlink into /usr/share/zoneinfo. Debian's
 // tzdata writes it absolute (/usr/share/zoneinfo/ZONE) and keeps the name in /etc/timezone;
@@ -96,7 +98,11 @@ async function replaceLink(guest: Guest, target: string): Promise<void> {
   try {
     await guest.fs.rename(tmp, LOCALTIME);
   } catch (err) {
-    await guest.fs.remove(tmp).catch(() => undefined);
+    try {
+      await guest.fs.remove(tmp);
+    } catch (cleanup) {
+      throw new CliError('failed', `${describeError(err)}; the temporary link ${tmp} could not be removed: ${describeError(cleanup)}`);
+    }
     throw err;
   }
 }
@@ -113,7 +119,7 @@ export const timezone = defineCommand({
   examples: ['timezone', 'timezone Europe/Berlin', 'timezone UTC --dry-run', 'timezone America/New_York'],
   positionals: [{ name: 'ZONE', optional: true, complete: 'none', description: 'a zone name such as Europe/Berlin or UTC' }],
   mutates: (args) => args.optStr('ZONE') !== undefined,
-  options: DRY_RUN,
+  options: dryRunOption(),
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {
     const guest = ctx.guest;
@@ -125,7 +131,7 @@ export const timezone = defineCommand({
     }
     const problem = zoneProblem(zone);
     if (problem) throw new CliError('usage', `not a time zone name '${zone}': ${problem}`);
-    const dryRun = args.flag('dry-run');
+    const dryRun = args.flag(DRY_RUN);
     await checkZone(guest, zone);
 
     const family = await distroFamily(guest);
@@ -149,24 +155,10 @@ export const timezone = defineCommand({
     const result: TimezoneSet = { action: 'set', zone, previous, link, previousLink: old?.target ?? null, changed: touched, dryRun, diff: diffOf(changes) };
     if (dryRun) return result;
 
-    await applyChanges(guest, changes);
+    // /etc/timezone (and clock) are put back when the link cannot be replaced.
+    const replaceLocaltime: Verify = { run: () => replaceLink(guest, link), failure: (err, restored) => `replacing ${LOCALTIME}: ${describeError(err)}; ${restored}` };
+    await applyChanges(guest, changes, linkChanges ? replaceLocaltime : undefined);
     if (linkChanges) {
-      try {
-        await replaceLink(guest, link);
-      } catch (err) {
-        // Put /etc/timezone (and clock) back the way they were, as applyChanges would.
-        const failed: string[] = [];
-        for (const c of changes.filter(changed).reverse()) {
-          try {
-            if (c.before === null) await guest.fs.remove(c.path);
-            else await guest.fs.writeFile(c.path, c.before);
-          } catch {
-            failed.push(c.path);
-          }
-        }
-        const restored = failed.length > 0 ? `; could not restore ${failed.join(', ')}` : changes.some(changed) ? '; earlier files restored' : '';
-        throw new CliError('failed', `replacing ${LOCALTIME}: ${describeError(err)}${restored}`);
-      }
       const now = await guest.fs.readlink(LOCALTIME);
       if (now !== link) throw new CliError('failed', `${LOCALTIME} points to ${now} after the change, expected ${link}`);
     }

@@ -69,7 +69,7 @@ function availability(cmd: CommandDef, guest: Guest): { available: true; reason?
   return reason === undefined ? { available: true } : { available: false, reason };
 }
 
-export function formatHelp(cmd: CommandDef, unavailable?: string): string {
+function formatHelp(cmd: CommandDef, unavailable?: string): string {
   const lines = [`${cmd.name} — ${cmd.summary}`, '', `usage: ${usageLine(cmd)}`];
   if (unavailable) lines.push('', `unavailable here: ${unavailable}`);
   if (cmd.description) lines.push('', cmd.description);

@@ -5,7 +5,9 @@ import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
 import { guestHashMethod, hashPassword, passwordFromFile, type HashResult } from '../../src/users/password.js';
 import { planAddUser, type AddUserRequest } from '../../src/users/plan-add.js';
-import { DRY_RUN, idOption, notes, octal, shellNote, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { ACCOUNTS_DRY_RUN, idOption, notes, shellNote, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { DRY_RUN } from '../../src/shell/dry-run.js';
+import { octalMode } from '../../src/util/format.js';
 
 interface AddUserResult {
   user: string;
@@ -53,7 +55,7 @@ export const adduser = defineCommand({
     comment: { type: 'string', valueName: 'TEXT', description: 'the GECOS field (full name…)' },
     'password-file': { type: 'string', valueName: 'HOSTFILE', description: "host file whose first line is the password (hashed the guest's way)" },
     'no-create-home': { type: 'boolean', description: 'do not create the home directory' },
-    'dry-run': DRY_RUN,
+    ...ACCOUNTS_DRY_RUN,
   },
   needs: ['fs'],
   mutates: true,
@@ -89,9 +91,9 @@ export const adduser = defineCommand({
     notes(ctx, [...op.notes, ...(hashed?.notes ?? []), ...(shellWarning ? [shellWarning] : [])]);
 
     const home = op.createHome;
-    if (args.flag('dry-run')) {
+    if (args.flag(DRY_RUN)) {
       const also = [
-        ...(home ? [`create ${home.path} (mode ${octal(home.mode)}, owner ${op.uid}:${op.gid}) from ${home.skel}`] : []),
+        ...(home ? [`create ${home.path} (mode ${octalMode(home.mode)}, owner ${op.uid}:${op.gid}) from ${home.skel}`] : []),
         ...(op.mailSpool ? [`create the mail spool ${op.mailSpool.path}`] : []),
       ];
       return dryRunResult(op.changes, also);
@@ -115,7 +117,7 @@ export const adduser = defineCommand({
       password: op.passwordSet ? 'set' : 'locked',
       ...(hashed ? { hashMethod: hashed.method, hashedBy: hashed.via } : {}),
       // The home to create: its mode, and the skeleton it was filled from (null: created empty).
-      homeMode: home ? octal(home.mode) : null,
+      homeMode: home ? octalMode(home.mode) : null,
       homeFrom: home && done.homeFromSkel ? home.skel : null,
       subuid: op.subuid,
       subgid: op.subgid,

@@ -4,7 +4,8 @@ import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
 import { homeRefusalOnDisk } from '../../src/users/home-safety.js';
 import { planDelUser } from '../../src/users/plan-remove.js';
-import { DRY_RUN, notes, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { ACCOUNTS_DRY_RUN, notes, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { DRY_RUN } from '../../src/shell/dry-run.js';
 
 export const deluser = defineCommand({
   name: 'deluser',
@@ -20,7 +21,7 @@ export const deluser = defineCommand({
   positionals: [{ name: 'NAME', description: 'the login name', complete: 'none' }],
   options: {
     'remove-home': { type: 'boolean', description: 'also remove the home directory and mail spool' },
-    'dry-run': DRY_RUN,
+    ...ACCOUNTS_DRY_RUN,
   },
   needs: ['fs'],
   mutates: true,
@@ -28,7 +29,7 @@ export const deluser = defineCommand({
     const files = await loadAccounts(ctx.guest);
     const op = planDelUser(files, args.str('NAME'), { removeHome: args.flag('remove-home') });
     notes(ctx, op.notes);
-    if (args.flag('dry-run')) {
+    if (args.flag(DRY_RUN)) {
       const keep = op.removeHome ? (op.keepHome ?? (await homeRefusalOnDisk(ctx.guest, op))) : null;
       const home = keep ? `keep the home ${op.home} (${keep})` : `remove the home ${op.home}`;
       return dryRunResult(op.changes, op.removeHome ? [`${home}${op.mailSpool ? `${keep ? ',' : ' and'} remove the mail spool ${op.mailSpool}` : ''}`] : []);

@@ -7,7 +7,8 @@ import { accountBackend } from '../../src/users/backend.js';
 import { guestHashMethod, hashPassword, passwordFromFile, passwordFromPrompt, type HashResult } from '../../src/users/password.js';
 import { planPassword, type PasswordAction } from '../../src/users/plan-modify.js';
 import { requireUser } from '../../src/users/plan-common.js';
-import { DRY_RUN, notes, oneOf, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { ACCOUNTS_DRY_RUN, notes, oneOf, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { DRY_RUN } from '../../src/shell/dry-run.js';
 
 const DONE: Record<PasswordAction['kind'], string> = {
   set: 'set',
@@ -35,7 +36,7 @@ export const passwd = defineCommand({
     unlock: { type: 'boolean', description: 'unlock a locked password' },
     expire: { type: 'boolean', description: 'force a change at the next login (last change = 0)' },
     delete: { type: 'boolean', description: 'remove the password (empty field: login without one)' },
-    'dry-run': DRY_RUN,
+    ...ACCOUNTS_DRY_RUN,
   },
   needs: ['fs'],
   mutates: true,
@@ -60,7 +61,7 @@ export const passwd = defineCommand({
     }
     const op = planPassword(files, user, action, daysSinceEpoch());
     notes(ctx, [...(hashed?.notes ?? []), ...op.notes]);
-    if (args.flag('dry-run')) return dryRunResult(op.changes, []);
+    if (args.flag(DRY_RUN)) return dryRunResult(op.changes, []);
     if (op.changes.length === 0) {
       return { user, action: op.action, changed: false };
     }

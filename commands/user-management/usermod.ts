@@ -3,7 +3,8 @@ import { defineCommand } from '../../src/shell/command.js';
 import { loadAccounts } from '../../src/users/accounts.js';
 import { accountBackend } from '../../src/users/backend.js';
 import { planModUser } from '../../src/users/plan-modify.js';
-import { DRY_RUN, notes, shellNote, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { ACCOUNTS_DRY_RUN, notes, shellNote, dryRunResult, isDryRun, renderDryRun, type DryRunResult } from './_shared/common.js';
+import { DRY_RUN } from '../../src/shell/dry-run.js';
 
 export const usermod = defineCommand({
   name: 'usermod',
@@ -30,7 +31,7 @@ export const usermod = defineCommand({
     lock: { type: 'boolean', description: 'lock the password' },
     unlock: { type: 'boolean', description: 'unlock the password' },
     comment: { type: 'string', valueName: 'TEXT', description: 'new GECOS field' },
-    'dry-run': DRY_RUN,
+    ...ACCOUNTS_DRY_RUN,
   },
   needs: ['fs'],
   mutates: true,
@@ -50,7 +51,7 @@ export const usermod = defineCommand({
     const shell = args.optStr('shell');
     const warning = shell !== undefined ? await shellNote(ctx, shell) : null;
     notes(ctx, [...op.notes, ...(warning ? [warning] : [])]);
-    if (args.flag('dry-run')) return dryRunResult(op.changes, op.moveHomeTo ? [`move ${op.oldHome} to ${op.moveHomeTo}`] : []);
+    if (args.flag(DRY_RUN)) return dryRunResult(op.changes, op.moveHomeTo ? [`move ${op.oldHome} to ${op.moveHomeTo}`] : []);
     if (op.changes.length === 0 && op.moveHomeTo === null) {
       return { user: op.name, changed: false, changes: [] };
     }

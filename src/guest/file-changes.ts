@@ -4,8 +4,9 @@ import { CliError, describeError } from '../util/errors.js';
 
 // Commands that change configuration compute the new text with a pure editor and hand it
 // here: one place applies changes atomically (each file: temp + rename, owner/mode/xattrs
-// kept), rolls back the files already written when a later one fails, and renders --dry-run
-// diffs. Several files (passwd, shadow, group, gshadow) change together or not at all.
+// kept), rolls back the files already written when a later one fails or a validator says no,
+// and renders --dry-run diffs. Several files (passwd, shadow, group, gshadow) change together
+// or not at all.
 
 export interface FileChange {
   path: string;
@@ -45,8 +46,25 @@ export function diffOf(changes: FileChange[]): string {
     .join('');
 }
 
-/** Write every changed file; on failure restore the ones already written and rethrow. */
-export async function applyChanges(guest: Guest, changes: FileChange[]): Promise<string[]> {
+/**
+ * A step run once every file is written: a validator (the guest's `sshd -t`) or the step that
+ * completes the change (a link replaced). When it throws, the written files are put back.
+ */
+export interface Verify {
+  run: () => Promise<void>;
+  /**
+   * The one-line error after the rollback, from the step's error and what the rollback did
+   * (`restored`: "the previous content was restored", or the files it could not restore).
+   * Default: "ERROR; RESTORED".
+   */
+  failure?: (err: unknown, restored: string) => string;
+}
+
+/**
+ * Write every changed file, then run `verify` if given. When a write or the verify step fails,
+ * the files already written are restored and a CliError names the cause. Returns the paths written.
+ */
+export async function applyChanges(guest: Guest, changes: FileChange[], verify?: Verify): Promise<string[]> {
   const done: FileChange[] = [];
   try {
     for (const c of changes.filter(changed)) {
@@ -57,6 +75,15 @@ export async function applyChanges(guest: Guest, changes: FileChange[]): Promise
     const problems = await rollBack(guest, done);
     const rollback = problems.length > 0 ? `; ${problems.join('; ')}` : done.length > 0 ? '; earlier files restored' : '';
     throw new CliError('failed', `${describeError(err)}${rollback}`);
+  }
+  if (verify) {
+    try {
+      await verify.run();
+    } catch (err) {
+      const problems = await rollBack(guest, done);
+      const restored = problems.length > 0 ? problems.join('; ') : done.length > 0 ? 'the previous content was restored' : 'no file was changed';
+      throw new CliError('failed', verify.failure ? verify.failure(err, restored) : `${describeError(err)}; ${restored}`);
+    }
   }
   return done.map((c) => c.path);
 }

@@ -1,6 +1,7 @@
 import type { GuestFs, OsInfo } from '../guest/types.js';
 import { osShortName, parseOsRelease } from '../parsers/os-release.js';
 import { elfArch } from '../parsers/elf.js';
+import { isDir, isFile } from '../guest/stat-or-null.js';
 
 // What an offline guest is, read from its own files (the way virt-inspector does it).
 
@@ -9,22 +10,6 @@ async function readText(fs: GuestFs, path: string): Promise<string | null> {
     return (await fs.readFile(path)).toString('utf8');
   } catch {
     return null;
-  }
-}
-
-async function isFile(fs: GuestFs, path: string): Promise<boolean> {
-  try {
-    return (await fs.stat(path)).type === 'file';
-  } catch {
-    return false;
-  }
-}
-
-async function isDir(fs: GuestFs, path: string): Promise<boolean> {
-  try {
-    return (await fs.stat(path)).type === 'directory';
-  } catch {
-    return false;
   }
 }
 

@@ -1,19 +1,12 @@
-// Human formatting of what libvirt reports: memory in KiB, CPU time in nanoseconds.
+import { formatBytes, formatDuration } from '../util/format.js';
 
-const UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
+// Human formatting of what libvirt reports: memory in KiB, CPU time in nanoseconds.
 
 /** 800 → "800 KiB", 524288 → "512.0 MiB", 1572864 → "1.5 GiB" (one decimal from MiB on). */
 export function formatKiB(kib: number): string {
   if (!Number.isFinite(kib) || kib < 0) return '-';
   if (kib < 1024) return `${Math.round(kib)} KiB`;
-  let value = kib / 1024;
-  let unit = 1;
-  // Move up while the rounded figure would read 1024.0 or more.
-  while (unit < UNITS.length - 1 && Math.round(value * 10) / 10 >= 1024) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${UNITS[unit]}`;
+  return formatBytes(kib * 1024);
 }
 
 /**
@@ -22,19 +15,5 @@ export function formatKiB(kib: number): string {
  */
 export function formatCpuTime(ns: number): string {
   if (!Number.isFinite(ns) || ns < 0) return '-';
-  let s = Math.floor(ns / 1e9);
-  const d = Math.floor(s / 86400);
-  s -= d * 86400;
-  const h = Math.floor(s / 3600);
-  s -= h * 3600;
-  const m = Math.floor(s / 60);
-  s -= m * 60;
-  const parts: [number, string][] = [
-    [d, 'd'],
-    [h, 'h'],
-    [m, 'm'],
-    [s, 's'],
-  ];
-  const first = parts.findIndex(([v]) => v > 0);
-  return (first < 0 ? [[0, 's'] as [number, string]] : parts.slice(first)).map(([v, u]) => `${v}${u}`).join(' ');
+  return formatDuration(ns / 1e9);
 }

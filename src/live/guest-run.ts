@@ -3,9 +3,7 @@ import type { ExecResult } from '../guest/types.js';
 import { CliError } from '../util/errors.js';
 import { failedStep } from './scripts.js';
 
-// Shared by the live commands: run a guest program or a constant guest script, and format
-// durations and rates. Everything runs in the GUEST through ctx.guest.exec.
-
+// Shared by the live commands: run a guest program or a constant guest script, Everything runs in the GUEST through ctx.guest.exec.
 
 /** Run argv in the guest (C locale: stable output to parse). */
 export function guestRun(ctx: CommandContext, argv: string[], timeoutMs?: number): Promise<ExecResult> {
@@ -33,48 +31,3 @@ export function requireSystemd(ctx: CommandContext, name: string): void {
   if (init && init !== 'systemd') throw new CliError('unsupported', `${name} needs systemd in the guest, and this guest runs ${init}`);
 }
 
-/** 1d 23h 18m 39s (leading zero units left out; seconds only under an hour unless asked). */
-export function formatDuration(totalSeconds: number, withSeconds = true): string {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  const d = Math.floor(s / 86400);
-  const h = Math.floor((s % 86400) / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const parts: string[] = [];
-  if (d) parts.push(`${d}d`);
-  if (d || h) parts.push(`${h}h`);
-  if (d || h || m) parts.push(`${m}m`);
-  if (withSeconds || parts.length === 0) parts.push(`${s % 60}s`);
-  return parts.join(' ');
-}
-
-/** Bytes in binary units with one decimal: 512 B, 1.5 KiB, 12.0 MiB. */
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${Math.round(n)} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
-  let v = n;
-  let i = -1;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v.toFixed(1)} ${units[i]}`;
-}
-
-export function formatRate(bytesPerSecond: number): string {
-  return `${formatBytes(bytesPerSecond)}/s`;
-}
-
-/** A positive number of seconds from an option (e.g. --interval 0.5). */
-export function parseSeconds(text: string | undefined, fallback: number, name: string, max = 3600): number {
-  if (text === undefined) return fallback;
-  const v = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !(v > 0) || v > max) throw new CliError('usage', `${name} must be a number of seconds between 0 and ${max}: '${text}'`);
-  return v;
-}
-
-/** A positive integer from an option. */
-export function parseCount(text: string | undefined, fallback: number, name: string, max = 1_000_000): number {
-  if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > max) throw new CliError('usage', `${name} must be a whole number from 1 to ${max}: '${text}'`);
-  return Number(text);
-}

@@ -7,8 +7,8 @@ import { appendEntry, PASSWD_FILE, removeEntry, updateEntry } from './colon-file
 
 export { otherLineKind, parseId, splitLines };
 
-export interface PasswdUser {
-  kind: 'user';
+/** The seven fields of a passwd line. */
+export interface PasswdFields {
   name: string;
   password: string;
   uid: number;
@@ -16,6 +16,10 @@ export interface PasswdUser {
   gecos: string;
   home: string;
   shell: string;
+}
+
+export interface PasswdUser extends PasswdFields {
+  kind: 'user';
   /** 1-based line number. */
   line: number;
   /** The line as it was, without its newline. */
@@ -71,16 +75,6 @@ export function findUser(entries: PasswdEntry[], nameOrUid: string | number): Pa
 }
 
 // ---- editors (pure: text in, text out; untouched lines kept byte for byte) ----
-
-export interface PasswdFields {
-  name: string;
-  password: string;
-  uid: number;
-  gid: number;
-  gecos: string;
-  home: string;
-  shell: string;
-}
 
 function passwdLine(u: PasswdFields): string[] {
   return [u.name, u.password, String(u.uid), String(u.gid), u.gecos, u.home, u.shell];

@@ -8,6 +8,7 @@ import { pipeToHost } from './host-pipe.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
 import { unservableReason, type Registry } from './registry.js';
+import { DRY_RUN } from './dry-run.js';
 
 // Runs one line: parse, find the command, check the guest can serve it, run it, print
 // its result (human or JSON) or one `error:` line. Never throws: returns the exit status.
@@ -112,7 +113,7 @@ function refuseUnservable(cmd: CommandDef, guest: Guest): void {
 }
 
 function refuseReadOnly(cmd: CommandDef, args: Args, guest: Guest): void {
-  if (!guest.readOnly || args.flag('dry-run')) return;
+  if (!guest.readOnly || args.flag(DRY_RUN)) return;
   const mutates = typeof cmd.mutates === 'function' ? cmd.mutates(args) : cmd.mutates === true;
   if (mutates) throw new CliError('refused', `${cmd.name} changes the guest, and this session is read-only (--ro)`);
 }

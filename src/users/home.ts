@@ -5,27 +5,10 @@
 import { posix } from 'node:path';
 import type { GuestFs, GuestStat } from '../guest/types.js';
 import { CliError, describeError } from '../util/errors.js';
+import { lstatOrNull, statOrNull } from '../guest/stat-or-null.js';
 
 function isCode(err: unknown, code: string): boolean {
   return (err as NodeJS.ErrnoException | null)?.code === code;
-}
-
-async function lstatOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
-  try {
-    return await fs.lstat(path);
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return null;
-    throw err;
-  }
-}
-
-async function statOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
-  try {
-    return await fs.stat(path);
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return null;
-    throw err;
-  }
 }
 
 const child = (dir: string, name: string) => `${dir === '/' ? '' : dir}/${name}`;

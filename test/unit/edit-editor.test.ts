@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { findProgram, pickEditor } from '../../commands/file-operations/edit.js';
+import { findProgram, pickEditor } from '../../src/host-editor/edit-guest-file.js';
 
 // Which editor `edit` runs: $VISUAL, then $EDITOR, then nano, then vi, the first found on PATH.
 

@@ -20,8 +20,11 @@ async function runHelp(guest: Guest, argv: string[], json: boolean): Promise<{ d
   const stdout = new PassThrough();
   let text = '';
   stdout.on('data', (d: Buffer) => (text += d.toString()));
-  const ctx = { guest, out: new Output(json, false, { stdout, stderr: new PassThrough() }), json, commands: registry.commands } as Partial<CommandContext> as CommandContext;
-  const data = await help.run(ctx, parseCommandArgs(help, argv));
+  const out = new Output(json, false, { stdout, stderr: new PassThrough() });
+  const ctx = { guest, out, json, commands: registry.commands } as Partial<CommandContext> as CommandContext;
+  const args = parseCommandArgs(help, argv);
+  const data = await help.run(ctx, args);
+  if (!json) help.render!(data as never, out, args);
   return { data, stdout: text };
 }
 

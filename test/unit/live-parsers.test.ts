@@ -6,12 +6,12 @@ import { memorySummary, parseLoadavg, parseMeminfo, parseNetDev, parseProcOwners
 import { parseFdListing, parseProcNet, parseProcNetAddress, parseSs, parseSsAddress, parseSsUsers, socketsFromProc } from '../../src/parsers/sockets.js';
 import { isDiskFilesystem, parseDf } from '../../src/parsers/df.js';
 import { parseShow, parseUnitList, validUnitName } from '../../src/parsers/systemctl.js';
-import { snapshotFrom } from '../../commands/process-management/top.js';
-import { bandwidthFrom } from '../../commands/monitoring/bandwidth.js';
-import { metricsFrom } from '../../commands/monitoring/metrics.js';
-import { parseSignal } from '../../commands/process-management/kill.js';
+import { snapshotFrom } from '../../src/parsers/top-sample.js';
+import { bandwidthFrom } from '../../src/parsers/bandwidth-sample.js';
+import { metricsFrom } from '../../src/parsers/metrics-sample.js';
+import { parseSignal } from '../../src/parsers/signal.js';
 import { parseJournalJson } from '../../src/parsers/journal.js';
-import { formatBytes, formatDuration } from '../../src/live/guest-run.js';
+import { formatBytes, formatDuration } from '../../src/util/format.js';
 import { namedSections, sections } from '../../src/live/scripts.js';
 
 // The pure parsers behind the live commands, on outputs captured from the Debian 12 test

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { LocalGuestFs } from '../../src/guest/local-fs.js';
 import { emptyOsInfo } from '../../src/inspect/os.js';
 import type { Guest, GuestFs } from '../../src/guest/types.js';
-import { pickSshUnit } from '../../commands/ssh-key-management/ssh-enable.js';
+import { pickSshUnit } from '../../commands/ssh-key-management/_shared/ssh-unit.js';
 import { labelSshHome } from '../../commands/ssh-key-management/_shared/ssh-home.js';
 import { guestSelinux } from '../../src/inspect/selinux.js';
 

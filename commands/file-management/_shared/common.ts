@@ -4,33 +4,10 @@ import { posix } from 'node:path';
 import type { Guest, GuestFs, GuestStat } from '../../../src/guest/types.js';
 import { CliError, guestPathError } from '../../../src/util/errors.js';
 import { walkGuest } from '../../../src/guest/walk.js';
+import { lstatOrNull, statOrNull } from '../../../src/guest/stat-or-null.js';
 
 export function childPath(dir: string, name: string): string {
   return `${dir === '/' ? '' : dir}/${name}`;
-}
-
-function isCode(err: unknown, code: string): boolean {
-  return (err as NodeJS.ErrnoException | null)?.code === code;
-}
-
-/** stat (following symlinks inside the guest), or null when the path does not exist. */
-export async function statOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
-  try {
-    return await fs.stat(path);
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return null;
-    throw err;
-  }
-}
-
-/** lstat (the last component is not followed), or null when nothing is there. */
-export async function lstatOrNull(fs: GuestFs, path: string): Promise<GuestStat | null> {
-  try {
-    return await fs.lstat(path);
-  } catch (err) {
-    if (isCode(err, 'ENOENT')) return null;
-    throw err;
-  }
 }
 
 /** A name next to `target` for building something that is then renamed over it. */
@@ -71,10 +48,6 @@ export function mountsAtOrBelow(guest: Guest, path: string): string[] {
     .mounts()
     .map((m) => m.mountpoint)
     .filter((m) => m !== '/' && isInside(m, path));
-}
-
-export function octal(mode: number): string {
-  return mode.toString(8).padStart(4, '0');
 }
 
 export function cancelled(signal: AbortSignal): void {

@@ -23,15 +23,3 @@ export async function openGuestFile(guest: Guest, path: string): Promise<GuestFi
     },
   };
 }
-
-/** 1536 → "1.5 KiB". */
-export function humanBytes(n: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} bytes` : `${v.toFixed(1)} ${units[u]}`;
-}

@@ -1,21 +1,14 @@
 import { posix } from 'node:path';
 import type { Guest, GuestStat } from '../../../src/guest/types.js';
-import { readOptional } from '../../../src/guest/file-changes.js';
-import { findUser, parsePasswd, type PasswdUser } from '../../../src/parsers/passwd.js';
+import { lstatOrNull } from '../../../src/guest/stat-or-null.js';
+import type { PasswdUser } from '../../../src/parsers/passwd.js';
 import { CliError } from '../../../src/util/errors.js';
+import { dryRunOption } from '../../../src/shell/dry-run.js';
 
-// What the SSH key commands share: the user from the guest's own passwd, the paths of their
-// authorized_keys, and the guest's SELinux policy.
+// What the SSH key commands share: the paths of a user's authorized_keys, the checks before
+// changing them, and the guest's SELinux policy.
 
-export const DRY_RUN = { 'dry-run': { type: 'boolean' as const, description: 'show what would change (a unified diff) and write nothing' } };
-
-export async function guestUser(guest: Guest, name: string): Promise<PasswdUser> {
-  const text = await readOptional(guest, '/etc/passwd');
-  if (text === null) throw new CliError('not-found', "the guest has no /etc/passwd");
-  const user = findUser(parsePasswd(text), name);
-  if (!user) throw new CliError('not-found', `no user '${name}' in the guest's /etc/passwd`);
-  return user;
-}
+export const KEYS_DRY_RUN = dryRunOption('show what would change (a unified diff) and write nothing');
 
 export interface KeyPaths {
   home: string;
@@ -29,28 +22,18 @@ export function keyPaths(user: PasswdUser): KeyPaths {
   return { home, dir, file: posix.join(dir, 'authorized_keys') };
 }
 
-export async function lstatOrNull(guest: Guest, path: string): Promise<GuestStat | null> {
-  try {
-    return await guest.fs.lstat(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw err;
-  }
-}
-
 /**
  * Before changing ~/.ssh or authorized_keys: neither may be a symbolic link (sshd's StrictModes
  * refuses keys it reaches through links it cannot vouch for, and a link is how a hostile image
  * would aim a write elsewhere). Returns their lstat (null when missing).
  */
 export async function checkKeyPaths(guest: Guest, p: KeyPaths): Promise<{ dir: GuestStat | null; file: GuestStat | null }> {
-  const dir = await lstatOrNull(guest, p.dir);
+  const dir = await lstatOrNull(guest.fs, p.dir);
   if (dir?.type === 'symlink') {
     throw new CliError('refused', `refused: ${p.dir} is a symbolic link (to ${dir.symlinkTarget}); sshd's StrictModes would reject keys behind it: replace it with a directory first`);
   }
   if (dir && dir.type !== 'directory') throw new CliError('refused', `refused: ${p.dir} is not a directory`);
-  const file = dir ? await lstatOrNull(guest, p.file) : null;
+  const file = dir ? await lstatOrNull(guest.fs, p.file) : null;
   if (file?.type === 'symlink') {
     throw new CliError('refused', `refused: ${p.file} is a symbolic link (to ${file.symlinkTarget}); sshd's StrictModes would reject it: replace it with a file first`);
   }

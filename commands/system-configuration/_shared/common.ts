@@ -2,33 +2,8 @@ import type { CommandContext } from '../../../src/shell/command.js';
 import type { Guest } from '../../../src/guest/types.js';
 import { CliError } from '../../../src/util/errors.js';
 
-// Shared by the System Configuration commands: which distro family the guest belongs to, and
-// the one rule for the identity files they read and write.
-
-export type Family = 'debian' | 'rhel' | 'suse' | 'other';
-
-const DEBIAN_IDS = new Set(['debian', 'ubuntu', 'linuxmint', 'raspbian', 'pop', 'kali', 'devuan', 'elementary', 'zorin', 'deepin']);
-const RHEL_IDS = new Set(['rhel', 'centos', 'almalinux', 'rocky', 'fedora', 'ol', 'amzn', 'eurolinux', 'cloudlinux', 'circle', 'navy']);
-
-async function isFile(guest: Guest, path: string): Promise<boolean> {
-  try {
-    return (await guest.fs.stat(path)).type === 'file';
-  } catch {
-    return false;
-  }
-}
-
-/** The distro family, from os-release's ID first, then the family's marker files. */
-export async function distroFamily(guest: Guest): Promise<Family> {
-  const id = guest.os.distro ?? '';
-  if (DEBIAN_IDS.has(id)) return 'debian';
-  if (RHEL_IDS.has(id)) return 'rhel';
-  if (id.startsWith('opensuse') || id.startsWith('sles') || id === 'sled') return 'suse';
-  if (guest.os.packageFormat === 'deb' || (await isFile(guest, '/etc/debian_version'))) return 'debian';
-  if (await isFile(guest, '/etc/redhat-release')) return 'rhel';
-  if (await isFile(guest, '/etc/SuSE-release')) return 'suse';
-  return 'other';
-}
+// Shared by the System Configuration commands: the one rule for the identity files they read
+// and write.
 
 export interface ConfigFile {
   /** The path to read and write: `path` itself, or the managed file a permitted symlink resolves to. */
@@ -78,6 +53,3 @@ export async function readConfig(guest: Guest, path: string, allowed: readonly s
   if (!f.exists) return { path: f.path, text: null };
   return { path: f.path, text: (await guest.fs.readFile(f.path)).toString('utf8') };
 }
-
-/** Options every setting command takes. */
-export const DRY_RUN = { 'dry-run': { type: 'boolean' as const, description: 'show the changes as a unified diff and write nothing' } };

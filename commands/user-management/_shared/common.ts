@@ -2,13 +2,14 @@
 
 import type { Output } from '../../../src/shell/output.js';
 import { diffOf, type FileChange } from '../../../src/guest/file-changes.js';
-import type { CommandContext, OptionSpec } from '../../../src/shell/command.js';
+import type { CommandContext } from '../../../src/shell/command.js';
+import { dryRunOption } from '../../../src/shell/dry-run.js';
 import { parseId } from '../../../src/parsers/passwd.js';
 import { hashesIn, redactPasswords } from '../../../src/parsers/shadow.js';
 import { CliError } from '../../../src/util/errors.js';
 import { findGuestProgram } from '../../../src/users/accounts.js';
 
-export const DRY_RUN = { type: 'boolean', description: 'print the changes as a diff (password hashes masked) and write nothing' } as const satisfies OptionSpec;
+export const ACCOUNTS_DRY_RUN = dryRunOption('print the changes as a diff (password hashes masked) and write nothing');
 
 /** The diff of planned account edits, with every password hash replaced by <hash>. */
 export function accountDiff(changes: FileChange[]): string {
@@ -71,8 +72,4 @@ export async function shellNote(ctx: CommandContext, shell: string): Promise<str
   const base = shell.split('/').pop() ?? shell;
   const elsewhere = await findGuestProgram(ctx.guest, base);
   return `the shell ${shell} is not an executable in the guest${elsewhere ? ` (there is ${elsewhere})` : ''}`;
-}
-
-export function octal(mode: number): string {
-  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
 }
