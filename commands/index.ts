@@ -3,6 +3,7 @@ import systemInformation from './system-information/index.js';
 import filesystems from './filesystems/index.js';
 import fileOperations from './file-operations/index.js';
 import fileManagement from './file-management/index.js';
+import packageManagement from './package-management/index.js';
 import systemInspection from './system-inspection/index.js';
 import userManagement from './user-management/index.js';
 import sshKeyManagement from './ssh-key-management/index.js';
@@ -19,6 +20,7 @@ export const plugins: Plugin[] = [
   filesystems,
   fileOperations,
   fileManagement,
+  packageManagement,
   systemInspection,
   userManagement,
   sshKeyManagement,
