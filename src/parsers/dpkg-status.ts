@@ -1,6 +1,8 @@
-// dpkg's /var/lib/dpkg/status (deb822 stanzas): only packages whose Status is
-// `install ok installed` count as installed; half-installed, unpacked and config-files
-// (removed, configuration kept) entries are left out, as `dpkg-query -W` with ${db:Status-Abbrev}=ii would.
+// dpkg's /var/lib/dpkg/status (deb822 stanzas). Status is `WANT EFLAG STATE`; a package is
+// installed when its state is `installed`, whatever is wanted of it (`install ok installed`,
+// but also `hold ok installed` for a held package and `deinstall ok installed` for one
+// selected for removal: both are still on disk, and dpkg-query lists them as hi / ri).
+// Unpacked, half-configured and config-files (removed, configuration kept) entries are left out.
 import type { InstalledPackage } from '../packages/installed-package.js';
 
 export type Stanza = Map<string, string>;
@@ -35,7 +37,7 @@ export function parseStanzas(text: string): Stanza[] {
 }
 
 export function isInstalled(stanza: Stanza): boolean {
-  return (stanza.get('Status') ?? '').split(/\s+/).join(' ') === 'install ok installed';
+  return (stanza.get('Status') ?? '').split(/\s+/)[2] === 'installed';
 }
 
 /** The installed packages of a dpkg status file, in file order. */
