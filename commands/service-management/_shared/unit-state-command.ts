@@ -51,7 +51,10 @@ export function unitStateCommand(verb: UnitVerb, spec: { summary: string; descri
       const known = new Set(files.map((f) => f.unit));
       for (const u of units) {
         if (isKnown(withUnitSuffix(u), known)) continue;
-        const close = closestNames(withUnitSuffix(u), [...known]);
+        // Compared as typed: a bare name against the names without their suffix.
+        const bare = withUnitSuffix(u) !== u;
+        const names = bare ? [...new Set([...known].map((k) => k.replace(/\.[a-z]+$/, '')))] : [...known];
+        const close = closestNames(u, names);
         throw new CliError('not-found', `${verb}: the guest has no unit '${u}'${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''}`);
       }
       const r = await systemctl(ctx.guest, [verb, ...(now ? ['--now'] : []), '--', ...units], ctx.signal);
