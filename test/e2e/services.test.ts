@@ -14,11 +14,9 @@ afterAll(() => {
   dir.cleanup();
 });
 
-async function ok(target: string, commands: string[], extra: string[] = []) {
-  const r = await shell(target, commands, extra);
-  expect(r.code, `${commands.join(' ; ')}\n${r.stderr}`).toBe(0);
-  return r;
-}
+/** Each line must succeed, in one new guestctl process. */
+const ok = (target: string, commands: string[], extra: string[] = []) =>
+  shell(target, commands, extra).then((r) => (expect(r.code, `${commands.join(' ; ')}\n${r.stderr}`).toBe(0), r));
 
 /** Every symlink under /etc/systemd/system with its target, as the guest's find sees them. */
 async function unitLinks(target: string): Promise<string> {

@@ -6,14 +6,13 @@ import { parseLinkChanges, parseUnitFiles, withUnitSuffix } from '../../src/pars
 
 describe('parseUnitFiles', () => {
   it('reads UNIT STATE PRESET (systemd 245+) with "-" for no preset', () => {
-    const text = [
-      'proc-sys-fs-binfmt_misc.automount      static   -',
-      'cron.service                           enabled  enabled',
-      'cryptdisks.service                     masked   enabled',
-      'getty@.service                         enabled  enabled',
-      'ssh.socket                             disabled enabled',
-      '',
-    ].join('\n');
+    const text = `proc-sys-fs-binfmt_misc.automount      static   -
+cron.service                           enabled  enabled
+cryptdisks.service                     masked   enabled
+getty@.service                         enabled  enabled
+ssh.socket                             disabled enabled
+
+`;
     expect(parseUnitFiles(text)).toEqual([
       { unit: 'proc-sys-fs-binfmt_misc.automount', state: 'static', preset: null },
       { unit: 'cron.service', state: 'enabled', preset: 'enabled' },
@@ -33,12 +32,11 @@ describe('parseUnitFiles', () => {
 
 describe('parseLinkChanges', () => {
   it('systemd 252 enable, mask and disable', () => {
-    const stderr = [
-      'Created symlink /etc/systemd/system/multi-user.target.wants/systemd-networkd.service → /lib/systemd/system/systemd-networkd.service.',
-      'Created symlink /etc/systemd/system/console-getty.service → /dev/null.',
-      'Removed /etc/systemd/system/sysinit.target.wants/debug-shell.service.',
-      '',
-    ].join('\n');
+    const stderr = `Created symlink /etc/systemd/system/multi-user.target.wants/systemd-networkd.service → /lib/systemd/system/systemd-networkd.service.
+Created symlink /etc/systemd/system/console-getty.service → /dev/null.
+Removed /etc/systemd/system/sysinit.target.wants/debug-shell.service.
+
+`;
     expect(parseLinkChanges(stderr)).toEqual([
       { action: 'created', link: '/etc/systemd/system/multi-user.target.wants/systemd-networkd.service', target: '/lib/systemd/system/systemd-networkd.service' },
       { action: 'created', link: '/etc/systemd/system/console-getty.service', target: '/dev/null' },
@@ -47,13 +45,12 @@ describe('parseLinkChanges', () => {
   });
 
   it('older wording (systemd 219) and quoted paths (253+); warnings are not changes', () => {
-    const stderr = [
-      'Created symlink from /etc/systemd/system/multi-user.target.wants/httpd.service to /usr/lib/systemd/system/httpd.service.',
-      'Removed symlink /etc/systemd/system/multi-user.target.wants/httpd.service.',
-      'Removed "/etc/systemd/system/timers.target.wants/fstrim.timer".',
-      'Created symlink "/etc/systemd/system/x.service" → "/dev/null".',
-      'The unit files have no installation config (WantedBy=, RequiredBy=, Also=,',
-    ].join('\n');
+    const stderr = `Created symlink from /etc/systemd/system/multi-user.target.wants/httpd.service to /usr/lib/systemd/system/httpd.service.
+Removed symlink /etc/systemd/system/multi-user.target.wants/httpd.service.
+Removed "/etc/systemd/system/timers.target.wants/fstrim.timer".
+Created symlink "/etc/systemd/system/x.service" → "/dev/null".
+The unit files have no installation config (WantedBy=, RequiredBy=, Also=,
+`;
     expect(parseLinkChanges(stderr)).toEqual([
       { action: 'created', link: '/etc/systemd/system/multi-user.target.wants/httpd.service', target: '/usr/lib/systemd/system/httpd.service' },
       { action: 'removed', link: '/etc/systemd/system/multi-user.target.wants/httpd.service', target: null },
