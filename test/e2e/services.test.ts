@@ -1,3 +1,5 @@
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, shell, tempDir } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
@@ -76,5 +78,17 @@ describe('Debian 12 fixture', () => {
   it('--now and --failed say they need a running guest', async () => {
     expect((await shell(a, [`enable --now ${UNIT}`])).stderr).toMatch(/needs a running guest/);
     expect((await shell(a, ['services --failed'])).stderr).toMatch(/needs a running guest/);
+  });
+
+  it('hostile links: a wants directory pointing at a host path makes systemctl write inside the guest only', async () => {
+    const host = join(dir.path, 'host-wants');
+    mkdirSync(host);
+    await ok(b, [`run sh -c 'rm -rf /etc/systemd/system/multi-user.target.wants && ln -s ${host} /etc/systemd/system/multi-user.target.wants'`]);
+    // Whatever the guest's systemctl makes of the link (it is the guest's own business), the host directory stays empty.
+    const r = await shell(b, ['enable cron']);
+    expect(readdirSync(host)).toEqual([]);
+    // systemd 252 resolves the link inside the guest root, finds nothing there and says so.
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: systemctl enable cron failed in the guest: Failed to enable unit, unit \/etc\/systemd\/system\/multi-user\.target\.wants\/cron\.service does not exist\.$/m);
   });
 });

@@ -58,6 +58,11 @@ export function unitStateCommand(verb: UnitVerb, spec: { summary: string; descri
         throw new CliError('not-found', `${verb}: the guest has no unit '${u}'${close.length > 0 ? `; did you mean ${close.join(', ')}?` : ''}`);
       }
       const r = await systemctl(ctx.guest, [verb, ...(now ? ['--now'] : []), '--', ...units], ctx.signal);
+      if (r.code !== 0 && r.code !== 127) {
+        // systemctl prints progress first (SysV sync, created links) and its error last.
+        const last = r.stderr.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
+        throw new CliError('failed', `systemctl ${verb} ${units.join(' ')} failed in the guest: ${last ?? `exit status ${r.code}`}`);
+      }
       failIfError(r, `systemctl ${verb} ${units.join(' ')}`);
       return { verb, units, now, changes: parseLinkChanges(r.stderr) };
     },

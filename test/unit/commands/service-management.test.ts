@@ -133,9 +133,9 @@ describe('enable, disable, mask, unmask', () => {
     expect(systemctlCalls(g).filter((c) => c.argv[1] !== 'list-unit-files')).toEqual([]);
   });
 
-  it('a systemctl failure is an error naming the step and the guest message', async () => {
+  it("a systemctl failure is an error naming the step and the guest's error (its last line, after the progress lines)", async () => {
     const g = guest('image').on('systemctl', (argv) =>
-      argv.includes('list-unit-files') ? { stdout: `${UNIT_FILES}\n` } : { code: 1, stderr: 'Failed to enable unit: File /etc/systemd/system/x: Read-only file system\n' },
+      argv.includes('list-unit-files') ? { stdout: `${UNIT_FILES}\n` } : { code: 1, stderr: 'Synchronizing state of ssh.service with SysV service script with /lib/systemd/systemd-sysv-install.\nFailed to enable unit: File /etc/systemd/system/x: Read-only file system\n' },
     );
     expect(await fails(g, 'enable ssh')).toBe('error: systemctl enable ssh failed in the guest: Failed to enable unit: File /etc/systemd/system/x: Read-only file system');
   });
