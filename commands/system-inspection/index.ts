@@ -1,5 +1,6 @@
 import type { Plugin } from '../../src/shell/registry.js';
 import { users } from './users.js';
+import { services } from './services.js';
 
-const plugin: Plugin = { category: 'system-inspection', commands: [users] };
+const plugin: Plugin = { category: 'system-inspection', commands: [users, services] };
 export default plugin;

@@ -55,12 +55,17 @@ export class Registry {
 
   /** The nearest names by edit distance (and prefix matches), for "did you mean". */
   closest(name: string, max = 3): string[] {
-    const scored = this.names()
-      .map((n) => ({ n, d: n.startsWith(name) || name.startsWith(n) ? 1 : editDistance(name, n) }))
-      .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 3)))
-      .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
-    return scored.slice(0, max).map((x) => x.n);
+    return closestNames(name, this.names(), max);
   }
+}
+
+/** The candidates closest to a mistyped name (a prefix either way counts as distance 1), best first. */
+export function closestNames(name: string, candidates: readonly string[], max = 3): string[] {
+  const scored = candidates
+    .map((n) => ({ n, d: n.startsWith(name) || name.startsWith(n) ? 1 : editDistance(name, n) }))
+    .filter((x) => x.d <= Math.max(2, Math.floor(name.length / 3)))
+    .sort((a, b) => a.d - b.d || a.n.localeCompare(b.n));
+  return scored.slice(0, max).map((x) => x.n);
 }
 
 /**
