@@ -42,7 +42,3 @@ export function category(id: CategoryId): Category {
   if (!c) throw new Error(`internal: unknown category ${id}`);
   return c;
 }
-
-export function isCategoryId(text: string): text is CategoryId {
-  return BY_ID.has(text);
-}

@@ -1,7 +1,7 @@
 import { CliError } from '../util/errors.js';
 import type { CommandDef } from './command.js';
 import type { Guest } from '../guest/types.js';
-import { CATEGORIES, type CategoryId } from './categories.js';
+import { category as categoryOf, type CategoryId } from './categories.js';
 
 // Every command of every category plugin, looked up by name or alias.
 
@@ -17,8 +17,7 @@ export class Registry {
   readonly categories: CategoryId[];
 
   constructor(plugins: Plugin[]) {
-    const order = (id: CategoryId) => CATEGORIES.findIndex((c) => c.id === id);
-    const sorted = [...plugins].sort((a, b) => order(a.category) - order(b.category));
+    const sorted = [...plugins].sort((a, b) => categoryOf(a.category).order - categoryOf(b.category).order);
     this.categories = sorted.map((p) => p.category);
     if (new Set(this.categories).size !== this.categories.length) throw new Error('internal: two plugins for one category');
     for (const plugin of sorted) {
