@@ -43,6 +43,22 @@ function overlay(name: string, backing: string, backingFormat?: string): string 
   return path;
 }
 
+/** Run `body` with a TCP listener on 127.0.0.1 (its port given); returns how many connections it got. */
+async function withListener(body: (port: number) => Promise<void>): Promise<number> {
+  let connections = 0;
+  const server = createServer((s) => {
+    connections++;
+    s.destroy();
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
+  try {
+    await body((server.address() as { port: number }).port);
+  } finally {
+    server.close();
+  }
+  return connections;
+}
+
 function oneLine(stderr: string): string {
   const lines = stderr.trim().split('\n');
   expect(lines).toHaveLength(1);
@@ -69,22 +85,13 @@ describe('backing files that point at host data are refused', () => {
   });
 
   it('an nbd: URL: refused before anything connects', async () => {
-    let connections = 0;
-    const server = createServer((s) => {
-      connections++;
-      s.destroy();
-    });
-    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-    const port = (server.address() as { port: number }).port;
-    try {
+    const connections = await withListener(async (port) => {
       const img = overlay('nbd.qcow2', `nbd://127.0.0.1:${port}/export`, 'raw');
       const r = await shell(img, ['info']);
       expect(r.code).toBe(1);
       expect(oneLine(r.stderr)).toMatch(new RegExp(`refusing backing file 'nbd://127\\.0\\.0\\.1:${port}/export': it is a nbd: URL`));
-      expect(connections).toBe(0);
-    } finally {
-      server.close();
-    }
+    });
+    expect(connections).toBe(0);
   });
 
   it('a vmdk whose extent is a host block device', async () => {
@@ -125,24 +132,15 @@ describe('backing files that point at host data are refused', () => {
   });
 
   it('a vmdk extent that is a URL is refused before anything connects', async () => {
-    let connections = 0;
-    const server = createServer((s) => {
-      connections++;
-      s.destroy();
-    });
-    await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-    const port = (server.address() as { port: number }).port;
-    try {
+    const connections = await withListener(async (port) => {
       const img = `${dir.path}/url-extent.vmdk`;
       writeFileSync(img, ['# Disk DescriptorFile', 'version=1', 'CID=12345678', 'parentCID=ffffffff', 'createType="monolithicFlat"', '',
         `RW 16384 FLAT "nbd://127.0.0.1:${port}/x" 0`, ''].join('\n'));
       const r = await shell(img, ['info']);
       expect(r.code).toBe(1);
       expect(oneLine(r.stderr)).toMatch(/refusing vmdk extent 'nbd:\/\/127\.0\.0\.1:\d+\/x': it is a nbd: URL/);
-      expect(connections).toBe(0);
-    } finally {
-      server.close();
-    }
+    });
+    expect(connections).toBe(0);
   });
 
   it('a backing file whose format is not recorded is not probed', async () => {
