@@ -1,12 +1,11 @@
 import { CliError } from '../util/errors.js';
 import { parseArgv } from '../util/cli-args.js';
+import { DRY_RUN, dryRunOption } from '../shell/dry-run.js';
 import type { CleanupOptions } from '../resources/cleanup.js';
 import { usage } from './help.js';
 import { defineCliCommand } from './spec.js';
 
-const options = {
-  'dry-run': { type: 'boolean', description: 'list what would be released, release nothing' },
-} as const;
+const options = dryRunOption('list what would be released, release nothing');
 
 const cleanup = defineCliCommand<CleanupOptions>({
   name: 'cleanup',
@@ -26,5 +25,5 @@ export default cleanup;
 export function parseCleanupArgs(argv: string[]): CleanupOptions {
   const parsed = parseArgv(argv, options, usage(cleanup));
   if (parsed.positionals.length > 0) throw new CliError('usage', `unknown argument '${parsed.positionals[0]}': usage: ${usage(cleanup)}`);
-  return { dryRun: parsed.values['dry-run'] === true };
+  return { dryRun: parsed.values[DRY_RUN] === true };
 }
