@@ -71,7 +71,8 @@ export function jailArgs(p: JailPlan): string[] {
   if (p.dev) args.push('--dev', '/dev');
   if (p.sys) args.push('--ro-bind', '/sys', '/sys');
   if (p.run) args.push('--perms', '0755', '--tmpfs', '/run');
-  if (p.resolvConf) args.push('--ro-bind-data', String(p.resolvConf.fd), p.resolvConf.path);
+  // 0644 like the file it covers: the guest's unprivileged resolvers (apt's _apt user) must read it.
+  if (p.resolvConf) args.push('--perms', '0644', '--ro-bind-data', String(p.resolvConf.fd), p.resolvConf.path);
   if (p.hostname) args.push('--hostname', p.hostname);
   args.push('--chdir', p.cwd, '--cap-drop', 'ALL');
   for (const cap of JAIL_CAPS) args.push('--cap-add', cap);

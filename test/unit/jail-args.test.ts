@@ -20,7 +20,7 @@ describe('jailArgs', () => {
     expect(a).not.toContain('--unshare-all');
     expect(a).not.toContain('--unshare-user');
     expect(pairs(a, '--block-fd')).toEqual(['4']);
-    expect(a.join(' ')).toContain('--ro-bind-data 5 /run/systemd/resolve/stub-resolv.conf');
+    expect(a.join(' ')).toContain('--perms 0644 --ro-bind-data 5 /run/systemd/resolve/stub-resolv.conf');
   });
 
   it('drops every capability and adds back only the listed ones', () => {
