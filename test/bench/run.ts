@@ -8,11 +8,14 @@ import { benchAgentSocket, formatAgentBench } from './agent.js';
 import { median } from './transfer.js';
 import { benchScan, formatScanBench } from './scan.js';
 import { benchLiveVirsh, formatLiveBench } from './live.js';
+import { benchInstall, formatInstallBench } from './packages.js';
 
 // `npm run bench`: medians over RUNS runs, and ratios against GNU tools measured in the
 // same run on the same mounted guest root. Prints figures; asserts nothing.
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+/** Each install run fetches the lists and the package: fewer runs. */
+const INSTALL_RUNS = Number(process.env.BENCH_INSTALL_RUNS ?? 3);
 
 
 function timeProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): number {
@@ -90,9 +93,20 @@ async function main(): Promise<void> {
       of.push(await session.time("find / -name '*.conf'"));
     }
     row("find / -name '*.conf' (in session)", median(of), '<= 1.5x find', { label: 'GNU find', ms: median(gf) });
+    const dpkgArgs = ['dpkg-query', '-W', `--admindir=${join(root, 'var/lib/dpkg')}`];
+    const gq: number[] = [];
+    const op: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      gq.push(gnu(dpkgArgs));
+      op.push(await session.time('packages'));
+    }
+    row('packages (in session)', median(op), '<= 1.5x dpkg-query -W', { label: 'dpkg-query -W', ms: median(gq) });
     const count = execFileSync('find', findArgs.slice(1), { encoding: 'utf8' }).split('\n').filter(Boolean).length;
     console.log(`\n(${count} *.conf files in the guest)`);
     await session.close();
+
+    console.log("\ninstall hello on the Debian 12 fixture (the guest's apt-get, Debian's mirror):");
+    for (const line of formatInstallBench(await benchInstall(dir, await workCopy('debian', dir), env, INSTALL_RUNS))) console.log(line);
 
     console.log('\nguest agent over its UNIX socket (real qemu-ga on this host), 16 MiB file:');
     for (const line of formatAgentBench(await benchAgentSocket())) console.log(line);
