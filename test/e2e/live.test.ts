@@ -4,6 +4,7 @@ import { liveShellTests } from '../live/shell.js';
 import { liveEditTests } from '../live/edit.js';
 import { liveCommandTests } from '../live/commands.js';
 import { liveSecretsTests } from '../live/secrets.js';
+import { liveServiceTests } from '../live/services.js';
 import { checkIsoLive, checkMenuLive, checkScanLive } from './live-scan-checks.js';
 
 // Everything that needs a RUNNING VM, in one file so the VM boots once: libvirt's system
@@ -31,6 +32,7 @@ describe.skipIf(unavailable !== null)('live VM: libvirt + TCG Debian 12 guest + 
   liveEditTests(liveVm);
   liveCommandTests(liveVm);
   liveSecretsTests(liveVm);
+  liveServiceTests(liveVm);
 
   it('scan: table, JSON and metrics; the domain without an agent says so', () => checkScanLive(liveVm()), 240_000);
   it('iso: insert and eject; the guest sees the medium; a locked tray needs --force', () => checkIsoLive(liveVm()), 600_000);
