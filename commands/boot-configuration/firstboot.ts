@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
@@ -83,7 +84,7 @@ export const firstboot = defineCommand({
     }
     await ctx.guest.fs.mkdir('/var/lib/guestctl', { parents: true, mode: 0o755 });
     for (const dir of Object.values(STATE_DIRS)) await ctx.guest.fs.mkdir(dir, { parents: true, mode: 0o700 });
-    await ctx.guest.fs.mkdir('/usr/local/lib/guestctl', { parents: true, mode: 0o755 });
+    for (const path of [RUNNER_PATH, hook.path]) await ctx.guest.fs.mkdir(posix.dirname(path), { parents: true, mode: 0o755 });
     await applyChanges(ctx.guest, changes, { run: () => enableHook(ctx.guest, hook, ctx.signal) });
     // The script last: the runner and its hook are in place before anything is queued.
     await ctx.guest.fs.writeFile(scriptPath, source.content, { mode: 0o700, uid: 0, gid: 0 });
