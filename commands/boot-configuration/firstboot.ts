@@ -53,9 +53,9 @@ export const firstboot = defineCommand({
   examples: ["firstboot --command 'touch /root/fb'", 'firstboot ./setup.sh', 'firstboot --list', 'firstboot --remove 2', "firstboot --command 'apt-get -y install nginx' --dry-run"],
   positionals: [{ name: 'SCRIPT_HOSTFILE', optional: true, complete: 'host-path', description: 'a script file on the host to run at first boot' }],
   options: {
-    command: { type: 'string', description: "a shell command line to run at first boot (becomes '#!/bin/sh' + CMD)" },
+    command: { type: 'string', valueName: 'CMD', description: "a shell command line to run at first boot (becomes '#!/bin/sh' + CMD)" },
     list: { type: 'boolean', description: 'list the pending, done and failed scripts (the default)' },
-    remove: { type: 'string', description: 'remove pending script number N' },
+    remove: { type: 'string', valueName: 'N', description: 'remove pending script number N' },
     ...dryRunOption(),
   },
   needs: ['fs'],
