@@ -13,6 +13,7 @@ import processManagement from './process-management/index.js';
 import securityAudit from './security-audit/index.js';
 import monitoring from './monitoring/index.js';
 import shell from './shell/index.js';
+import bootConfiguration from './boot-configuration/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -30,6 +31,7 @@ export const plugins: Plugin[] = [
   securityAudit,
   monitoring,
   shell,
+  bootConfiguration,
 ];
 
 export function loadRegistry(): Registry {

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { BIN, guestctl, leftovers, type CliResult } from './cli.js';
+import { BIN, guestctl, leftovers, sessionEnv, type CliResult } from './cli.js';
 import { fixtureInfo, workCopy } from './fixtures.js';
 
 // A real running VM for the live tests: libvirt's system daemon (started here without
@@ -250,6 +250,12 @@ export function noAgentDomainXml(p: { name: string; uuid: string }): string {
 }
 
 /** Boots the live VM and tears it down: one instance per test file (or per `up` run). */
+/** Queue `touch /root/fb` for the first boot of the overlay (test/live/firstboot.ts checks it ran). */
+async function prepareFirstboot(overlay: string): Promise<void> {
+  const r = await guestctl(['interactive', overlay, '-c', "firstboot --command 'touch /root/fb'"], { env: sessionEnv(overlay) });
+  if (r.code !== 0) throw new Error(`firstboot --command on the live overlay failed: ${r.stderr.trim()}`);
+}
+
 export class LiveVmController {
   vm: LiveVm | null = null;
   private dir = '';
@@ -294,6 +300,7 @@ export class LiveVmController {
     debug('daemons up');
     for (const name of [LIVE_DOMAIN, LIVE_NOAGENT_DOMAIN]) this.removeStale(name);
     const disk = await workCopy('debian', dir);
+    await prepareFirstboot(disk);
     const info = fixtureInfo('debian') as { kernel: { vmlinuz: string; initrd: string; cmdline: string } };
     const kernel = join(dir, 'vmlinuz');
     const initrd = join(dir, 'initrd.img');
