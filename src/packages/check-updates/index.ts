@@ -1,0 +1,62 @@
+// Which manager answers for a guest, and the two questions: what an upgrade would bring after
+// refreshing the package lists (check-updates), and what the guest's current lists already
+// offer (packages --upgradable).
+import type { Guest } from '../../guest/types.js';
+import { CliError } from '../../util/errors.js';
+import { apkUpdates } from './apk.js';
+import { aptCheckUpdates, aptUpgradable } from './apt.js';
+import { dnfUpdates } from './dnf.js';
+import type { ManagerRun } from './exec.js';
+import { PACMAN_NO_REFRESH, pacmanUpgradable } from './pacman.js';
+import type { UpdateCheck } from './types.js';
+import { zypperUpdates } from './zypper.js';
+
+type Manager = UpdateCheck['manager'];
+const BY_FORMAT: Record<string, Manager> = { deb: 'apt', rpm: 'dnf', apk: 'apk', pacman: 'pacman' };
+const KNOWN: readonly string[] = ['apt', 'dnf', 'yum', 'zypper', 'apk', 'pacman'];
+
+export function updateManager(guest: Guest): Manager {
+  const m = guest.os.packageManager;
+  if (m && KNOWN.includes(m)) return m as Manager;
+  const byFormat = guest.os.packageFormat ? BY_FORMAT[guest.os.packageFormat] : undefined;
+  if (byFormat) return byFormat;
+  throw new CliError('unsupported', `no supported package manager found in the guest (its facts say ${m ?? guest.os.packageFormat ?? 'none'})`);
+}
+
+export async function checkUpdates(r: ManagerRun): Promise<UpdateCheck> {
+  const manager = updateManager(r.guest);
+  // apt refreshes into a private directory on a read-only guest; the others keep their
+  // metadata in the image, so a read-only offline guest cannot refresh them.
+  if (manager !== 'apt' && manager !== 'pacman' && r.guest.readOnly && r.guest.kind !== 'live')
+    throw new CliError('refused', `check-updates: ${manager} writes its refreshed metadata into the image, and this session is read-only: open the image writable, or see 'packages --upgradable' for what its current metadata offers`);
+  switch (manager) {
+    case 'apt':
+      return aptCheckUpdates(r);
+    case 'dnf':
+    case 'yum':
+      return dnfUpdates(r, manager, true);
+    case 'zypper':
+      return zypperUpdates(r, true);
+    case 'apk':
+      return apkUpdates(r, true);
+    case 'pacman':
+      throw new CliError('unsupported', PACMAN_NO_REFRESH);
+  }
+}
+
+export async function upgradablePackages(r: ManagerRun): Promise<UpdateCheck> {
+  const manager = updateManager(r.guest);
+  switch (manager) {
+    case 'apt':
+      return aptUpgradable(r);
+    case 'dnf':
+    case 'yum':
+      return dnfUpdates(r, manager, false);
+    case 'zypper':
+      return zypperUpdates(r, false);
+    case 'apk':
+      return apkUpdates(r, false);
+    case 'pacman':
+      return pacmanUpgradable(r);
+  }
+}
