@@ -4,6 +4,8 @@
 // On a read-only guest the lists are refreshed into a private directory under the jail's
 // /run (a tmpfs of the call), so the image is never written; on a writable one the guest's
 // own /var/lib/apt/lists is refreshed, as `apt-get update` in the guest would.
+import type { Guest } from '../../guest/types.js';
+import { isDir } from '../../guest/stat-or-null.js';
 import { aptUpdateFailure, parseAptSimulate, type AptPlannedUpgrade } from '../../parsers/apt-simulate.js';
 import { CliError } from '../../util/errors.js';
 import { firstLine, runManager, type ManagerRun } from './exec.js';
@@ -12,6 +14,7 @@ import type { PendingUpdate, UpdateCheck } from './types.js';
 /** Options every apt call gets: no binary cache written, no lock taken (a simulation changes nothing). */
 const APT_OPTS = ['-o', 'Dir::Cache::pkgcache=', '-o', 'Dir::Cache::srcpkgcache=', '-o', 'Debug::NoLocking=1'];
 export const PRIVATE_LISTS = '/run/guestctl-apt-lists';
+const APT_LISTS = '/var/lib/apt/lists';
 
 /**
  * $1 = private lists directory or '' for the guest's own; the rest are apt options. Both runs
@@ -49,7 +52,9 @@ export async function aptCheckUpdates(r: ManagerRun): Promise<UpdateCheck> {
 
 /** What the guest's CURRENT lists offer (no refresh), as `apt list --upgradable`. */
 export async function aptUpgradable(r: ManagerRun): Promise<UpdateCheck> {
-  const res = await runManager(r, ['apt-get', '-s', '-q', 'dist-upgrade', ...APT_OPTS]);
+  // apt checks the lists' signatures in temporary files: on a read-only image, in the jail's /run (a tmpfs).
+  const tmp: Record<string, string> = r.guest.readOnly && r.guest.kind !== 'live' ? { TMPDIR: '/run' } : {};
+  const res = await runManager(r, ['apt-get', '-s', '-q', 'dist-upgrade', ...APT_OPTS], false, tmp);
   if (res.code !== 0) throw new CliError('failed', `apt-get -s dist-upgrade: ${aptError(res.stderr, res.code)}`);
   return fromSimulation(res.stdout);
 }
@@ -66,4 +71,10 @@ function fromSimulation(text: string): UpdateCheck {
 
 function pending(u: AptPlannedUpgrade): PendingUpdate {
   return { name: u.name, arch: u.arch, current: u.current, candidate: u.candidate, repository: u.origins.join(', '), security: u.security };
+}
+
+/** True when the guest's apt lists hold no package index (never refreshed, or cleaned). */
+export async function aptListsEmpty(guest: Guest): Promise<boolean> {
+  if (!(await isDir(guest.fs, APT_LISTS))) return true;
+  return !(await guest.fs.list(APT_LISTS)).some((e) => e.type === 'file' && /_Packages(\.\w+)?$/.test(e.name));
 }

@@ -9,8 +9,8 @@ export interface ManagerRun {
   timeoutMs?: number;
 }
 
-export async function runManager(r: ManagerRun, argv: string[], network = false): Promise<ExecResult> {
-  const env = { LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive' };
+export async function runManager(r: ManagerRun, argv: string[], network = false, extraEnv: Record<string, string> = {}): Promise<ExecResult> {
+  const env = { LC_ALL: 'C', DEBIAN_FRONTEND: 'noninteractive', ...extraEnv };
   const res = await r.guest.exec(argv, { network, env, signal: r.signal, ...(r.timeoutMs ? { timeoutMs: r.timeoutMs } : {}) });
   if (res.code === 127) throw new CliError('missing-tool', `${argv[0]}: not found in the guest`);
   return res;

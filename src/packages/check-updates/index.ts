@@ -4,7 +4,7 @@
 import type { Guest } from '../../guest/types.js';
 import { CliError } from '../../util/errors.js';
 import { apkUpdates } from './apk.js';
-import { aptCheckUpdates, aptUpgradable } from './apt.js';
+import { aptCheckUpdates, aptListsEmpty, aptUpgradable } from './apt.js';
 import { dnfUpdates } from './dnf.js';
 import type { ManagerRun } from './exec.js';
 import { PACMAN_NO_REFRESH, pacmanUpgradable } from './pacman.js';
@@ -42,6 +42,12 @@ export async function checkUpdates(r: ManagerRun): Promise<UpdateCheck> {
     case 'pacman':
       throw new CliError('unsupported', PACMAN_NO_REFRESH);
   }
+}
+
+/** Why the answer may be empty although updates exist, or null. */
+export async function staleListsNote(guest: Guest, check: UpdateCheck): Promise<string | null> {
+  if (check.manager !== 'apt' || check.updates.length > 0 || !(await aptListsEmpty(guest))) return null;
+  return "the package lists are empty: run check-updates on a writable session (or update) to refresh them";
 }
 
 export async function upgradablePackages(r: ManagerRun): Promise<UpdateCheck> {
