@@ -2,7 +2,6 @@ import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { checkUpdates } from '../../src/packages/check-updates/index.js';
 import type { PendingUpdate, UpdateCheck } from '../../src/packages/check-updates/types.js';
-import { CliError } from '../../src/util/errors.js';
 import { parseSeconds } from '../../src/util/option-values.js';
 
 export const checkUpdatesCommand = defineCommand({
@@ -26,12 +25,10 @@ export const checkUpdatesCommand = defineCommand({
   needs: ['exec'],
   async run(ctx, args): Promise<UpdateCheck> {
     const timeoutMs = parseSeconds(args.optStr('timeout'), 600, '--timeout', 24 * 3600) * 1000;
-    const check = await checkUpdates({ guest: ctx.guest, signal: ctx.signal, timeoutMs });
+    const check = await checkUpdates({ guest: ctx.guest, signal: ctx.signal, timeoutMs }, { securityOnly: args.flag('security') });
     if (check.securityPatches && check.securityPatches.length > 0)
       ctx.out.note(`${check.securityPatches.length} security patch${check.securityPatches.length === 1 ? '' : 'es'} needed: ${check.securityPatches.join(', ')}`);
     if (!args.flag('security')) return check;
-    if (check.updates.some((u) => u.security === null))
-      throw new CliError('unsupported', `check-updates --security: ${check.manager} does not say which updates are security updates`);
     const security = (u: PendingUpdate) => u.security === true;
     return { ...check, updates: check.updates.filter(security), newPackages: check.newPackages.filter(security) };
   },

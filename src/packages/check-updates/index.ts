@@ -23,8 +23,14 @@ export function updateManager(guest: Guest): Manager {
   throw new CliError('unsupported', `no supported package manager found in the guest (its facts say ${m ?? guest.os.packageFormat ?? 'none'})`);
 }
 
-export async function checkUpdates(r: ManagerRun): Promise<UpdateCheck> {
+/** zypper tells security per patch and apk not at all: their rows say `security: null`. */
+export function marksSecurity(manager: Manager): boolean {
+  return manager !== 'zypper' && manager !== 'apk' && manager !== 'pacman';
+}
+
+export async function checkUpdates(r: ManagerRun, opts: { securityOnly?: boolean } = {}): Promise<UpdateCheck> {
   const manager = updateManager(r.guest);
+  if (opts.securityOnly && !marksSecurity(manager)) throw new CliError('unsupported', `check-updates --security: ${manager} does not say which package updates are security updates`);
   // apt refreshes into a private directory on a read-only guest; the others keep their
   // metadata in the image, so a read-only offline guest cannot refresh them.
   if (manager !== 'apt' && manager !== 'pacman' && r.guest.readOnly && r.guest.kind !== 'live')
