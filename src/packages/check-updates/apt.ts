@@ -41,6 +41,7 @@ export async function aptCheckUpdates(r: ManagerRun): Promise<UpdateCheck> {
   const update = /^([\s\S]*?)^@@ update (\d+)$/m.exec(res.stdout);
   if (!update) throw new CliError('failed', `apt-get update did not run in the guest: ${firstLine(res.stderr, res.code)}`);
   const [, updateText = '', updateStatus = ''] = update;
+  if (updateStatus === '127') throw new CliError('missing-tool', 'apt-get: not found in the guest');
   const why = aptUpdateFailure(updateText) ?? (updateStatus === '0' ? null : `exit status ${updateStatus}`);
   if (why !== null) throw new CliError('failed', `apt-get update: ${why}`);
   const rest = res.stdout.slice(update[0].length);

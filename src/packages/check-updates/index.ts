@@ -20,7 +20,7 @@ export function updateManager(guest: Guest): Manager {
   if (m && KNOWN.includes(m)) return m as Manager;
   const byFormat = guest.os.packageFormat ? BY_FORMAT[guest.os.packageFormat] : undefined;
   if (byFormat) return byFormat;
-  throw new CliError('unsupported', `no supported package manager found in the guest (its facts say ${m ?? guest.os.packageFormat ?? 'none'})`);
+  throw new CliError('unsupported', `no supported package manager in the guest: ${m ? `its manager is ${m}` : 'its files name none (no dpkg, rpm, pacman or apk database)'}`);
 }
 
 /** zypper tells security per patch and apk not at all: their rows say `security: null`. */
