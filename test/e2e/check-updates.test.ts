@@ -44,6 +44,13 @@ async function guestSimulation(img: string): Promise<string[]> {
   return [...r.stdout.matchAll(/^Inst (\S+)(?: \[([^\]]*)\])? \((\S+) /gm)].map((m) => key(m[1]!, m[2] ?? null, m[3]!)).sort();
 }
 
+/** `packages --upgradable --json` on a read-only session: its rows and its notes. */
+async function upgradable(img: string): Promise<{ rows: { name: string; version: string; candidate: string; arch: string }[]; stderr: string }> {
+  const r = await shell(img, ['packages --upgradable'], ['--ro', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return { rows: JSON.parse(r.stdout), stderr: r.stderr };
+}
+
 async function guestListsHavePackages(img: string): Promise<boolean> {
   const r = await shell(img, ['run ls /var/lib/apt/lists'], ['--ro']);
   expect(r.code, r.stderr).toBe(0);
@@ -77,9 +84,7 @@ describe('check-updates on the Debian fixture', () => {
     expect(ours).toEqual(await guestSimulation(img));
 
     // packages --upgradable on the refreshed lists agrees with the guest's `apt list --upgradable`.
-    const up = await shell(img, ['packages --upgradable'], ['--ro', '--json']);
-    expect(up.code, up.stderr).toBe(0);
-    const rows = (JSON.parse(up.stdout) as { name: string; version: string; candidate: string; arch: string }[]).map((p) => `${p.name} ${p.candidate} ${p.arch} ${p.version}`).sort();
+    const rows = (await upgradable(img)).rows.map((p) => `${p.name} ${p.candidate} ${p.arch} ${p.version}`).sort();
     const list = await shell(img, ['run apt list --upgradable']);
     expect(list.code, list.stderr).toBe(0);
     const theirs = [...list.stdout.matchAll(/^([^/\s]+)\/\S+ (\S+) (\S+) \[upgradable from: ([^\]]+)\]$/gm)].map((m) => `${m[1]} ${m[2]} ${m[3]} ${m[4]}`).sort();
@@ -88,10 +93,8 @@ describe('check-updates on the Debian fixture', () => {
   });
 
   it('packages --upgradable on never-refreshed lists: nothing, and a note saying how to refresh', LONG, async () => {
-    const img = await workCopy('debian', dir.path);
-    const r = await shell(img, ['packages --upgradable'], ['--ro', '--json']);
-    expect(r.code, r.stderr).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual([]);
+    const r = await upgradable(await workCopy('debian', dir.path));
+    expect(r.rows).toEqual([]);
     expect(r.stderr).toContain('note: the package lists are empty: run check-updates on a writable session (or update) to refresh them');
   });
 

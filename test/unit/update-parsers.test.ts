@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { aptUpdateFailure, isSecurityOrigin, parseAptSimulate } from '../../src/parsers/apt-simulate.js';
-import { parseApkVersion } from '../../src/parsers/apk-version.js';
-import { parsePacmanQu } from '../../src/parsers/pacman-upgrades.js';
 import { parseCheckUpdate, parseSecurityAdvisories } from '../../src/parsers/rpm-updates.js';
+import { parseApkVersion, parsePacmanQu } from '../../src/parsers/upgrade-lines.js';
 import { parseZypperTable } from '../../src/parsers/zypper-updates.js';
 
 // The pending-update parsers on what the managers print. debian12-apt-get-s-dist-upgrade is a
@@ -94,9 +93,9 @@ describe('zypper, apk, pacman', () => {
 
   it("apk version -l '<': names that contain digits and dashes", () => {
     expect(parseApkVersion(sample('alpine319-apk-version'))).toEqual([
-      { name: 'busybox', current: '1.36.1-r15', candidate: '1.36.1-r20' },
-      { name: 'libcrypto3', current: '3.1.4-r5', candidate: '3.1.7-r0' },
-      { name: 'py3-setuptools', current: '70.3.0-r0', candidate: '70.3.0-r1' },
+      { name: 'busybox', current: '1.36.1-r15', candidate: '1.36.1-r20', ignored: false },
+      { name: 'libcrypto3', current: '3.1.4-r5', candidate: '3.1.7-r0', ignored: false },
+      { name: 'py3-setuptools', current: '70.3.0-r0', candidate: '70.3.0-r1', ignored: false },
     ]);
   });
 

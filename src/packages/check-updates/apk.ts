@@ -1,6 +1,6 @@
 // apk: `apk update` fetches the indexes, `apk version -l '<'` lists what they have newer.
 // Alpine publishes no security metadata to apk, so security is unknown.
-import { parseApkVersion } from '../../parsers/apk-version.js';
+import { parseApkVersion } from '../../parsers/upgrade-lines.js';
 import { CliError } from '../../util/errors.js';
 import { firstLine, runManager, type ManagerRun } from './exec.js';
 import type { UpdateCheck } from './types.js';

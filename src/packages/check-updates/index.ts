@@ -28,47 +28,40 @@ export function marksSecurity(manager: Manager): boolean {
   return manager !== 'zypper' && manager !== 'apk' && manager !== 'pacman';
 }
 
+interface ManagerQueries {
+  /** After refreshing the metadata; a string is why the manager cannot. */
+  check: ((r: ManagerRun) => Promise<UpdateCheck>) | string;
+  /** From the metadata the guest has now. */
+  upgradable(r: ManagerRun): Promise<UpdateCheck>;
+}
+
+const QUERIES: Record<Manager, ManagerQueries> = {
+  apt: { check: aptCheckUpdates, upgradable: aptUpgradable },
+  dnf: { check: (r) => dnfUpdates(r, 'dnf', true), upgradable: (r) => dnfUpdates(r, 'dnf', false) },
+  yum: { check: (r) => dnfUpdates(r, 'yum', true), upgradable: (r) => dnfUpdates(r, 'yum', false) },
+  zypper: { check: (r) => zypperUpdates(r, true), upgradable: (r) => zypperUpdates(r, false) },
+  apk: { check: (r) => apkUpdates(r, true), upgradable: (r) => apkUpdates(r, false) },
+  pacman: { check: PACMAN_NO_REFRESH, upgradable: pacmanUpgradable },
+};
+
 export async function checkUpdates(r: ManagerRun, opts: { securityOnly?: boolean } = {}): Promise<UpdateCheck> {
   const manager = updateManager(r.guest);
+  const { check } = QUERIES[manager];
+  if (typeof check === 'string') throw new CliError('unsupported', check);
   if (opts.securityOnly && !marksSecurity(manager)) throw new CliError('unsupported', `check-updates --security: ${manager} does not say which package updates are security updates`);
   // apt refreshes into a private directory on a read-only guest; the others keep their
   // metadata in the image, so a read-only offline guest cannot refresh them.
-  if (manager !== 'apt' && manager !== 'pacman' && r.guest.readOnly && r.guest.kind !== 'live')
+  if (manager !== 'apt' && r.guest.readOnly && r.guest.kind !== 'live')
     throw new CliError('refused', `check-updates: ${manager} writes its refreshed metadata into the image, and this session is read-only: open the image writable, or see 'packages --upgradable' for what its current metadata offers`);
-  switch (manager) {
-    case 'apt':
-      return aptCheckUpdates(r);
-    case 'dnf':
-    case 'yum':
-      return dnfUpdates(r, manager, true);
-    case 'zypper':
-      return zypperUpdates(r, true);
-    case 'apk':
-      return apkUpdates(r, true);
-    case 'pacman':
-      throw new CliError('unsupported', PACMAN_NO_REFRESH);
-  }
+  return check(r);
 }
 
 /** Why the answer may be empty although updates exist, or null. */
 export async function staleListsNote(guest: Guest, check: UpdateCheck): Promise<string | null> {
   if (check.manager !== 'apt' || check.updates.length > 0 || !(await aptListsEmpty(guest))) return null;
-  return "the package lists are empty: run check-updates on a writable session (or update) to refresh them";
+  return 'the package lists are empty: run check-updates on a writable session (or update) to refresh them';
 }
 
-export async function upgradablePackages(r: ManagerRun): Promise<UpdateCheck> {
-  const manager = updateManager(r.guest);
-  switch (manager) {
-    case 'apt':
-      return aptUpgradable(r);
-    case 'dnf':
-    case 'yum':
-      return dnfUpdates(r, manager, false);
-    case 'zypper':
-      return zypperUpdates(r, false);
-    case 'apk':
-      return apkUpdates(r, false);
-    case 'pacman':
-      return pacmanUpgradable(r);
-  }
+export function upgradablePackages(r: ManagerRun): Promise<UpdateCheck> {
+  return QUERIES[updateManager(r.guest)].upgradable(r);
 }

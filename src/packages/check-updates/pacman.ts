@@ -1,7 +1,7 @@
 // pacman: only what the guest's current sync databases offer (`pacman -Qu`). Refreshing them
 // (pacman -Sy) without upgrading leaves an Arch guest a partial upgrade, so check-updates
 // does not refresh them.
-import { parsePacmanQu } from '../../parsers/pacman-upgrades.js';
+import { parsePacmanQu } from '../../parsers/upgrade-lines.js';
 import { CliError } from '../../util/errors.js';
 import { firstLine, runManager, type ManagerRun } from './exec.js';
 import type { UpdateCheck } from './types.js';
