@@ -1,5 +1,6 @@
 import type { Plugin } from '../../src/shell/registry.js';
+import { checkUpdatesCommand } from './check-updates.js';
 import { scanPorts } from './scan-ports.js';
 
-const plugin: Plugin = { category: 'security-audit', commands: [scanPorts] };
+const plugin: Plugin = { category: 'security-audit', commands: [checkUpdatesCommand, scanPorts] };
 export default plugin;
