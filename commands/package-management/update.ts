@@ -1,0 +1,31 @@
+import { defineCommand } from '../../src/shell/command.js';
+import { upgradeStep } from '../../src/packages/manager-commands.js';
+import { runManagerStep } from '../../src/packages/run-step.js';
+import { TIMEOUT_OPTION, checkPackageNames, comparedAround, guestManager, refreshLists, renderChanges, timeoutMs } from './_shared/manager.js';
+
+export const update = defineCommand({
+  name: 'update',
+  aliases: ['upgrade'],
+  category: 'package-management',
+  summary: 'Refresh the package lists and upgrade every package, or only the named ones',
+  description:
+    "apt-get update then apt-get upgrade (or install --only-upgrade PKG...), dnf/yum upgrade, zypper update, pacman -Syu, apk upgrade, " +
+    "with the guest's repositories, in the jail with network offline. No service starts and changed config files are kept. " +
+    'With --json: the packages upgraded (from and to) and any newly installed.',
+  examples: ['update', 'update openssl libssl3', 'update --timeout 3600'],
+  positionals: [{ name: 'PKG', description: 'upgrade only these packages', optional: true, variadic: true, complete: 'none' }],
+  options: { ...TIMEOUT_OPTION },
+  needs: ['exec'],
+  mutates: true,
+  async run(ctx, args) {
+    const m = guestManager(ctx);
+    const timeout = timeoutMs(args.optStr('timeout'));
+    const names = args.list('PKG');
+    checkPackageNames(names);
+    return comparedAround(ctx, async () => {
+      await refreshLists(ctx, m, timeout);
+      await runManagerStep(ctx, upgradeStep(m, names), { timeoutMs: timeout, detail: names.join(' ') });
+    });
+  },
+  render: renderChanges,
+});
