@@ -46,8 +46,12 @@ export async function stagePackageFiles(guest: Guest, hostFiles: string[]): Prom
       await guest.fs.writeFile(target, data, { mode: 0o644, uid: 0, gid: 0 });
     }
   } catch (err) {
-    await remove();
-    throw err;
+    const removal = await remove().then(
+      () => null,
+      (e: Error) => e,
+    );
+    if (!removal) throw err;
+    throw new CliError('failed', `${(err as Error).message}; and ${removal.message}`, { cause: err });
   }
   return { guestPaths, remove };
 }

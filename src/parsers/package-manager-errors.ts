@@ -56,7 +56,7 @@ export function packageManagerCause(output: string): string | null {
 export function lastLines(output: string, n = 5): string[] {
   return output
     .split('\n')
-    .map((l) => l.replace(/\r/g, '').trimEnd())
+    .map((l) => l.replace(/\r/g, '').trim())
     .filter((l) => l.trim() !== '')
     .slice(-n);
 }

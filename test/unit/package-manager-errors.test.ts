@@ -36,7 +36,7 @@ describe('packageManagerCause', () => {
 });
 
 describe('lastLines', () => {
-  it('the last non-empty lines, carriage returns and trailing spaces dropped', () => {
+  it('the last non-empty lines, carriage returns and surrounding spaces dropped', () => {
     expect(lastLines('a\n\nb  \r\nc\nd\ne\nf\n\n', 3)).toEqual(['d', 'e', 'f']);
     expect(lastLines('', 5)).toEqual([]);
   });
