@@ -33,8 +33,10 @@ export async function runManagerStep(ctx: CommandContext, step: ManagerStep, opt
 function stepError(step: ManagerStep, err: unknown, timeoutMs: number): unknown {
   if (!(err instanceof CliError)) return err;
   if (err.code === 'not-found' && /no such program/.test(err.message)) return new CliError('missing-tool', `${step.label}: the guest has no ${step.argv[0]}`, { cause: err });
-  if (err.code === 'cancelled' && /timed out/.test(err.message)) {
-    return new CliError('failed', `${step.label} timed out after ${timeoutMs / 1000} s (raise it with --timeout SECONDS)`, { cause: err });
+  // The jail says "timed out", the agent "did not finish within" (and whether the kill was confirmed).
+  if (/timed out after|did not finish within/.test(err.message)) {
+    const unconfirmed = /could not be confirmed/.test(err.message) ? `; ${err.message}` : '';
+    return new CliError('failed', `${step.label} timed out after ${timeoutMs / 1000} s (raise it with --timeout SECONDS)${unconfirmed}`, { cause: err });
   }
   return err;
 }

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dir, fakeGuest, link } from '../../helpers/fake-guest.js';
+import { CliError } from '../../../src/util/errors.js';
 import { RPM_QUERY_FORMAT } from '../../../src/packages/rpm-query.js';
 import { fails, json, ok } from './_session.js';
 
@@ -235,5 +236,18 @@ describe('search', () => {
     expect(r.stderr).toContain('note: the guest has no package lists: fetching them with apt-get update');
     expect(g.execCalls.map((c) => c.argv[0])).toEqual(['apt-get', 'apt-cache']);
     expect(await fails(aptGuest(), 'search hello', ['--ro'])).toMatch(/^error: the guest has no package lists, and this session is read-only/);
+  });
+});
+
+describe('timeouts', () => {
+  it.each([
+    ['the jail', new CliError('cancelled', 'run: timed out after 30000 ms: apt-get')],
+    ['the agent', new CliError('failed', 'the guest command did not finish within 30 s: it was killed')],
+  ])('a step stopped by %s names itself and --timeout', async (_who, err) => {
+    const g = aptGuest();
+    g.on('apt-get', () => {
+      throw err;
+    });
+    expect(await fails(g, 'install hello --timeout 30')).toBe('error: apt-get update timed out after 30 s (raise it with --timeout SECONDS)');
   });
 });
