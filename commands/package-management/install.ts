@@ -1,9 +1,7 @@
 import { defineCommand } from '../../src/shell/command.js';
-import { installStep } from '../../src/packages/manager-commands.js';
+import { installStep, type ManagerName } from '../../src/packages/manager-commands.js';
 import { isHostPackageFile, stagePackageFiles } from '../../src/packages/local-packages.js';
-import { runManagerStep } from '../../src/packages/run-step.js';
-import { CliError } from '../../src/util/errors.js';
-import { TIMEOUT_OPTION, checkPackageNames, comparedAround, guestManager, refreshLists, renderChanges, timeoutMs } from './_shared/manager.js';
+import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
 
 export const install = defineCommand({
   name: 'install',
@@ -24,22 +22,19 @@ export const install = defineCommand({
   needs: ['exec'],
   mutates: true,
   async run(ctx, args) {
-    const m = guestManager(ctx);
-    const timeout = timeoutMs(args.optStr('timeout'));
-    const given = args.list('PKG');
-    if (given.length === 0) throw new CliError('usage', 'install: name at least one package');
     const files: string[] = [];
     const names: string[] = [];
-    for (const p of given) ((await isHostPackageFile(p)) ? files : names).push(p);
-    checkPackageNames(names);
+    for (const p of args.list('PKG')) ((await isHostPackageFile(p)) ? files : names).push(p);
+    packageNames(names);
     const staged = await stagePackageFiles(ctx.guest, files);
+    const plan = {
+      refresh: true,
+      detail: [...names, ...files].join(' '),
+      step: (m: ManagerName) => installStep(m, [...names, ...staged.guestPaths], { noRecommends: args.flag('no-recommends') }),
+    };
     let result;
     try {
-      result = await comparedAround(ctx, async () => {
-        await refreshLists(ctx, m, timeout);
-        const step = installStep(m, [...names, ...staged.guestPaths], { noRecommends: args.flag('no-recommends') });
-        await runManagerStep(ctx, step, { timeoutMs: timeout, detail: given.join(' ') });
-      });
+      result = await changePackages(ctx, args.optStr('timeout'), plan);
     } catch (err) {
       await staged.remove().catch((e: Error) => ctx.out.note(e.message));
       throw err;

@@ -1,7 +1,6 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { removeStep } from '../../src/packages/manager-commands.js';
-import { runManagerStep } from '../../src/packages/run-step.js';
-import { TIMEOUT_OPTION, checkPackageNames, comparedAround, guestManager, renderChanges, timeoutMs } from './_shared/manager.js';
+import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
 
 export const remove = defineCommand({
   name: 'remove',
@@ -21,13 +20,9 @@ export const remove = defineCommand({
   needs: ['exec'],
   mutates: true,
   async run(ctx, args) {
-    const m = guestManager(ctx);
-    const timeout = timeoutMs(args.optStr('timeout'));
-    const names = args.list('PKG');
-    checkPackageNames(names);
-    return comparedAround(ctx, async () => {
-      await runManagerStep(ctx, removeStep(m, names, args.flag('purge')), { timeoutMs: timeout, detail: names.join(' ') });
-    });
+    const names = packageNames(args.list('PKG'));
+    const purge = args.flag('purge');
+    return changePackages(ctx, args.optStr('timeout'), { refresh: false, detail: names.join(' '), step: (m) => removeStep(m, names, purge) });
   },
   render: renderChanges,
 });

@@ -1,7 +1,6 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { upgradeStep } from '../../src/packages/manager-commands.js';
-import { runManagerStep } from '../../src/packages/run-step.js';
-import { TIMEOUT_OPTION, checkPackageNames, comparedAround, guestManager, refreshLists, renderChanges, timeoutMs } from './_shared/manager.js';
+import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
 
 export const update = defineCommand({
   name: 'update',
@@ -18,14 +17,8 @@ export const update = defineCommand({
   needs: ['exec'],
   mutates: true,
   async run(ctx, args) {
-    const m = guestManager(ctx);
-    const timeout = timeoutMs(args.optStr('timeout'));
-    const names = args.list('PKG');
-    checkPackageNames(names);
-    return comparedAround(ctx, async () => {
-      await refreshLists(ctx, m, timeout);
-      await runManagerStep(ctx, upgradeStep(m, names), { timeoutMs: timeout, detail: names.join(' ') });
-    });
+    const names = packageNames(args.list('PKG'));
+    return changePackages(ctx, args.optStr('timeout'), { refresh: true, detail: names.join(' '), step: (m) => upgradeStep(m, names) });
   },
   render: renderChanges,
 });

@@ -3,7 +3,7 @@
 import type { CommandContext } from '../../../src/shell/command.js';
 import type { Output } from '../../../src/shell/output.js';
 import { installedPackages } from '../../../src/packages/installed.js';
-import { isManagerName, refreshStep, type ManagerName } from '../../../src/packages/manager-commands.js';
+import { isManagerName, refreshStep, type ManagerName, type ManagerStep } from '../../../src/packages/manager-commands.js';
 import { packageChanges, type PackageChanges } from '../../../src/packages/package-changes.js';
 import { runManagerStep } from '../../../src/packages/run-step.js';
 import { CliError } from '../../../src/util/errors.js';
@@ -23,11 +23,12 @@ export function guestManager(ctx: CommandContext): ManagerName {
   throw new CliError('unsupported', m ? `package manager ${m} is not supported` : 'no package manager found in the guest (apt, dnf, yum, zypper, pacman or apk)');
 }
 
-/** A name that starts with '-' would be read as an option by the manager. */
-export function checkPackageNames(names: string[]): void {
+/** The names, checked: one that starts with '-' would be read as an option by the manager. */
+export function packageNames(names: string[]): string[] {
   for (const n of names) {
     if (n === '' || n.startsWith('-') || /[\s\x00-\x1f]/.test(n)) throw new CliError('usage', `not a package name: ${JSON.stringify(n)}`);
   }
+  return names;
 }
 
 export async function refreshLists(ctx: CommandContext, m: ManagerName, timeout: number): Promise<void> {
@@ -35,10 +36,21 @@ export async function refreshLists(ctx: CommandContext, m: ManagerName, timeout:
   if (step) await runManagerStep(ctx, step, { timeoutMs: timeout });
 }
 
-/** Run `change` and report which packages it installed, removed or upgraded. */
-export async function comparedAround(ctx: CommandContext, change: () => Promise<void>): Promise<PackageChanges> {
+export interface ChangePlan {
+  /** Refresh the repository lists first. */
+  refresh: boolean;
+  step(m: ManagerName): ManagerStep;
+  /** What the progress line names (the packages). */
+  detail: string;
+}
+
+/** Run the plan's step with the guest's manager and report what it installed, removed or upgraded. */
+export async function changePackages(ctx: CommandContext, timeoutText: string | undefined, plan: ChangePlan): Promise<PackageChanges> {
+  const m = guestManager(ctx);
+  const timeout = timeoutMs(timeoutText);
   const before = await installedPackages(ctx.guest, ctx.signal);
-  await change();
+  if (plan.refresh) await refreshLists(ctx, m, timeout);
+  await runManagerStep(ctx, plan.step(m), { timeoutMs: timeout, detail: plan.detail });
   const after = await installedPackages(ctx.guest, ctx.signal);
   return packageChanges(before.packages, after.packages);
 }
