@@ -52,9 +52,15 @@ async function failure(ctx: CommandContext, step: ManagerStep, r: ExecResult, ti
   return new CliError('failed', parts.join('; '));
 }
 
-/** dpkg --audit's first complaint, or null when the database is consistent. */
+/** dpkg --audit's last complaint, or null when the database is consistent. */
 async function dpkgAudit(ctx: CommandContext, timeoutMs: number): Promise<string | null> {
-  const r = await ctx.guest.exec(['dpkg', '--audit'], { env: { LC_ALL: 'C' }, signal: ctx.signal, timeoutMs });
+  let r: ExecResult;
+  try {
+    r = await ctx.guest.exec(['dpkg', '--audit'], { env: { LC_ALL: 'C' }, signal: ctx.signal, timeoutMs });
+  } catch (err) {
+    if (err instanceof CliError && err.code !== 'cancelled') return `it could not be run: ${err.message}`;
+    throw err;
+  }
   const text = `${r.stdout}${r.stderr}`.trim();
   if (r.code === 0 && text === '') return null;
   return lastLines(text, 2).join(' ') || `exit status ${r.code}`;

@@ -3,7 +3,7 @@
 // dpkg. A missing package changes nothing; a postinst that starts a daemon starts nothing on the
 // host; a .deb built on the host is installed with its dependency; the hostile image is refused.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestctl, leftovers, sessionEnv, shell, tempDir } from '../helpers/cli.js';
@@ -134,6 +134,26 @@ describe('install on the hostile image', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toBe('error: no package manager found in the guest (apt, dnf, yum, zypper, pacman or apk)');
     expect(existsSync(`${canary}/created-by-guest`)).toBe(false);
+    expect(readFileSync('/etc/shadow', 'utf8')).toBe(hostShadow);
+  });
+
+  it("made to look like a deb guest whose apt-get reads /etc/shadow and writes to /tmp: it sees only the guest's", LONG, async () => {
+    const hostile = await workCopy('hostile', dir.path);
+    const evil = '#!/bin/sh\necho pwned > /tmp/guestctl-canary/created-by-guest\ncat /etc/shadow >&2\nexit 100\n';
+    const made = await shell(hostile, ['mkdir -p /var/lib/dpkg', "write /var/lib/dpkg/status ''", `write /usr/bin/apt-get '${evil}'`, 'chmod 755 /usr/bin/apt-get', 'symlink /../../../tmp/guestctl-canary /var/tmp']);
+    expect(made.code, made.stderr).toBe(0);
+    const deb = join(dir.path, 'evil_1.0_all.deb');
+    writeFileSync(deb, 'not a package');
+    for (const pkg of ['hello', deb]) {
+      const r = await shell(hostile, [`install ${pkg}`]);
+      expect(r.code).toBe(1);
+      const line = r.stderr.split('\n')[0]!;
+      if (pkg === 'hello') expect(line).toMatch(/^error: apt-get update failed: .*GUEST-SHADOW/);
+      const rootHash = hostShadow.split('\n').find((l) => l.startsWith('root:'))!.split(':')[1]!;
+      if (rootHash.length > 2) expect(r.stderr).not.toContain(rootHash);
+    }
+    expect(existsSync(`${canary}/created-by-guest`)).toBe(false);
+    expect(readdirSync(canary).filter((n) => n.startsWith('.guestctl-'))).toEqual([]);
     expect(readFileSync('/etc/shadow', 'utf8')).toBe(hostShadow);
   });
 });
