@@ -189,6 +189,7 @@ describe('install', () => {
 
   it('refuses names that would be options, read-only sessions, and guests without a known manager', async () => {
     expect(await fails(aptGuest(), 'install -- -o')).toBe('error: not a package name: "-o"');
+    expect(await fails(aptGuest(), 'install')).toMatch(/PKG/);
     expect(await fails(aptGuest(), 'install hello', ['--ro'])).toMatch(/read-only/);
     expect(await fails(fakeGuest({ files: { '/var/lib/dpkg/status': '' } }), 'install hello')).toBe(
       'error: no package manager found in the guest (apt, dnf, yum, zypper, pacman or apk)',
