@@ -1,0 +1,28 @@
+import { defineCommand } from '../../src/shell/command.js';
+import { removeStep } from '../../src/packages/manager-commands.js';
+import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
+
+export const remove = defineCommand({
+  name: 'remove',
+  aliases: ['uninstall'],
+  category: 'package-management',
+  summary: "Remove packages with the guest's own package manager",
+  description:
+    'apt-get remove (--purge: apt-get purge, which also deletes their configuration files), dnf/yum remove, zypper remove, ' +
+    "pacman -R (--purge: -Rns), apk del (--purge: also their configuration). Needs no network. No service is stopped or started " +
+    'offline. With --json: the packages removed, with versions.',
+  examples: ['remove hello', 'remove --purge apache2', 'remove nano vim-tiny'],
+  positionals: [{ name: 'PKG', description: 'package names', variadic: true, complete: 'none' }],
+  options: {
+    purge: { type: 'boolean', description: 'also delete their configuration files' },
+    ...TIMEOUT_OPTION,
+  },
+  needs: ['exec'],
+  mutates: true,
+  async run(ctx, args) {
+    const names = packageNames(args.list('PKG'));
+    const purge = args.flag('purge');
+    return changePackages(ctx, args.optStr('timeout'), { refresh: false, detail: names.join(' '), step: (m) => removeStep(m, names, purge) });
+  },
+  render: renderChanges,
+});

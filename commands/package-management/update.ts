@@ -1,0 +1,24 @@
+import { defineCommand } from '../../src/shell/command.js';
+import { upgradeStep } from '../../src/packages/manager-commands.js';
+import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
+
+export const update = defineCommand({
+  name: 'update',
+  aliases: ['upgrade'],
+  category: 'package-management',
+  summary: 'Refresh the package lists and upgrade every package, or only the named ones',
+  description:
+    "apt-get update then apt-get upgrade (or install --only-upgrade PKG...), dnf/yum upgrade, zypper update, pacman -Syu, apk upgrade, " +
+    "with the guest's repositories, in the jail with network offline. No service starts and changed config files are kept. " +
+    'With --json: the packages upgraded (from and to) and any newly installed.',
+  examples: ['update', 'update openssl libssl3', 'update --timeout 3600'],
+  positionals: [{ name: 'PKG', description: 'upgrade only these packages', optional: true, variadic: true, complete: 'none' }],
+  options: { ...TIMEOUT_OPTION },
+  needs: ['exec'],
+  mutates: true,
+  async run(ctx, args) {
+    const names = packageNames(args.list('PKG'));
+    return changePackages(ctx, args.optStr('timeout'), { refresh: true, detail: names.join(' '), step: (m) => upgradeStep(m, names) });
+  },
+  render: renderChanges,
+});

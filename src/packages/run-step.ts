@@ -1,0 +1,67 @@
+// Run one package-manager step in the guest: offline in the jail (with network when the step
+// needs the repositories; policy-rc.d keeps services from starting on a deb guest), live
+// through guest-exec. A spinner names the step on a terminal; scripts see nothing unless it
+// fails, and then one line: the step, the cause, the manager's last lines, and on a deb guest
+// whether dpkg's database was left half-configured.
+import type { ExecResult } from '../guest/types.js';
+import { lastLines, packageManagerCause } from '../parsers/package-manager-errors.js';
+import type { CommandContext } from '../shell/command.js';
+import { CliError } from '../util/errors.js';
+import type { ManagerStep } from './manager-commands.js';
+
+export interface StepOptions {
+  timeoutMs: number;
+  /** What the spinner says after the step's label (e.g. the package names). */
+  detail?: string;
+}
+
+export async function runManagerStep(ctx: CommandContext, step: ManagerStep, opts: StepOptions): Promise<ExecResult> {
+  const progress = ctx.out.progress(opts.detail ? `${step.label} ${opts.detail}` : step.label);
+  let r: ExecResult;
+  try {
+    r = await ctx.guest.exec(step.argv, { env: step.env, network: step.network, signal: ctx.signal, timeoutMs: opts.timeoutMs });
+  } catch (err) {
+    throw stepError(step, err, opts.timeoutMs);
+  } finally {
+    progress.end();
+  }
+  if (r.code === 127) throw new CliError('missing-tool', `${step.label}: the guest has no ${step.argv[0]}`);
+  if (r.code !== 0) throw await failure(ctx, step, r, opts.timeoutMs);
+  return r;
+}
+
+function stepError(step: ManagerStep, err: unknown, timeoutMs: number): unknown {
+  if (!(err instanceof CliError)) return err;
+  if (err.code === 'not-found' && /no such program/.test(err.message)) return new CliError('missing-tool', `${step.label}: the guest has no ${step.argv[0]}`, { cause: err });
+  // The jail says "timed out", the agent "did not finish within" (and whether the kill was confirmed).
+  if (/timed out after|did not finish within/.test(err.message)) {
+    const unconfirmed = /could not be confirmed/.test(err.message) ? `; ${err.message}` : '';
+    return new CliError('failed', `${step.label} timed out after ${timeoutMs / 1000} s (raise it with --timeout SECONDS)${unconfirmed}`, { cause: err });
+  }
+  return err;
+}
+
+async function failure(ctx: CommandContext, step: ManagerStep, r: ExecResult, timeoutMs: number): Promise<CliError> {
+  const output = `${r.stdout}\n${r.stderr}`;
+  const tail = lastLines(output, 5);
+  const cause = packageManagerCause(output) ?? tail[tail.length - 1] ?? `exit status ${r.code}`;
+  const audit = step.argv[0] === 'apt-get' ? await dpkgAudit(ctx, timeoutMs) : null;
+  const parts = [`${step.label} failed: ${cause}`];
+  if (audit) parts.push(`and the dpkg database is not consistent (dpkg --audit: ${audit})`);
+  if (tail.length) parts.push(`last output: ${tail.join(' | ')}`);
+  return new CliError('failed', parts.join('; '));
+}
+
+/** dpkg --audit's last complaint, or null when the database is consistent. */
+async function dpkgAudit(ctx: CommandContext, timeoutMs: number): Promise<string | null> {
+  let r: ExecResult;
+  try {
+    r = await ctx.guest.exec(['dpkg', '--audit'], { env: { LC_ALL: 'C' }, signal: ctx.signal, timeoutMs });
+  } catch (err) {
+    if (err instanceof CliError && err.code !== 'cancelled') return `it could not be run: ${err.message}`;
+    throw err;
+  }
+  const text = `${r.stdout}${r.stderr}`.trim();
+  if (r.code === 0 && text === '') return null;
+  return lastLines(text, 2).join(' ') || `exit status ${r.code}`;
+}
