@@ -18,11 +18,11 @@ export const logs = defineCommand({
     "On a running guest: its journalctl through the agent. On a disk image: the persistent journal in /var/log/journal, read by the guest's own journalctl " +
     "in the sandbox (or by the host's journalctl on the guest's files when the guest has none); a guest without a journal: the lines of /var/log/syslog " +
     'or /var/log/messages logged by the unit\'s program or naming the unit (--boot, --since and --priority need the journal). An image that has never booted says so.',
-  examples: ['logs ssh', 'logs nginx -n 100', 'logs -n 20 --priority err', 'logs ssh --boot -1', "logs cron --since '2024-05-01 10:00'"],
+  examples: ['logs ssh', 'logs nginx -n 100', 'logs -n 20 --priority err', 'logs ssh --boot=-1', "logs cron --since '2024-05-01 10:00'"],
   positionals: [{ name: 'UNIT', optional: true, complete: 'none', description: 'a systemd unit (or pattern) in the guest; all units when left out' }],
   options: {
     lines: { type: 'string', short: 'n', valueName: 'N', description: 'how many lines (default 50)' },
-    boot: { type: 'string', short: 'b', valueName: 'N', description: 'only this boot: 0 the last one, -1 the one before (journalctl -b)' },
+    boot: { type: 'string', short: 'b', valueName: 'N', description: 'only this boot: 0 the last one, -1 the one before (journalctl -b; write --boot=-1)' },
     since: { type: 'string', valueName: 'TIME', description: "only entries from TIME on ('2024-05-01 10:00', 'yesterday', '-1h')" },
     priority: { type: 'string', short: 'p', valueName: 'P', description: 'only this level and more urgent: emerg..debug or 0-7' },
   },
