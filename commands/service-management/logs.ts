@@ -10,14 +10,16 @@ import { parseCount } from '../../src/util/option-values.js';
 import { unitArg } from './_shared/unit-arg.js';
 import { bootArg, priorityArg, sinceArg } from './_shared/journal-filters.js';
 
+const DESCRIPTION =
+  "On a running guest: its journalctl through the agent. On a disk image: the persistent journal in /var/log/journal, read by the guest's own journalctl " +
+  "in the sandbox (or by the host's journalctl on the guest's files when the guest has none); a guest without a journal: the lines of /var/log/syslog " +
+  'or /var/log/messages logged by the unit\'s program or naming the unit (--boot, --since and --priority need the journal). An image that has never booted says so.';
+
 export const logs = defineCommand({
   name: 'logs',
   category: 'service-management',
   summary: "The last journal lines of the guest (or of one unit), as the guest's journalctl shows them",
-  description:
-    "On a running guest: its journalctl through the agent. On a disk image: the persistent journal in /var/log/journal, read by the guest's own journalctl " +
-    "in the sandbox (or by the host's journalctl on the guest's files when the guest has none); a guest without a journal: the lines of /var/log/syslog " +
-    'or /var/log/messages logged by the unit\'s program or naming the unit (--boot, --since and --priority need the journal). An image that has never booted says so.',
+  description: DESCRIPTION,
   examples: ['logs ssh', 'logs nginx -n 100', 'logs -n 20 --priority err', 'logs ssh --boot=-1', "logs cron --since '2024-05-01 10:00'"],
   positionals: [{ name: 'UNIT', optional: true, complete: 'none', description: 'a systemd unit (or pattern) in the guest; all units when left out' }],
   options: {
