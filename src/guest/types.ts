@@ -184,6 +184,11 @@ export interface Guest {
   readonly readOnly: boolean;
   readonly capabilities: ReadonlySet<GuestCapability>;
   readonly fs: GuestFs;
+  /**
+   * Offline backends only: the host directory that is the guest's root, for a host tool given a
+   * guest path resolved inside it with resolveGuestPath (e.g. the host's journalctl --directory).
+   */
+  readonly root?: string;
   os: OsInfo;
   exec(argv: string[], opts?: ExecOptions): Promise<ExecResult>;
   mounts(): MountInfo[];

@@ -496,6 +496,31 @@ export async function stopLiveVm(): Promise<string[]> {
   return found;
 }
 
+/**
+ * Shut the file's VM down cleanly (the guest agent's shutdown, ACPI as a fallback) and wait until
+ * the domain is shut off, so its journal is flushed to the overlay disk. The domain stays defined
+ * and the overlay stays in place (stopLiveVm removes both afterwards). Returns the overlay's path.
+ */
+export async function shutdownLiveVm(timeoutMs = 300_000): Promise<string> {
+  const vm = liveVm();
+  const disk = /<source file='([^']+\.qcow2)'/.exec(virsh(['dumpxml', vm.domain], vm.uri).stdout)?.[1];
+  if (!disk) throw new Error(`shutdownLiveVm: no qcow2 disk in the XML of ${vm.domain}`);
+  const deadline = Date.now() + timeoutMs;
+  let asked = 0;
+  for (;;) {
+    const state = virsh(['domstate', vm.domain], vm.uri).stdout.trim();
+    if (state === 'shut off') return disk;
+    if (Date.now() > deadline) throw new Error(`shutdownLiveVm: ${vm.domain} is still "${state}" after ${timeoutMs / 1000} s`);
+    // Ask again every 30 s: an ACPI request during early boot may be dropped.
+    if (Date.now() - asked > 30_000) {
+      const r = virsh(['shutdown', vm.domain, '--mode', 'agent,acpi'], vm.uri);
+      if (r.code !== 0 && virsh(['domstate', vm.domain], vm.uri).stdout.trim() !== 'shut off') throw new Error(`virsh shutdown ${vm.domain}: ${r.stderr.trim()}`);
+      asked = Date.now();
+    }
+    await sleep(1000);
+  }
+}
+
 /** Paths for the command line entry below. */
 if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
   const cmd = process.argv[2];

@@ -200,7 +200,7 @@ export function liveCommandTests(getVm: () => LiveVm): void {
       expect(entries.map((e: any) => e.unit)).toEqual(['ssh.service', 'ssh.service', 'ssh.service']);
       expect(entries[2]).toMatchObject({ identifier: expect.stringMatching(/^(sshd|systemd)$/), message: expect.any(String) });
       const bad = await sh(['logs --all']);
-      expect(bad.stderr.split('\n')[0]).toBe("error: unknown option '--all'; usage: logs [-n|--lines N] UNIT");
+      expect(bad.stderr.split('\n')[0]).toBe("error: unknown option '--all'; usage: logs [-n|--lines N] [-b|--boot N] [--since TIME] [-p|--priority P] [UNIT]");
     });
   });
 }

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fakeGuest, type FakeGuest } from '../../helpers/fake-guest.js';
+import { dir, fakeGuest, link, type FakeGuest, type FileSpec } from '../../helpers/fake-guest.js';
 import type { Guest } from '../../../src/guest/types.js';
 import { fails, json, ok, session } from './_session.js';
 
@@ -138,5 +139,105 @@ describe('enable, disable, mask, unmask', () => {
       argv.includes('list-unit-files') ? { stdout: `${UNIT_FILES}\n` } : { code: 1, stderr: 'Synchronizing state of ssh.service with SysV service script with /lib/systemd/systemd-sysv-install.\nFailed to enable unit: File /etc/systemd/system/x: Read-only file system\n' },
     );
     expect(await fails(g, 'enable ssh')).toBe('error: systemctl enable ssh failed in the guest: Failed to enable unit: File /etc/systemd/system/x: Read-only file system');
+  });
+});
+
+describe('logs, failed, boot-time on a disk image (the persistent journal)', () => {
+  const MID = '849cbf660ccc40fc8b73ff3776a67c19';
+  const bootSample = readFileSync(new URL('../samples/journal-debian12-boot.jsonl', import.meta.url), 'utf8');
+  const sshSample = readFileSync(new URL('../samples/journal-debian12-ssh.jsonl', import.meta.url), 'utf8');
+  /** A guest journalctl answering like systemd 252 on the sample journal. */
+  function journalctl(argv: string[]) {
+    if (argv.includes('-n') && argv[argv.indexOf('-n') + 1] === '1' && argv.includes('json')) return { stdout: `${bootSample.trimEnd().split('\n').at(-1)}\n` };
+    if (argv.some((a) => a.startsWith('MESSAGE_ID='))) return { stdout: bootSample };
+    if (argv.includes('json')) return { stdout: sshSample };
+    return { stdout: 'Dec 04 18:13:12 deb12-fixture systemd[1]: Stopped ssh.service - OpenBSD Secure Shell server.\n' };
+  }
+  const booted = (extra: Record<string, FileSpec> = {}) =>
+    fakeGuest({
+      kind: 'image',
+      os: { type: 'linux', initSystem: 'systemd' },
+      files: { [`/var/log/journal/${MID}/system.journal`]: 'LPKSHHRH', '/usr/bin/journalctl': '', ...extra },
+      exec: { journalctl },
+    });
+  const journalCalls = (g: FakeGuest) => g.execCalls.filter((c) => c.argv[0] === 'journalctl').map((c) => c.argv);
+
+  it('logs: the guest journalctl on /var/log/journal, with the filters as journalctl options', async () => {
+    const g = booted();
+    const r = await ok(g, ["logs ssh -n 5 --boot=-1 --since '2024-05-01 10:00' --priority err"]);
+    expect(r.stdout).toBe('Dec 04 18:13:12 deb12-fixture systemd[1]: Stopped ssh.service - OpenBSD Secure Shell server.\n');
+    expect(journalCalls(g)).toEqual([['journalctl', '--no-pager', '--directory', '/var/log/journal', '-u', 'ssh', '-n', '5', '-b', '-1', '--since=2024-05-01 10:00', '-p', '3']]);
+    expect((await json(g, 'logs ssh -n 5')).map((e: { message: string }) => e.message).at(-1)).toBe('ssh.service: Consumed 2.122s CPU time.');
+    await ok(g, ['logs']);
+    expect(journalCalls(g).at(-1)).toEqual(['journalctl', '--no-pager', '--directory', '/var/log/journal', '-n', '50']);
+  });
+
+  it.each([
+    ['logs --priority loud', "error: --priority must be one of emerg, alert, crit, err, warning, notice, info, debug or 0-7: 'loud'"],
+    ['logs --boot last', "error: --boot must be a whole number (0 the last boot, -1 the one before): 'last'"],
+    ["logs --since 'now; rm'", "error: --since takes a time like '2024-05-01 10:00', 'yesterday' or '-1h': 'now; rm'"],
+  ])('%s is refused', async (line, message) => {
+    expect(await fails(booted(), line)).toBe(message);
+  });
+
+  it('failed: the units whose last word in the last boot was a failure (none in the sample)', async () => {
+    const g = booted();
+    expect(await json(g, 'failed')).toEqual([]);
+    expect((await ok(g, ['failed'])).stdout).toBe('no failed units\n');
+    expect(journalCalls(g)[1]).toEqual(['journalctl', '--no-pager', '--directory', '/var/log/journal', '-o', 'json', '_BOOT_ID=0a9f3204649a4a3d9e5d01e417d2c897',
+      'MESSAGE_ID=d9b373ed55a64feb8242e02dbe79a49c', 'MESSAGE_ID=be02cf6855d2428ba40df7e9d022f03d', 'MESSAGE_ID=39f53479d3a045ac8e11786248231fbf']);
+  });
+
+  it('boot-time: the "Startup finished" split and the slowest units', async () => {
+    const g = booted();
+    const data = await json(g, 'boot-time -n 2');
+    expect(data).toMatchObject({ source: 'journal', boot: '0a9f3204649a4a3d9e5d01e417d2c897', split: { kernelUsec: 20577156, userspaceUsec: 79721965, totalUsec: 100299121 } });
+    expect(data.slowest.map((r: { unit: string }) => r.unit)).toEqual(['e2scrub_reap.service', 'networking.service']);
+    const human = await ok(g, ['boot-time -n 2']);
+    expect(human.stdout.split('\n').slice(0, 2)).toEqual(['Startup finished in 20.577s (kernel) + 1min 19.721s (userspace) = 1min 40.299s', 'TIME     UNIT']);
+    expect(human.stdout).toMatch(/^18\.059s +networking\.service$/m);
+  });
+
+  const neverBooted = 'error: the guest has never booted (no journal in /var/log/journal, no /var/log/syslog or /var/log/messages)';
+  it.each(['logs ssh', 'failed', 'boot-time'])('%s on an image that has never booted says so', async (line) => {
+    const g = fakeGuest({ kind: 'image', os: { type: 'linux', initSystem: 'systemd' }, files: { '/var/log/journal': dir(), '/usr/bin/journalctl': '' }, exec: { journalctl } });
+    expect(await fails(g, line)).toBe(neverBooted);
+    expect(journalCalls(g)).toEqual([]);
+  });
+
+  it('logs without a journal: the unit\'s lines of /var/log/syslog; failed needs the journal', async () => {
+    const syslog = 'Dec  4 18:13:11 deb12 sshd[307]: Received signal 15; terminating.\nDec  4 18:13:12 deb12 cron[5]: other\n';
+    const g = fakeGuest({ kind: 'image', os: { type: 'linux', initSystem: 'systemd' }, files: { '/var/log/syslog': syslog } });
+    const r = await ok(g, ['logs sshd']);
+    expect(r.stdout).toBe('Dec  4 18:13:11 deb12 sshd[307]: Received signal 15; terminating.\n');
+    expect(r.stderr).toBe('note: no journal in the guest: lines from /var/log/syslog\n');
+    expect(await fails(g, 'logs sshd --boot 0')).toBe('error: --boot, --since and --priority need the systemd journal, and the guest only keeps /var/log/syslog');
+    expect(await fails(g, 'failed')).toBe('error: failed needs the systemd journal, and the guest only keeps /var/log/syslog');
+  });
+
+  it.each([
+    ['the journal directory', { '/var/log/journal': link('/etc') }, 'error: /var/log/journal is a symlink, not a directory: refusing to read the journal through it'],
+    ['the machine-id directory', { '/var/log/journal': dir(), [`/var/log/journal/${MID}`]: link('/etc') }, `error: /var/log/journal/${MID} is a symlink: refusing to read the journal through it`],
+    ['a journal file', { [`/var/log/journal/${MID}/system.journal`]: link('/etc/shadow') }, `error: /var/log/journal/${MID}/system.journal is a symlink, not a journal file: refusing to read the journal`],
+  ])('a symlink as %s is refused', async (_, files, message) => {
+    const g = fakeGuest({ kind: 'image', os: { type: 'linux', initSystem: 'systemd' }, files: files as Record<string, FileSpec>, exec: { journalctl } });
+    expect(await fails(g, 'logs')).toBe(message);
+    expect(journalCalls(g)).toEqual([]);
+  });
+
+  it('live: logs, failed and boot-time run through the agent as before', async () => {
+    const g = fakeGuest({
+      kind: 'live',
+      os: { type: 'linux', initSystem: 'systemd' },
+      exec: {
+        journalctl,
+        systemctl,
+        'systemd-analyze': (argv) => ({ stdout: argv[1] === 'time' ? 'Startup finished in 2.1s (kernel) + 5.2s (userspace) = 7.3s\n' : '  5.001s networking.service\n  1.2s ssh.service\n' }),
+      },
+    });
+    await ok(g, ['logs ssh -n 5']);
+    expect(journalCalls(g)).toEqual([['journalctl', '--no-pager', '-u', 'ssh', '-n', '5']]);
+    expect(await json(g, 'failed')).toContainEqual({ unit: 'nginx.service', load: 'loaded', active: 'failed', sub: 'failed', description: 'A high performance web server' });
+    expect(await json(g, 'boot-time -n 1')).toEqual({ source: 'systemd-analyze', time: 'Startup finished in 2.1s (kernel) + 5.2s (userspace) = 7.3s', blame: ['5.001s networking.service'] });
   });
 });
