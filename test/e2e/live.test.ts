@@ -5,6 +5,10 @@ import { liveEditTests } from '../live/edit.js';
 import { liveCommandTests } from '../live/commands.js';
 import { liveSecretsTests } from '../live/secrets.js';
 import { liveServiceTests } from '../live/services.js';
+import { liveFirstbootTests } from '../live/firstboot.js';
+import { livePackageTests } from '../live/packages.js';
+import { liveCheckUpdatesTests } from '../live/check-updates.js';
+import { offlineJournalTests } from '../live/offline-journal.js';
 import { checkIsoLive, checkMenuLive, checkScanLive } from './live-scan-checks.js';
 
 // Everything that needs a RUNNING VM, in one file so the VM boots once: libvirt's system
@@ -32,7 +36,10 @@ describe.skipIf(unavailable !== null)('live VM: libvirt + TCG Debian 12 guest + 
   liveEditTests(liveVm);
   liveCommandTests(liveVm);
   liveSecretsTests(liveVm);
+  liveFirstbootTests(liveVm);
   liveServiceTests(liveVm);
+  livePackageTests(liveVm);
+  liveCheckUpdatesTests(liveVm);
 
   it('scan: table, JSON and metrics; the domain without an agent says so', () => checkScanLive(liveVm()), 240_000);
   it('iso: insert and eject; the guest sees the medium; a locked tray needs --force', () => checkIsoLive(liveVm()), 600_000);
@@ -42,4 +49,7 @@ describe.skipIf(unavailable !== null)('live VM: libvirt + TCG Debian 12 guest + 
     const r = await agentExec(liveVm(), ['find', '/', '-xdev', '(', '-name', '.guestctl-*', '-o', '-name', '.*.guestctl-*', ')', '-print']);
     expect(r.stdout).toBe('');
   });
+
+  // Last: shuts the VM down cleanly and reads its journal offline.
+  offlineJournalTests(liveVm);
 });
