@@ -42,11 +42,14 @@ async function rcEntries(fs: GuestFs, dir: string): Promise<RcEntry[]> {
   return out;
 }
 
-/** The executable init scripts (not `functions`, README, dpkg/rpm leftovers or hidden files). */
+/** Debian's runlevel drivers in /etc/init.d, which /etc/inittab runs: not services. */
+const RUNLEVEL_DRIVERS = ['rc', 'rcS'];
+
+/** The executable init scripts (not `functions`, README, the rc drivers, dpkg/rpm leftovers or hidden files). */
 async function initScripts(fs: GuestFs, dir: string): Promise<string[]> {
   const names: string[] = [];
   for (const e of await rcEntries(fs, dir)) {
-    if (e.name.startsWith('.') || /\.(dpkg-|rpm)/.test(e.name)) continue;
+    if (e.name.startsWith('.') || /\.(dpkg-|rpm)/.test(e.name) || RUNLEVEL_DRIVERS.includes(e.name)) continue;
     const st = await statOrNull(fs, `${dir}/${e.name}`);
     if (st?.type === 'file' && (st.mode & 0o111) !== 0) names.push(e.name);
   }

@@ -67,7 +67,7 @@ function debianSysv(): FakeGuest {
     os: { type: 'linux', distro: 'debian', initSystem: 'sysvinit' },
     files: {
       '/etc/inittab': 'id:2:initdefault:\n',
-      ...Object.fromEntries(['ssh', 'cron', 'rsync', 'nginx', 'udev'].map((n) => [`/etc/init.d/${n}`, script])),
+      ...Object.fromEntries(['ssh', 'cron', 'rsync', 'nginx', 'udev', 'rc', 'rcS'].map((n) => [`/etc/init.d/${n}`, script])),
       '/etc/rcS.d/S01udev': link('../init.d/udev'),
       ...links,
     },
