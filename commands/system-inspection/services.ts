@@ -33,7 +33,7 @@ async function rcServices(guest: Guest, sys: RcSystem, pattern: string | undefin
 export const services = defineCommand({
   name: 'services',
   category: 'system-inspection',
-  summary: 'List the systemd unit files of the guest and whether each is enabled (and, live, active)',
+  summary: 'List the services of the guest (systemd unit files, or OpenRC/sysvinit init scripts) and whether each is enabled (and, live, active)',
   description:
     "Runs the guest's own `systemctl list-unit-files`: on a disk image in the sandbox (systemctl reads the unit files, " +
     'no service manager is involved), on a running guest through the agent, where the active state is added. ' +

@@ -14,7 +14,10 @@ const wanted = (verb: Want): RcServiceRow['state'] => (verb === 'enable' ? 'enab
 
 /** Whether any rcN.d has an S or K link for the script (update-rc.d's own test, `[SK][0-9][0-9]NAME`). */
 function hasSysvLinks(state: RcState, name: string): boolean {
-  return [...state.links.keys()].some((link) => link.split('/').at(-1)!.replace(/^[SK]\d\d/, '') === name && /\/[SK]\d\d[^/]+$/.test(link));
+  return [...state.links.keys()].some((link) => {
+    const base = link.split('/').at(-1)!;
+    return /^[SK]\d\d/.test(base) && base.slice(3) === name;
+  });
 }
 
 /**
