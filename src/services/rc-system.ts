@@ -1,5 +1,5 @@
 import type { Guest, GuestFs } from '../guest/types.js';
-import { isDir, statOrNull } from '../guest/stat-or-null.js';
+import { isDir, isFile } from '../guest/stat-or-null.js';
 import { readOptional } from '../guest/file-changes.js';
 import { CliError } from '../util/errors.js';
 import { inittabDefault, openrcServices, rcLinkMap, sysvBootLevels, sysvServices, type RcDir, type RcEntry, type RcServiceRow } from './rc-links.js';
@@ -50,8 +50,9 @@ async function initScripts(fs: GuestFs, dir: string): Promise<string[]> {
   const names: string[] = [];
   for (const e of await rcEntries(fs, dir)) {
     if (e.name.startsWith('.') || /\.(dpkg-|rpm)/.test(e.name) || RUNLEVEL_DRIVERS.includes(e.name)) continue;
-    const st = await statOrNull(fs, `${dir}/${e.name}`);
-    if (st?.type === 'file' && (st.mode & 0o111) !== 0) names.push(e.name);
+    const path = `${dir}/${e.name}`;
+    // isFile first: a dangling link or a link loop (a hostile image) is not a script.
+    if ((await isFile(fs, path)) && ((await fs.stat(path)).mode & 0o111) !== 0) names.push(e.name);
   }
   return names;
 }

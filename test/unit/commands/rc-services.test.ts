@@ -130,6 +130,15 @@ describe('services on guests without systemd', () => {
     expect(states(await json(centos6(), 'services'))).toEqual(['crond enabled 3', 'netfs disabled ', 'sshd enabled 2,3']);
   });
 
+  it('init.d entries that loop, dangle or point at the host are not scripts', async () => {
+    const g = alpine();
+    g.add('/etc/init.d/loop', link('/etc/init.d/loop'));
+    g.add('/etc/init.d/gone', link('/nonexistent'));
+    g.add('/etc/init.d/escape', link('../../../../../etc/shadow-of-host'));
+    g.add('/etc/runlevels/default/escape', link('/../../../etc/init.d/escape'));
+    expect((await json(g, 'services')).map((r: { unit: string }) => r.unit)).toEqual(['chronyd', 'crond', 'devfs', 'hostname', 'killprocs', 'networking', 'sshd']);
+  });
+
   it('a guest with neither layout is refused as before; --failed needs systemd', async () => {
     expect(await fails(fakeGuest({ os: { initSystem: 'busybox' } }), 'services')).toMatch(/services needs systemd in the guest, and this guest runs busybox/);
     expect(await fails(fakeGuest({ kind: 'live', os: { initSystem: 'openrc' }, files: { '/etc/runlevels/default': dir() } }), 'services --failed')).toMatch(/--failed needs systemd's unit states, and this guest runs OpenRC/);
