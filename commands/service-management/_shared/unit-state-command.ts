@@ -1,11 +1,14 @@
+import type { Guest } from '../../../src/guest/types.js';
 import { defineCommand } from '../../../src/shell/command.js';
 import type { Output } from '../../../src/shell/output.js';
 import { closestNames } from '../../../src/shell/registry.js';
 import { parseLinkChanges, withUnitSuffix, type UnitLinkChange } from '../../../src/parsers/systemctl.js';
-import { failIfError, requireSystemd } from '../../../src/live/guest-run.js';
+import { failIfError } from '../../../src/live/guest-run.js';
 import { listUnitFiles, systemctl } from '../../../src/services/systemctl.js';
+import { rcSystemName, serviceManager, type RcSystem } from '../../../src/services/rc-system.js';
 import { CliError } from '../../../src/util/errors.js';
 import { unitArg } from './unit-arg.js';
+import { setRcEnablement } from './rc-enablement.js';
 
 export type UnitVerb = 'enable' | 'disable' | 'mask' | 'unmask';
 
@@ -25,6 +28,14 @@ function isKnown(unit: string, known: Set<string>): boolean {
   return known.has(unit) || known.has(unit.replace(/@[^.]*\./, '@.'));
 }
 
+/** enable and disable on an OpenRC or sysvinit guest; mask, unmask and --now are systemd's. */
+function rcUnitState(guest: Guest, sys: RcSystem, verb: UnitVerb, units: string[], now: boolean, signal: AbortSignal): Promise<UnitLinkChange[]> {
+  if (verb === 'mask' || verb === 'unmask') throw new CliError('unsupported', `${verb} is a systemd concept and this guest runs ${rcSystemName(sys)}: use ${verb === 'mask' ? 'disable' : 'enable'}`);
+  if (now) throw new CliError('unsupported', `${verb} --now is for systemd guests; on this ${rcSystemName(sys)} guest run ${verb} without --now, then start or stop the service with run`);
+  // `ssh.service` typed out of habit names the init script `ssh`.
+  return setRcEnablement(guest, sys, verb, units.map((u) => u.replace(/\.service$/, '')), signal);
+}
+
 /** enable, disable, mask and unmask: the guest's own `systemctl VERB -- UNIT...`, offline or live. */
 export function unitStateCommand(verb: UnitVerb, spec: { summary: string; description: string; examples: string[] }) {
   return defineCommand({
@@ -33,20 +44,22 @@ export function unitStateCommand(verb: UnitVerb, spec: { summary: string; descri
     summary: spec.summary,
     description:
       `${spec.description} On a disk image the guest's own systemctl runs in the sandbox and only edits the symlinks under /etc/systemd/system ` +
-      '(nothing is started or stopped); on a running guest it runs through the agent and systemd reloads. A unit the guest does not have is refused with the closest names.',
+      '(nothing is started or stopped); on a running guest it runs through the agent and systemd reloads. A unit the guest does not have is refused with the closest names. ' +
+      "On a guest without systemd, enable and disable run the guest's own rc-update (OpenRC), update-rc.d (Debian sysvinit) or chkconfig (RHEL sysvinit) and check the rc links afterwards.",
     examples: spec.examples,
     positionals: [{ name: 'UNIT', variadic: true, complete: 'none', description: 'systemd units in the guest (a bare name is a .service)' }],
     options: { now: { type: 'boolean', description: `${NOW[verb] ?? 'not for unmask'} (running guest only)` } },
     needs: ['exec'],
     mutates: true,
     async run(ctx, args): Promise<UnitStateResult> {
-      requireSystemd(ctx, verb);
+      const manager = await serviceManager(ctx.guest, verb);
       const units = args.list('UNIT').map(unitArg);
       for (const u of units) if (/[*?[]/.test(u)) throw new CliError('usage', `${verb} takes unit names, not patterns: '${u}'`);
       const now = args.flag('now');
       if (now && NOW[verb] === null) throw new CliError('usage', 'unmask --now: unmask starts nothing; run enable --now after it');
       if (now && ctx.guest.kind !== 'live')
         throw new CliError('usage', `${verb} --now would ${verb === 'enable' ? 'start' : 'stop'} the units, which needs a running guest: open it with --domain NAME, or drop --now`);
+      if (manager !== 'systemd') return { verb, units, now, changes: await rcUnitState(ctx.guest, manager, verb, units, now, ctx.signal) };
       const files = await listUnitFiles(ctx.guest, undefined, ctx.signal);
       const known = new Set(files.map((f) => f.unit));
       for (const u of units) {
