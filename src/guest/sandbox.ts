@@ -188,6 +188,10 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
   const statusStream = fds[STATUS_FD]!;
   statusStream.on('data', (d: Buffer) => (statusText += d.toString()));
   if (resolvTarget) fds[RESOLV_FD]!.end(JAIL_RESOLV_CONF);
+  if (opts.onOutput && !inherit) {
+    const onOutput = opts.onOutput;
+    for (const stream of [child.stdout, child.stderr]) stream?.on('data', (d: Buffer) => onOutput(d.toString()));
+  }
 
   let stopped: 'signal' | 'timeout' | undefined;
   const stop = (why: 'signal' | 'timeout') => {

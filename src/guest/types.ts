@@ -127,6 +127,11 @@ export interface ExecOptions {
   cwd?: string;
   /** Stream output to the terminal instead of capturing it. */
   inherit?: boolean;
+  /**
+   * Captured runs: also called with each piece of stdout and stderr as it arrives (to show
+   * progress). Backends that only get the output at the end (the agent) never call it.
+   */
+  onOutput?: (text: string) => void;
   signal?: AbortSignal;
   timeoutMs?: number;
 }

@@ -1,11 +1,13 @@
 // Run one package-manager step in the guest: offline in the jail (with network when the step
 // needs the repositories; policy-rc.d keeps services from starting on a deb guest), live
-// through guest-exec. A spinner names the step on a terminal; scripts see nothing unless it
-// fails, and then one line: the step, the cause, the manager's last lines, and on a deb guest
-// whether dpkg's database was left half-configured.
+// through guest-exec. A spinner names the step on a terminal, followed (offline) by the
+// manager's latest output line; scripts see nothing unless it fails, and then one line: the
+// step, the cause, the manager's last lines, and on a deb guest whether dpkg's database was
+// left half-configured.
 import type { ExecResult } from '../guest/types.js';
 import { lastLines, packageManagerCause } from '../parsers/package-manager-errors.js';
 import type { CommandContext } from '../shell/command.js';
+import type { ProgressReporter } from '../shell/output.js';
 import { CliError } from '../util/errors.js';
 import type { ManagerStep } from './manager-commands.js';
 
@@ -19,7 +21,7 @@ export async function runManagerStep(ctx: CommandContext, step: ManagerStep, opt
   const progress = ctx.out.progress(opts.detail ? `${step.label} ${opts.detail}` : step.label);
   let r: ExecResult;
   try {
-    r = await ctx.guest.exec(step.argv, { env: step.env, network: step.network, signal: ctx.signal, timeoutMs: opts.timeoutMs });
+    r = await ctx.guest.exec(step.argv, { env: step.env, network: step.network, signal: ctx.signal, timeoutMs: opts.timeoutMs, onOutput: lastLineTo(progress) });
   } catch (err) {
     throw stepError(step, err, opts.timeoutMs);
   } finally {
@@ -28,6 +30,18 @@ export async function runManagerStep(ctx: CommandContext, step: ManagerStep, opt
   if (r.code === 127) throw new CliError('missing-tool', `${step.label}: the guest has no ${step.argv[0]}`);
   if (r.code !== 0) throw await failure(ctx, step, r, opts.timeoutMs);
   return r;
+}
+
+/** Feed the manager's latest complete output line to the progress display. */
+function lastLineTo(progress: ProgressReporter): (text: string) => void {
+  let partial = '';
+  return (text) => {
+    // apt redraws its own progress with \r: each piece between \r and \n is a line.
+    const lines = (partial + text).split(/[\r\n]/);
+    partial = lines.pop() ?? '';
+    const last = lines.filter((l) => l.trim() !== '').pop();
+    if (last !== undefined) progress.status(last);
+  };
 }
 
 function stepError(step: ManagerStep, err: unknown, timeoutMs: number): unknown {

@@ -2,9 +2,13 @@
 // is known, else a spinner that turns on its own until end(). Without a stream (a pipe, --json)
 // every call does nothing, so commands report progress without asking where they run.
 
+import { escapeForTerminal } from './escape.js';
+
 export interface ProgressReporter {
   /** How much is done so far, in the unit of the total (ignored by a spinner). */
   update(done: number): void;
+  /** A spinner only: show what the work is doing now (one line of its output) after the label. */
+  status(text: string): void;
   /** Clears the line (and stops a spinner); call it on every way out, success or failure. */
   end(): void;
 }
@@ -21,6 +25,8 @@ const SPIN_MS = 120;
 export class Progress implements ProgressReporter {
   private shown = '';
   private timer: NodeJS.Timeout | null = null;
+  private frame = 0;
+  private statusText = '';
 
   constructor(
     private readonly stream: NodeJS.WritableStream | null,
@@ -28,10 +34,26 @@ export class Progress implements ProgressReporter {
     private readonly total?: ProgressTotal,
   ) {
     if (!stream || total) return;
-    let frame = 0;
-    this.draw(`${label} ${SPINNER[0]}`);
-    this.timer = setInterval(() => this.draw(`${label} ${SPINNER[++frame % SPINNER.length]}`), SPIN_MS);
+    this.spin();
+    this.timer = setInterval(() => {
+      this.frame++;
+      this.spin();
+    }, SPIN_MS);
     this.timer.unref();
+  }
+
+  status(text: string): void {
+    if (!this.timer) return;
+    // Guest text: control characters never reach the terminal.
+    this.statusText = escapeForTerminal(text.trim());
+    this.spin();
+  }
+
+  private spin(): void {
+    const line = `${this.label} ${SPINNER[this.frame % SPINNER.length]}${this.statusText ? ` ${this.statusText}` : ''}`;
+    // One terminal row, or the \r redraw would leave wrapped pieces behind (a pty of unknown size says 0).
+    const width = (this.stream as { columns?: number }).columns || 80;
+    this.draw(line.length >= width ? `${line.slice(0, width - 2)}…` : line);
   }
 
   update(done: number): void {

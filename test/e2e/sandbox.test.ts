@@ -91,6 +91,13 @@ describe.skipIf(!canRun)('sandboxExec (real namespaces)', () => {
     expect((await sandboxExec(ROOT, ['cat'])).stdout).toBe('');
   });
 
+  it('onOutput sees stdout and stderr as they come, and the result still has both', async () => {
+    const seen: string[] = [];
+    const r = await sandboxExec(ROOT, ['sh', '-c', 'echo one; echo two >&2'], { onOutput: (t) => seen.push(t) });
+    expect(r).toEqual({ code: 0, stdout: 'one\n', stderr: 'two\n' });
+    expect(seen.join('').split('\n').filter(Boolean).sort()).toEqual(['one', 'two']);
+  });
+
   it('reports a program killed by a signal as 128+n', async () => {
     expect((await sandboxExec(ROOT, ['sh', '-c', 'kill -TERM $$'])).code).toBe(143);
   });

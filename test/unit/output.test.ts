@@ -39,6 +39,18 @@ describe('Output.progress', () => {
     expect(text.err).toBe('\ruploading to /y |\r\x1b[K');
   });
 
+  it("a spinner's status: the work's latest line after the label, escaped, cut to one row", () => {
+    const { out, text } = capture(false, { stderr: true });
+    const p = out.progress('apt-get install hello');
+    p.status('Unpacking hello (2.10-3) ...\x1b]0;owned\x07');
+    p.status('x'.repeat(200));
+    p.end();
+    const draws = text.err.split('\r').filter(Boolean);
+    expect(draws[1]).toBe('apt-get install hello | Unpacking hello (2.10-3) ...\\e]0;owned\\a');
+    expect(draws[2]).toHaveLength(79);
+    expect(draws[2]!.endsWith('x…')).toBe(true);
+  });
+
   it.each([
     ['in a script (stderr is not a terminal)', false, false],
     ['with --json', true, true],
@@ -47,7 +59,9 @@ describe('Output.progress', () => {
     const p = out.progress('downloading /x', { amount: 10, text: '10 B' });
     p.update(5);
     p.end();
-    out.progress('spinning').end();
+    const spinner = out.progress('spinning');
+    spinner.status('Unpacking hello');
+    spinner.end();
     expect(text).toEqual({ out: '', err: '' });
   });
 
