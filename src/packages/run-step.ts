@@ -2,8 +2,8 @@
 // needs the repositories; policy-rc.d keeps services from starting on a deb guest), live
 // through guest-exec. A spinner names the step on a terminal, followed (offline) by the
 // manager's latest output line; scripts see nothing unless it fails, and then one line: the
-// step, the cause, the manager's last lines, and on a deb guest whether dpkg's database was
-// left half-configured.
+// step, the cause, the manager's last lines, and whether the package database (dpkg --audit,
+// rpm --verifydb) was left inconsistent.
 import type { ExecResult } from '../guest/types.js';
 import { lastLines, packageManagerCause } from '../parsers/package-manager-errors.js';
 import type { CommandContext } from '../shell/command.js';
@@ -59,18 +59,27 @@ async function failure(ctx: CommandContext, step: ManagerStep, r: ExecResult, ti
   const output = `${r.stdout}\n${r.stderr}`;
   const tail = lastLines(output, 5);
   const cause = packageManagerCause(output) ?? tail[tail.length - 1] ?? `exit status ${r.code}`;
-  const audit = step.argv[0] === 'apt-get' ? await dpkgAudit(ctx, timeoutMs) : null;
+  const check = DATABASE_CHECKS[step.argv[0]!];
+  const complaint = check ? await databaseComplaint(ctx, check.argv, timeoutMs) : null;
   const parts = [`${step.label} failed: ${cause}`];
-  if (audit) parts.push(`and the dpkg database is not consistent (dpkg --audit: ${audit})`);
+  if (check && complaint) parts.push(`and the ${check.name} database is not consistent (${check.argv.join(' ')}: ${complaint})`);
   if (tail.length) parts.push(`last output: ${tail.join(' | ')}`);
   return new CliError('failed', parts.join('; '));
 }
 
-/** dpkg --audit's last complaint, or null when the database is consistent. */
-async function dpkgAudit(ctx: CommandContext, timeoutMs: number): Promise<string | null> {
+/** After a failed step of these managers, the package database's own consistency check. */
+const DATABASE_CHECKS: Record<string, { name: string; argv: string[] }> = {
+  'apt-get': { name: 'dpkg', argv: ['dpkg', '--audit'] },
+  dnf: { name: 'rpm', argv: ['rpm', '--verifydb'] },
+  yum: { name: 'rpm', argv: ['rpm', '--verifydb'] },
+  zypper: { name: 'rpm', argv: ['rpm', '--verifydb'] },
+};
+
+/** The check's last complaint, or null when the database is consistent. */
+async function databaseComplaint(ctx: CommandContext, argv: string[], timeoutMs: number): Promise<string | null> {
   let r: ExecResult;
   try {
-    r = await ctx.guest.exec(['dpkg', '--audit'], { env: { LC_ALL: 'C' }, signal: ctx.signal, timeoutMs });
+    r = await ctx.guest.exec(argv, { env: { LC_ALL: 'C' }, signal: ctx.signal, timeoutMs });
   } catch (err) {
     if (err instanceof CliError && err.code !== 'cancelled') return `it could not be run: ${err.message}`;
     throw err;

@@ -207,6 +207,19 @@ describe('install', () => {
       ['rpm', '-qa', '--queryformat', RPM_QUERY_FORMAT],
     ]);
   });
+  it('a failed dnf step asks rpm --verifydb and says when the database is damaged', async () => {
+    const g = fakeGuest({
+      os: { packageFormat: 'rpm', packageManager: 'dnf' },
+      files: { '/var/lib/rpm': dir() },
+      exec: {
+        rpm: (argv) => (argv.includes('--verifydb') ? { code: 1, stderr: 'error: rpmdb: damaged header #12 retrieved -- skipping.\n' } : { stdout: '' }),
+        dnf: { code: 1, stderr: 'Error: Transaction test error:\n  installing package nginx needs 12MB more space on the / filesystem\n' },
+      },
+    });
+    const line = await fails(g, 'install nginx');
+    expect(line).toContain('and the rpm database is not consistent (rpm --verifydb: error: rpmdb: damaged header #12 retrieved -- skipping.)');
+    expect(g.execCalls.map((c) => c.argv.slice(0, 2))).toContainEqual(['rpm', '--verifydb']);
+  });
 });
 
 describe('remove and update', () => {
