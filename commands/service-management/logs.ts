@@ -2,7 +2,7 @@ import { escapeLinesForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { parseJournalJson, type LogEntry } from '../../src/parsers/journal.js';
-import { syslogTail } from '../../src/parsers/syslog-lines.js';
+import { syslogFileTail } from './_shared/syslog-file-tail.js';
 import { findLogSource, NEVER_BOOTED } from '../../src/journal/source.js';
 import { CliError } from '../../src/util/errors.js';
 import { failIfError, requireSystemd } from '../../src/live/guest-run.js';
@@ -50,7 +50,7 @@ export const logs = defineCommand({
       if (boot !== undefined || since !== undefined || priority !== undefined)
         throw new CliError('unsupported', `--boot, --since and --priority need the systemd journal, and the guest only keeps ${src.path}`);
       ctx.out.note(`no journal in the guest: lines from ${src.path}`);
-      const lines = syslogTail((await ctx.guest.fs.readFile(src.path)).toString('utf8'), unit, n);
+      const lines = await syslogFileTail(ctx.guest, src.path, unit, n, ctx.signal);
       return ctx.json ? lines.map((message) => ({ time: null, unit, identifier: null, pid: null, priority: null, message })) : lines.map((l) => `${l}\n`).join('');
     }
     const r = await src.journalctl(ctx.json ? [...filters, '-o', 'json'] : filters, ctx.signal);

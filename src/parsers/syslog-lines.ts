@@ -10,13 +10,17 @@ export function syslogIdentifier(line: string): string | null {
 }
 
 /**
- * The last `n` lines about `unit` (all lines when null): logged by a program of the unit's
+ * Whether a line is about `unit` (every line when null): logged by a program of the unit's
  * name ("cron" for cron.service), or naming the unit ("Started cron.service").
  */
-export function syslogTail(text: string, unit: string | null, n: number): string[] {
-  const lines = text.split('\n').filter((l) => l.length > 0);
-  if (unit === null) return lines.slice(-n);
+export function syslogFilter(unit: string | null): (line: string) => boolean {
+  if (unit === null) return () => true;
   const full = unit.includes('.') ? unit : `${unit}.service`;
   const base = full.replace(/\.[a-z]+$/, '');
-  return lines.filter((l) => syslogIdentifier(l) === base || l.includes(full)).slice(-n);
+  return (l) => syslogIdentifier(l) === base || l.includes(full);
+}
+
+/** The last `n` lines about `unit` (all lines when null). */
+export function syslogTail(text: string, unit: string | null, n: number): string[] {
+  return text.split('\n').filter((l) => l.length > 0).filter(syslogFilter(unit)).slice(-n);
 }
