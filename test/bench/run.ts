@@ -74,33 +74,24 @@ async function main(): Promise<void> {
     const root = join(dir, readdirSync(dir).find((n) => n.startsWith('guestctl-'))!, 'root');
     const gnu = (args: string[]) => timeProcess(args[0]!, args.slice(1));
 
+    /** The same work, alternately by the host tool and by the command in the session. */
+    const compare = async (line: string, goal: string, ref: { label: string; args: string[] }) => {
+      const theirs: number[] = [];
+      const ours: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        theirs.push(gnu(ref.args));
+        ours.push(await session.time(line));
+      }
+      row(`${line} (in session)`, median(ours), goal, { label: ref.label, ms: median(theirs) });
+    };
+
     const duArgs = ['du', '-s', root];
     const findArgs = ['find', root, '-name', '*.conf'];
     gnu(duArgs);
     await session.time('disk-usage /');
-    const du: number[] = [];
-    const ours: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      du.push(gnu(duArgs));
-      ours.push(await session.time('disk-usage /'));
-    }
-    row('disk-usage / (in session)', median(ours), '<= 1.5x du -s', { label: 'GNU du -s', ms: median(du) });
-
-    const gf: number[] = [];
-    const of: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      gf.push(gnu(findArgs));
-      of.push(await session.time("find / -name '*.conf'"));
-    }
-    row("find / -name '*.conf' (in session)", median(of), '<= 1.5x find', { label: 'GNU find', ms: median(gf) });
-    const dpkgArgs = ['dpkg-query', '-W', `--admindir=${join(root, 'var/lib/dpkg')}`];
-    const gq: number[] = [];
-    const op: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      gq.push(gnu(dpkgArgs));
-      op.push(await session.time('packages'));
-    }
-    row('packages (in session)', median(op), '<= 1.5x dpkg-query -W', { label: 'dpkg-query -W', ms: median(gq) });
+    await compare('disk-usage /', '<= 1.5x du -s', { label: 'GNU du -s', args: duArgs });
+    await compare("find / -name '*.conf'", '<= 1.5x find', { label: 'GNU find', args: findArgs });
+    await compare('packages', '<= 1.5x dpkg-query -W', { label: 'dpkg-query -W', args: ['dpkg-query', '-W', `--admindir=${join(root, 'var/lib/dpkg')}`] });
     const count = execFileSync('find', findArgs.slice(1), { encoding: 'utf8' }).split('\n').filter(Boolean).length;
     console.log(`\n(${count} *.conf files in the guest)`);
     await session.close();
