@@ -77,7 +77,7 @@ export async function sandboxExec(root: string, argv: string[], opts: SandboxOpt
   const release = opts.debianFamily && !opts.readOnly ? await acquirePolicyRcD(hostRoot, opts.stack) : undefined;
   let result: ExecResult;
   try {
-    result = await runJail({ hostRoot, argv, prog, cwd, env, bwrap, setpriv, bash, slirp, hostname, opts });
+    result = await runJailRetryingLoopback({ hostRoot, argv, prog, cwd, env, bwrap, setpriv, bash, slirp, hostname, opts });
   } catch (err) {
     // Both failed: one line with both causes (the record stays for `guestctl cleanup`).
     const removal = await release?.().then(
@@ -144,6 +144,20 @@ interface RunPlan {
   slirp: string | undefined;
   hostname: string;
   opts: SandboxOptions;
+}
+
+/**
+ * bwrap's set-up of the loopback interface in the jail's new network namespace now and then
+ * fails with a spurious netlink error (seen here: "loopback: Failed RTM_NEWADDR: No child
+ * processes"). The program has not started at that point, so a second try is safe.
+ */
+async function runJailRetryingLoopback(p: RunPlan): Promise<ExecResult> {
+  try {
+    return await runJail(p);
+  } catch (err) {
+    if (!(err instanceof CliError) || !/^sandbox setup failed: loopback: /.test(err.message) || p.opts.signal?.aborted) throw err;
+    return runJail(p);
+  }
 }
 
 async function runJail(p: RunPlan): Promise<ExecResult> {
