@@ -30,6 +30,20 @@ export async function benchLiveVirsh(runs = Number(process.env.BENCH_RUNS ?? 3))
     console.log(`live VM benchmark skipped: ${why}`);
     return null;
   }
+  // Interrupted (Ctrl-C, a timeout's SIGTERM) while the VM is up or booting: tear it down
+  // first, or its domains and temp dir stay behind for the next live run to trip over.
+  const onSignal = (sig: NodeJS.Signals) => void stopLiveVm().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await measureLive(runs);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function measureLive(runs: number): Promise<LiveBench> {
   const vm = await startLiveVm();
   const file = `/root/guestctl-bench-${process.pid}.bin`;
   try {
