@@ -107,10 +107,12 @@ export function offlineJournalChecks(get: () => JournalCopy): void {
 
 export function offlineJournalTests(getVm: () => LiveVm): void {
   describe('offline journal: the live guest shut down, its disk read offline', () => {
-    const work = tempDir('guestctl-offline-journal-');
+    // Made in beforeAll, not at collection: a suite that fails before this point leaves no dir.
+    let work: ReturnType<typeof tempDir> | undefined;
     const copy: JournalCopy = { disk: '', journalDir: '' };
 
     beforeAll(async () => {
+      work = tempDir('guestctl-offline-journal-');
       const vm = getVm();
       // A unit that fails for good during this boot: `failed` must find it in the journal.
       const run = await agentExec(vm, ['systemd-run', `--unit=${FAIL_UNIT}`, '--description=guestctl journal failure', '/bin/false']);
@@ -121,6 +123,7 @@ export function offlineJournalTests(getVm: () => LiveVm): void {
       copy.journalDir = await copyJournal(copy.disk, join(work.path, 'journal'));
     }, 600_000);
     afterAll(() => {
+      if (!work) return;
       expect(leftovers(work.path)).toEqual([]);
       work.cleanup();
     });
