@@ -48,7 +48,10 @@ const SYSV_TEXT = `#!/bin/sh
 
 case "$1" in
   start) exec ${RUNNER_PATH} ;;
-  stop|status) exit 0 ;;
+  # A one-shot leaves nothing running: stopping it is done (LSB: success), and its status is
+  # "not running" (LSB: 3), never 0, which would claim a running service.
+  stop) exit 0 ;;
+  status) exit 3 ;;
   *) echo "usage: $0 start" >&2; exit 3 ;;
 esac
 `;

@@ -79,4 +79,10 @@ describe('runner and boot hooks', () => {
     expect(bootHook('sysv-chkconfig').text).toMatch(/^# Provides: +guestctl-firstboot$/m);
     expect(bootHook('openrc')).toMatchObject({ path: '/etc/local.d/guestctl-firstboot.start', enable: null, disable: 'rm -f /etc/local.d/guestctl-firstboot.start' });
   });
+
+  it('the init.d script: stop succeeds, status says "not running" (LSB 3), an unknown action is a usage error', () => {
+    const text = bootHook('sysv-update-rc.d').text;
+    const status = (action: string) => spawnSync('sh', ['-c', text, 'guestctl-firstboot', action], { encoding: 'utf8' }).status;
+    expect([status('stop'), status('status'), status('reload')]).toEqual([0, 3, 3]);
+  });
 });
