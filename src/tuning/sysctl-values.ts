@@ -63,12 +63,9 @@ export function checkSysctlValue(key: string, value: string): string | null {
   if (value.trim() === '' || /[\n\r]/.test(value)) return `a value for ${key} must be one non-empty line`;
   const range = INT_RANGES[key];
   if (!range) return null;
-  if (!/^-?\d+$/.test(value.trim())) return `${key} takes an integer from ${range.min} to ${rangeMax(range)}, not '${value}'`;
+  const wanted = range.max === Number.MAX_SAFE_INTEGER ? `an integer of at least ${range.min}` : `an integer from ${range.min} to ${range.max}`;
+  if (!/^-?\d+$/.test(value.trim())) return `${key} takes ${wanted}, not '${value}'`;
   const n = Number(value.trim());
-  if (n < range.min || n > range.max) return `${key} must be from ${range.min} to ${rangeMax(range)}, not ${value.trim()}`;
+  if (n < range.min || n > range.max) return `${key} takes ${wanted}, not ${value.trim()}`;
   return null;
-}
-
-function rangeMax(r: IntRange): string {
-  return r.max === Number.MAX_SAFE_INTEGER ? 'any larger number' : String(r.max);
 }
