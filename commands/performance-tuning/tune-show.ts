@@ -35,7 +35,7 @@ export const tuneShow = defineCommand({
     '(a name in /etc hides the same name in /run and /usr/lib; a link to /dev/null masks it) in the order of their names, and the last assignment of a key wins; ' +
     '/etc/sysctl.conf counts only where a file links to it (99-sysctl.conf on Debian and Fedora). A guest without systemd (procps sysctl --system) also reads /etc/sysctl.conf last. ' +
     'PATTERN is a glob on the dotted key. On a running guest the CURRENT column is the value the kernel has now.',
-  examples: ['tune-show', 'tune-show vm.*', "tune-show 'net.ipv4.*'", 'tune-show kernel.pid_max --json'],
+  examples: ['tune-show', 'tune-show vm.*', "tune-show 'net.ipv4.*'", 'tune-show kernel.pid_max'],
   positionals: [{ name: 'PATTERN', optional: true, complete: 'none', description: 'a glob on the key, e.g. vm.*' }],
   needs: ['fs'],
   async run(ctx, args): Promise<TuneShowResult> {
