@@ -2,7 +2,7 @@
 
 import type { CommandContext } from '../../../src/shell/command.js';
 import { applyChanges, diffOf, planChange } from '../../../src/guest/file-changes.js';
-import { statOrNull } from '../../../src/guest/stat-or-null.js';
+import { lstatOrNull, statOrNull } from '../../../src/guest/stat-or-null.js';
 import { setSysctlKey } from '../../../src/editors/sysctl-dropin.js';
 import { laterAssignments } from '../../../src/parsers/sysctl-merge.js';
 import { checkSysctlKey, checkSysctlValue, knownSysctlRange } from '../../../src/tuning/sysctl-values.js';
@@ -50,6 +50,8 @@ export async function setSysctl(ctx: CommandContext, rawKey: string, value: stri
   if (dryRun) return { ...result, dryRun: true, appliedLive: false };
 
   if ((await statOrNull(ctx.guest.fs, '/etc/sysctl.d')) === null) {
+    if ((await lstatOrNull(ctx.guest.fs, '/etc/sysctl.d'))?.type === 'symlink')
+      throw new CliError('failed', `/etc/sysctl.d is a link to a missing directory (${await ctx.guest.fs.readlink('/etc/sysctl.d')}): create it first`);
     try {
       await ctx.guest.fs.mkdir('/etc/sysctl.d', { mode: 0o755 });
     } catch (err) {
