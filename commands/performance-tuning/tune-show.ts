@@ -2,21 +2,13 @@ import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { globMatcher, GlobError } from '../../src/parsers/glob.js';
 import { normalizeSysctlKey } from '../../src/parsers/sysctl.js';
+import type { SysctlSetting } from '../../src/parsers/sysctl-merge.js';
 import { CliError } from '../../src/util/errors.js';
 import { loadSysctlConfig, type SysctlConfig } from './_shared/sysctl-config.js';
 import { liveValue } from './_shared/live-sysctl.js';
 
-interface TuneShowRow {
-  key: string;
-  /** null: `-key`, which keeps the key out of every glob. */
-  value: string | null;
-  file: string;
-  line: number;
-  ignoreErrors: boolean;
-  glob: boolean;
-  /** Live guest: the running kernel's value (null when it has no such key); absent on an image. */
-  current?: string | null;
-}
+/** A merged setting; on a live guest also the running kernel's value (null when it has no such key). */
+type TuneShowRow = Omit<SysctlSetting, 'overrides'> & { current?: string | null };
 
 interface TuneShowResult {
   reader: SysctlConfig['reader'];

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, shell, tempDir } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
+import { shellOk } from '../helpers/shell-ok.js';
 
 // tune-show / tune-set / tune-unset / tune-swappiness through the real CLI, checked from outside:
 // a new guestctl process runs the guest's own `systemd-sysctl --cat-config` in the sandbox (the
@@ -16,11 +17,7 @@ afterAll(() => {
   dir.cleanup();
 });
 
-async function ok(target: string, commands: string[], extra: string[] = []) {
-  const r = await shell(target, commands, extra);
-  expect(r.code, `${commands.join(' ; ')}\n${r.stderr}`).toBe(0);
-  return r;
-}
+const ok = shellOk;
 
 interface Row {
   key: string;
