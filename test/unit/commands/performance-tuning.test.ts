@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fakeGuest, link, type FakeGuest } from '../../helpers/fake-guest.js';
+import { fakeGuest, link, type FakeGuest, type FileSpec } from '../../helpers/fake-guest.js';
 import { runLine } from '../../helpers/run-command.js';
 import { DROPIN_HEADER } from '../../../src/editors/sysctl-dropin.js';
 
@@ -11,7 +11,7 @@ import { DROPIN_HEADER } from '../../../src/editors/sysctl-dropin.js';
 const sample = (name: string) => readFileSync(new URL(`../samples/sysctl/${name}`, import.meta.url), 'utf8');
 const DROPIN = '/etc/sysctl.d/99-zz-guestctl.conf';
 
-function debian(extra: Record<string, Parameters<typeof fakeGuest>[0] extends infer S ? S extends { files?: infer F } ? F extends Record<string, infer V> ? V : never : never : never> = {}, kind: 'image' | 'live' = 'image') {
+function debian(extra: Record<string, FileSpec> = {}, kind: 'image' | 'live' = 'image') {
   return fakeGuest({
     kind,
     os: { distro: 'debian', initSystem: 'systemd' },
