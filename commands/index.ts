@@ -14,6 +14,7 @@ import securityAudit from './security-audit/index.js';
 import monitoring from './monitoring/index.js';
 import shell from './shell/index.js';
 import bootConfiguration from './boot-configuration/index.js';
+import performanceTuning from './performance-tuning/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -32,6 +33,7 @@ export const plugins: Plugin[] = [
   monitoring,
   shell,
   bootConfiguration,
+  performanceTuning,
 ];
 
 export function loadRegistry(): Registry {
