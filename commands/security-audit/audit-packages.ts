@@ -16,7 +16,7 @@ export const auditPackages = defineCommand({
     '(low: admins edit those); a changed program or library under bin, sbin or lib is a changed binary (high); any other ' +
     "changed file medium; a listed file that is gone is missing. rpm: the guest's own `rpm -Va` in the jail, parsed (5: digest " +
     'changed, c: config file); attribute-only changes are info. Other package formats are refused.',
-  examples: ['audit-packages', 'audit-packages --json'],
+  examples: ['audit-packages'],
   needs: ['fs'],
   async run(ctx): Promise<AuditReport> {
     const format = ctx.guest.os.packageFormat;

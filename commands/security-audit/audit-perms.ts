@@ -39,7 +39,7 @@ export const auditPerms = defineCommand({
     "settings: the guest's sshd_config (with its Includes) for PermitRootLogin yes and PasswordAuthentication yes with " +
     'PermitEmptyPasswords yes, and /etc/shadow for accounts with an empty password field. Findings are data: the command ' +
     'exits 0 when it ran.',
-  examples: ['audit-perms', 'audit-perms /etc', 'audit-perms /home --json'],
+  examples: ['audit-perms', 'audit-perms /etc', 'audit-perms /home'],
   positionals: [{ name: 'PATH', optional: true, complete: 'guest-dir', description: 'where to start (default /)' }],
   needs: ['fs'],
   async run(ctx, args): Promise<AuditReport> {

@@ -28,7 +28,7 @@ export const auditSuid = defineCommand({
     "the setuid or setgid bit, then asks the guest's own package database who owns them, all in one run in the jail " +
     '(dpkg-query -S, or rpm -qf). On a merged-/usr Debian dpkg records /bin/su for /usr/bin/su, so both spellings are asked. ' +
     'A file no package owns is high severity (a setuid copy of a shell is the classic backdoor); owned ones are info.',
-  examples: ['audit-suid', 'audit-suid /usr/local', 'audit-suid --json'],
+  examples: ['audit-suid', 'audit-suid /usr/local'],
   positionals: [{ name: 'PATH', optional: true, complete: 'guest-dir', description: 'where to start (default /)' }],
   needs: ['fs', 'exec'],
   async run(ctx, args): Promise<AuditReport> {
