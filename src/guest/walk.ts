@@ -1,5 +1,5 @@
 import { lstatSync, readdirSync } from 'node:fs';
-import type { FileType, Guest } from './types.js';
+import type { FileType, Guest, GuestStat } from './types.js';
 import { LocalGuestFs } from './local-fs.js';
 import { hostFileType } from './host-entry.js';
 import { DirectoryLoopGuard } from './loop-guard.js';
@@ -21,6 +21,10 @@ export interface WalkEntry {
   dev?: number;
   inode?: number;
   nlink?: number;
+  /** With `stat`: permission bits (mode & 0o7777) and owner. */
+  mode?: number;
+  uid?: number;
+  gid?: number;
 }
 
 export interface WalkOptions {
@@ -37,7 +41,7 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
   const toGuest = (host: string) => host.slice(rootLen) || '/';
   const first = lstatSync(r.hostPath);
   const type0 = hostFileType(first);
-  yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink };
+  yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink, mode: first.mode & 0o7777, uid: first.uid, gid: first.gid };
   if (type0 !== 'directory') return;
   const loops = new DirectoryLoopGuard();
   const stack: [string, number][] = [[r.hostPath, 1]];
@@ -69,7 +73,7 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
           continue;
         }
         const type = hostFileType(st);
-        yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink };
+        yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
         if (type === 'directory') stack.push([host, depth + 1]);
       }
       continue;
@@ -97,7 +101,7 @@ export async function* walkGuest(guest: Guest, start: string, opts: WalkOptions 
     return;
   }
   const first = await guest.fs.lstat(start);
-  yield { path: first.path, type: first.type, size: first.size, allocated: first.size, depth: 0 };
+  yield { path: first.path, type: first.type, size: first.size, allocated: first.size, depth: 0, mode: first.mode, uid: first.uid, gid: first.gid };
   if (first.type !== 'directory') return;
   const stack: [string, number][] = [[first.path, 1]];
   while (stack.length > 0) {
@@ -112,18 +116,19 @@ export async function* walkGuest(guest: Guest, start: string, opts: WalkOptions 
     }
     for (const e of entries) {
       const path = `${dir === '/' ? '' : dir}/${e.name}`;
-      let size = 0;
+      let st: GuestStat | null = null;
       if (opts.stat || e.type === 'unknown') {
         // An entry the listing could not stat: lstat names the cause.
         try {
-          size = (await guest.fs.lstat(path)).size;
+          st = await guest.fs.lstat(path);
         } catch (err) {
           reportOrThrow(opts, path, err as Error);
           continue;
         }
       }
+      const size = st?.size ?? 0;
       // Live guests report no block counts: `allocated` is the apparent size here.
-      yield { path, type: e.type, size, allocated: size, depth };
+      yield { path, type: e.type, size, allocated: size, depth, ...(opts.stat && st ? { mode: st.mode, uid: st.uid, gid: st.gid } : {}) };
       if (e.type === 'directory') stack.push([path, depth + 1]);
     }
   }

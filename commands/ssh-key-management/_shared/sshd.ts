@@ -1,8 +1,5 @@
 import type { Guest } from '../../../src/guest/types.js';
-import { readOptional } from '../../../src/guest/file-changes.js';
 import { SSHD_CONFIG } from '../../../src/parsers/sshd-config.js';
-import type { LoadedSshdConfig } from '../../../src/parsers/sshd-config-model.js';
-import { loadSshdConfig, type ConfigReader } from '../../../src/ssh/load-sshd-config.js';
 import { CliError } from '../../../src/util/errors.js';
 
 // The guest's sshd: where it is, its configuration with the Included files (read through the
@@ -18,30 +15,7 @@ export async function findSshd(guest: Guest): Promise<string | null> {
   return null;
 }
 
-export function guestConfigReader(guest: Guest): ConfigReader {
-  return {
-    async read(path) {
-      const st = await guest.fs.stat(path).catch(() => null);
-      if (!st || st.type !== 'file') return null;
-      return readOptional(guest, path);
-    },
-    async list(dir) {
-      const st = await guest.fs.stat(dir).catch(() => null);
-      if (st?.type !== 'directory') return null;
-      const entries = await guest.fs.list(dir);
-      const out: { name: string; dir: boolean }[] = [];
-      for (const e of entries) {
-        const isDir = e.type === 'directory' || (e.type === 'symlink' && (await guest.fs.stat(`${dir === '/' ? '' : dir}/${e.name}`).catch(() => null))?.type === 'directory');
-        out.push({ name: e.name, dir: isDir });
-      }
-      return out;
-    },
-  };
-}
-
-export async function loadGuestSshdConfig(guest: Guest): Promise<LoadedSshdConfig | null> {
-  return loadSshdConfig(guestConfigReader(guest), SSHD_CONFIG);
-}
+export { guestConfigReader, loadGuestSshdConfig } from '../../../src/ssh/guest-sshd-config.js';
 
 // `sshd -t` needs its privilege separation directory (/run/sshd, made by systemd's
 // RuntimeDirectory at boot) and at least one host key. Offline, the jail's /run is a private
