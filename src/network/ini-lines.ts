@@ -1,7 +1,8 @@
 // Line-level editing of the INI dialects the network stacks use (NetworkManager keyfiles,
 // systemd .network files): `[Section]` headers, `Key=Value` lines, `#`/`;` comments. Sections
 // may repeat ([Route] in networkd) and so may keys (Address= in networkd). Only the lines that
-// change are touched; comments, blank lines and unrelated keys stay byte for byte.
+// change are touched; comments, blank lines and unrelated keys stay byte for byte. IniEdit also
+// edits other sectioned files parsed into the same shape (ifupdown stanzas, see ifupdown.ts).
 
 export interface IniSection {
   name: string;
@@ -76,8 +77,8 @@ export class IniEdit {
    * after the last matching line (or after `near`, or the section's last line). An empty
    * `wanted` removes them. Returns the line this group sits after, to place a next group near.
    */
-  setLines(section: number, matches: (key: string) => boolean, wanted: string[], near?: number): number {
-    const existing = sectionEntries(this.doc, section).filter((e) => matches(e.key));
+  setLines(section: number, matches: (key: string, value: string) => boolean, wanted: string[], near?: number): number {
+    const existing = sectionEntries(this.doc, section).filter((e) => matches(e.key, e.value));
     existing.forEach((e, i) => {
       if (i >= wanted.length) this.drop.add(e.line);
       else if (this.doc.lines[e.line]!.trim() !== wanted[i]) this.replace.set(e.line, wanted[i]!);
@@ -106,7 +107,16 @@ export class IniEdit {
 
   /** A new section at the end of the file, after a blank line. */
   appendSection(name: string, entries: [string, string][]): void {
-    this.appended.push('', `[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`));
+    this.appendBlock([`[${name}]`, ...entries.map(([k, v]) => `${k}=${v}`)]);
+  }
+
+  /** Lines at the end of the file, after a blank line. */
+  appendBlock(lines: string[]): void {
+    this.appended.push('', ...lines);
+  }
+
+  replaceLine(line: number, text: string): void {
+    if (this.doc.lines[line] !== text) this.replace.set(line, text);
   }
 
   render(): string {
