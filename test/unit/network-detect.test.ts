@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { detectStack, type StackFacts } from '../../src/network/detect.js';
-import { sample } from './network-sample.js';
+import { sample } from './network-helpers.js';
 
 const INTERFACES = { '/etc/network/interfaces': sample('debian12-interfaces') };
 const ONLY_LO = { '/etc/network/interfaces': 'auto lo\niface lo inet loopback\n' };

@@ -1,30 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { editIfcfg, readIfcfg } from '../../src/network/ifcfg.js';
 import { editIfcfgRoutes, readIfcfgRoutes } from '../../src/network/ifcfg-routes.js';
-import type { NetChange } from '../../src/network/model.js';
-import { sample } from './network-sample.js';
+import { checked, config, sample } from './network-helpers.js';
 
 const ETH0 = sample('centos7-ifcfg-eth0');
 const CLOUD = sample('centos7-cloud-ifcfg-eth0');
 const ROUTES = sample('centos7-route-eth0');
 const NUMBERED = sample('centos6-route-eth1');
 
-function edit(text: string, change: NetChange): string {
-  const once = editIfcfg(text, change);
-  expect(editIfcfg(once, change)).toBe(once);
-  return once;
-}
+const edit = checked(editIfcfg);
 
-function editRoutes(text: string | null, change: NetChange): string | null {
-  const once = editIfcfgRoutes(text, change);
-  expect(editIfcfgRoutes(once, change)).toBe(once);
-  return once;
-}
+const editRoutes = checked(editIfcfgRoutes);
 
 describe('RHEL ifcfg reader', () => {
   it('reads a CentOS 7 static ifcfg (PREFIX, DNS1.., DOMAIN) and its route file', () => {
     expect(readIfcfg(ETH0, 'eth0')).toEqual([
-      { name: 'eth0', method: 'static', addresses: ['192.168.122.20/24'], gateway: '192.168.122.1', dns: ['192.168.122.1', '8.8.8.8'], search: ['lab.example.com', 'example.com'], routes: [] },
+      config('eth0', 'static', { addresses: ['192.168.122.20/24'], gateway: '192.168.122.1', dns: ['192.168.122.1', '8.8.8.8'], search: ['lab.example.com', 'example.com'] }),
     ]);
     expect(readIfcfgRoutes(ROUTES, 'eth0')).toEqual([{ to: '10.20.0.0/16', via: '192.168.122.254', dev: 'eth0' }]);
   });

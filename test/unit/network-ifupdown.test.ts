@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { editIfupdown, ifupdownFileOf, readIfupdown } from '../../src/network/ifupdown.js';
 import { ifupdownFiles } from '../../src/network/ifupdown-includes.js';
-import type { NetChange } from '../../src/network/model.js';
-import { sample } from './network-sample.js';
+import { checked, config, sample } from './network-helpers.js';
 
 const MAIN = sample('debian12-interfaces');
 const ENS4 = sample('debian12-interfaces.d-ens4');
@@ -12,11 +11,7 @@ const FILES = {
   '/etc/network/interfaces.d/old.cfg': sample('debian12-interfaces.d-old.cfg'),
 };
 
-function edit(text: string, change: NetChange): string {
-  const once = editIfupdown(text, change);
-  expect(editIfupdown(once, change)).toBe(once);
-  return once;
-}
+const edit = checked(editIfupdown);
 
 describe('ifupdown reader', () => {
   it('follows source-directory, skipping names run-parts would skip', () => {
@@ -29,16 +24,8 @@ describe('ifupdown reader', () => {
 
   it('reads every interface, netmask folded into the prefix, inet6 merged, loopback left out', () => {
     expect(readIfupdown(FILES)).toEqual([
-      { name: 'ens3', method: 'dhcp', addresses: [], dns: [], search: [], routes: [] },
-      {
-        name: 'ens4',
-        method: 'static',
-        addresses: ['10.10.0.5/24', '2001:db8:10::5/64'],
-        gateway: '10.10.0.1',
-        dns: ['10.10.0.1', '9.9.9.9'],
-        search: ['storage.example.com'],
-        routes: [{ to: '10.20.0.0/16', via: '10.10.0.254', dev: 'ens4' }],
-      },
+      config('ens3', 'dhcp'),
+      config('ens4', 'static', { addresses: ['10.10.0.5/24', '2001:db8:10::5/64'], gateway: '10.10.0.1', dns: ['10.10.0.1', '9.9.9.9'], search: ['storage.example.com'], routes: [{ to: '10.20.0.0/16', via: '10.10.0.254', dev: 'ens4' }] }),
     ]);
     expect(ifupdownFileOf(FILES, 'ens4')).toBe('/etc/network/interfaces.d/ens4');
     expect(ifupdownFileOf(FILES, 'ens9')).toBeUndefined();

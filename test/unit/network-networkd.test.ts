@@ -1,29 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { NetChange } from '../../src/network/model.js';
 import { editNetworkd, networkdMatchNames, readNetworkd } from '../../src/network/networkd.js';
-import { sample } from './network-sample.js';
+import { checked, config, sample } from './network-helpers.js';
 
 const WIRED = sample('networkd-20-wired.network');
 const DHCP = sample('networkd-dhcp.network');
 
-function edit(text: string, change: NetChange): string {
-  const once = editNetworkd(text, change);
-  expect(editNetworkd(once, change)).toBe(once);
-  return once;
-}
+const edit = checked(editNetworkd);
 
 describe('systemd-networkd reader', () => {
   it('reads a static .network file with a [Route] section', () => {
     expect(readNetworkd(WIRED)).toEqual([
-      {
-        name: 'enp1s0',
-        method: 'static',
-        addresses: ['192.168.1.20/24'],
-        gateway: '192.168.1.1',
-        dns: ['192.168.1.1'],
-        search: ['home.arpa'],
-        routes: [{ to: '10.8.0.0/24', via: '192.168.1.254', dev: 'enp1s0' }],
-      },
+      config('enp1s0', 'static', { addresses: ['192.168.1.20/24'], gateway: '192.168.1.1', dns: ['192.168.1.1'], search: ['home.arpa'], routes: [{ to: '10.8.0.0/24', via: '192.168.1.254', dev: 'enp1s0' }] }),
     ]);
   });
 

@@ -1,36 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { NetChange } from '../../src/network/model.js';
 import { editKeyfile, keyfileInterface, readKeyfile } from '../../src/network/nm-keyfile.js';
-import { sample } from './network-sample.js';
+import { checked, config, sample } from './network-helpers.js';
 
 const RHEL9 = sample('rhel9-eth0.nmconnection');
 const FEDORA = sample('fedora-dhcp.nmconnection');
 
-/** Apply a change, check that applying it again changes nothing, return the text. */
-function edit(text: string, change: NetChange): string {
-  const once = editKeyfile(text, change);
-  expect(editKeyfile(once, change)).toBe(once);
-  return once;
-}
+const edit = checked(editKeyfile);
 
 describe('NetworkManager keyfile reader', () => {
   it('reads a RHEL 9 static keyfile (address with its gateway, dns list, a route)', () => {
     expect(readKeyfile(RHEL9)).toEqual([
-      {
-        name: 'eth0',
-        method: 'static',
-        addresses: ['192.168.122.50/24'],
-        gateway: '192.168.122.1',
-        dns: ['192.168.122.1'],
-        search: ['lab.example.com'],
-        routes: [{ to: '10.20.0.0/16', via: '192.168.122.254', dev: 'eth0' }],
-      },
+      config('eth0', 'static', { addresses: ['192.168.122.50/24'], gateway: '192.168.122.1', dns: ['192.168.122.1'], search: ['lab.example.com'], routes: [{ to: '10.20.0.0/16', via: '192.168.122.254', dev: 'eth0' }] }),
     ]);
   });
 
   it('reads a Fedora DHCP profile by its interface-name, not its id', () => {
     expect(keyfileInterface(FEDORA)).toBe('enp1s0');
-    expect(readKeyfile(FEDORA)).toEqual([{ name: 'enp1s0', method: 'dhcp', addresses: [], dns: [], search: [], routes: [] }]);
+    expect(readKeyfile(FEDORA)).toEqual([config('enp1s0', 'dhcp')]);
   });
 });
 

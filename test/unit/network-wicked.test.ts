@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { NetChange } from '../../src/network/model.js';
 import { editWickedConfig, editWickedIfcfg, editWickedRoutes, readWicked } from '../../src/network/wicked.js';
-import { sample } from './network-sample.js';
+import { config, sample } from './network-helpers.js';
 
 const ETH0 = sample('opensuse15-ifcfg-eth0');
 const ETH1 = sample('opensuse15-ifcfg-eth1');
@@ -18,15 +18,7 @@ function edit(files: { ifcfg: string; routes: string | null; config: string }, c
 describe('wicked reader', () => {
   it('reads a YaST static ifcfg with the gateway and routes from routes and DNS from config', () => {
     expect(readWicked('eth0', { ifcfg: ETH0, routes: [ROUTES], config: CONFIG })).toEqual([
-      {
-        name: 'eth0',
-        method: 'static',
-        addresses: ['192.168.100.10/24'],
-        gateway: '192.168.100.1',
-        dns: ['192.168.100.1'],
-        search: ['suse.example.com'],
-        routes: [{ to: '10.50.0.0/16', via: '192.168.100.254', dev: 'eth0' }],
-      },
+      config('eth0', 'static', { addresses: ['192.168.100.10/24'], gateway: '192.168.100.1', dns: ['192.168.100.1'], search: ['suse.example.com'], routes: [{ to: '10.50.0.0/16', via: '192.168.100.254', dev: 'eth0' }] }),
     ]);
   });
 
