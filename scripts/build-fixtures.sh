@@ -2,10 +2,10 @@
 # Build (or find in the cache) the disk images guestctl's tests run against.
 #
 #   bash scripts/build-fixtures.sh all                    build every fixture not cached yet
-#   bash scripts/build-fixtures.sh debian|synthetic|hostile
+#   bash scripts/build-fixtures.sh debian|synthetic|hostile|netstacks
 #   bash scripts/build-fixtures.sh demo                   = debian
 #   bash scripts/build-fixtures.sh path NAME              print the image path (builds if missing)
-#        NAME: debian | synthetic | synthetic-qcow2 | synthetic-whole | hostile
+#        NAME: debian | synthetic | synthetic-qcow2 | synthetic-whole | hostile | netstacks
 #   bash scripts/build-fixtures.sh dir NAME               print the fixture directory
 #
 # Cache: ${GUESTCTL_FIXTURE_CACHE:-/var/cache/guestctl/fixtures}/<fixture>-<hash16>/
@@ -30,6 +30,7 @@ rootfs_inputs()    { echo "$FX/debian-rootfs.sh"; }
 debian_inputs()    { echo "$FX/lib.sh" "$FX/debian-rootfs.sh" "$FX/debian.sh"; }
 synthetic_inputs() { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/synthetic.sh"; }
 hostile_inputs()   { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/hostile.sh"; }
+netstacks_inputs() { echo "$(debian_inputs)" "$FX/netstacks.sh"; }
 
 hash_of() { local files; read -r -a files <<<"$("$1")"; fixture_hash "${files[@]}"; }
 
@@ -43,6 +44,12 @@ ensure_debian() {
 }
 ensure_synthetic() { local h; h="$(hash_of synthetic_inputs)"; ensure_cached synthetic "$h" "$FX/synthetic.sh"; }
 ensure_hostile()   { local h; h="$(hash_of hostile_inputs)"; ensure_cached hostile "$h" "$FX/hostile.sh"; }
+ensure_netstacks() {
+  local h debian_dir
+  debian_dir="$(ensure_debian)"
+  h="$(hash_of netstacks_inputs)"
+  ensure_cached netstacks "$h" "$FX/netstacks.sh" "$debian_dir/debian.qcow2"
+}
 
 # NAME -> "<fixture> <image file>"
 image_of() {
@@ -52,7 +59,8 @@ image_of() {
     synthetic-qcow2) echo "synthetic synthetic.qcow2" ;;
     synthetic-whole) echo "synthetic synthetic-whole.raw" ;;
     hostile)         echo "hostile hostile.raw" ;;
-    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile)" ;;
+    netstacks)       echo "netstacks netstacks.qcow2" ;;
+    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks)" ;;
   esac
 }
 
@@ -63,6 +71,7 @@ preflight_debian-rootfs() { need_root; need_cmds debootstrap unshare chroot tar;
 preflight_debian()        { preflight_common; need_cmds sgdisk mkfs.vfat fsck.vfat mmd mcopy mkswap tar; }
 preflight_synthetic()     { preflight_common; need_cmds busybox openssl; }
 preflight_hostile()       { preflight_common; need_cmds busybox; }
+preflight_netstacks()     { need_root; need_cmds qemu-img node bwrap slirp4netns; }
 
 usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -71,6 +80,7 @@ build_one() {
     debian | demo) ensure_debian >/dev/null ;;
     synthetic)     ensure_synthetic >/dev/null ;;
     hostile)       ensure_hostile >/dev/null ;;
+    netstacks)     ensure_netstacks >/dev/null ;;
     *) usage ;;
   esac
 }
@@ -80,10 +90,10 @@ case "$cmd" in
   all)
     t0=$SECONDS
     # cheap ones first so a debootstrap problem does not block the fast tests
-    for f in synthetic hostile debian; do build_one "$f"; done
+    for f in synthetic hostile debian netstacks; do build_one "$f"; done
     log "all fixtures ready in $((SECONDS - t0))s under $(cache_root)"
     ;;
-  debian | demo | synthetic | hostile)
+  debian | demo | synthetic | hostile | netstacks)
     build_one "$cmd"
     ;;
   path | dir)

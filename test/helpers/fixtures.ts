@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export type FixtureName = 'debian' | 'synthetic' | 'synthetic-qcow2' | 'synthetic-whole' | 'hostile';
+export type FixtureName = 'debian' | 'synthetic' | 'synthetic-qcow2' | 'synthetic-whole' | 'hostile' | 'netstacks';
 
 export const FIXTURE_NAMES: readonly FixtureName[] = [
   'debian',
@@ -22,6 +22,7 @@ export const FIXTURE_NAMES: readonly FixtureName[] = [
   'synthetic-qcow2',
   'synthetic-whole',
   'hostile',
+  'netstacks',
 ];
 
 const BUILD_SCRIPT = join('scripts', 'build-fixtures.sh');
