@@ -146,6 +146,10 @@ export class AgentClient {
     return this.request<AgentFsInfo[]>('guest-get-fsinfo');
   }
 
+  networkInterfaces(): Promise<AgentNetInterface[]> {
+    return this.request<AgentNetInterface[]>('guest-network-get-interfaces');
+  }
+
   // ---- files --------------------------------------------------------------------------
 
   async open(path: string, mode: 'r' | 'w' | 'a' | 'r+' = 'r'): Promise<number> {
@@ -385,4 +389,10 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+export interface AgentNetInterface {
+  name: string;
+  'hardware-address'?: string;
+  'ip-addresses'?: { 'ip-address-type': 'ipv4' | 'ipv6'; 'ip-address': string; prefix: number }[];
 }

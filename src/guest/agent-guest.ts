@@ -1,4 +1,4 @@
-import type { ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, MountInfo, OsInfo } from './types.js';
+import type { ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, LiveInterface, MountInfo, OsInfo } from './types.js';
 import { AgentGuestFs } from './agent-fs.js';
 import { AgentClient, type AgentFsInfo } from '../agent/client.js';
 import type { AgentTransport } from '../agent/transport.js';
@@ -124,6 +124,15 @@ export class AgentGuest implements Guest {
       }
     }
     if (!this.capabilities.has('exec')) this.notes.push('guest-exec is disabled in this guest: commands that run programs are refused, and directory listings need it');
+  }
+
+  async networkInterfaces(): Promise<LiveInterface[]> {
+    await this.client.requireCommand('guest-network-get-interfaces');
+    return (await this.client.networkInterfaces()).map((i) => ({
+      name: i.name,
+      ...(i['hardware-address'] ? { mac: i['hardware-address'] } : {}),
+      addresses: (i['ip-addresses'] ?? []).map((a) => `${a['ip-address']}/${a.prefix}`),
+    }));
   }
 
   async close(): Promise<void> {

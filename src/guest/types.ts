@@ -201,5 +201,14 @@ export interface Guest {
   /** Offline only: mount a device of the image at a guest directory. */
   mount?(device: string, guestDir: string, opts?: { readOnly?: boolean; fstype?: string; fstabOptions?: string[] }): Promise<MountInfo>;
   umount?(guestDir: string): Promise<void>;
+  /** Live only: the interfaces and addresses the guest has now (the agent's guest-network-get-interfaces). */
+  networkInterfaces?(): Promise<LiveInterface[]>;
   close(): Promise<void>;
+}
+
+export interface LiveInterface {
+  name: string;
+  mac?: string;
+  /** ADDR/PREFIX */
+  addresses: string[];
 }

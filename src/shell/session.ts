@@ -47,7 +47,7 @@ export async function runInteractive(opts: InteractiveOptions, registry: Registr
 async function runSession(opts: InteractiveOptions, registry: Registry, out: Output, lifecycle: Lifecycle): Promise<number> {
   try {
     const live = opts.agentSocket !== undefined || opts.domain !== undefined;
-    const guest: Guest & { notes?: string[] } = await lifecycle.open(() =>
+    const guest: Guest & { notes?: string[] } = await lifecycle.open<Guest & { notes?: string[] }>(() =>
       live
         ? import('../guest/agent-guest.js').then(({ openAgentGuest }) =>
             openAgentGuest({ socket: opts.agentSocket, domain: opts.domain, connect: opts.connect, readOnly: opts.readOnly }),
