@@ -27,7 +27,7 @@ export const network = defineCommand({
   description:
     'The stack is detected from what is installed and enabled (netplan, NetworkManager, ifcfg, ifupdown, wicked, ' +
     'systemd-networkd) and the evidence is shown. On a running guest, the addresses it has now (guest agent) and its `ip route` too.',
-  examples: ['network', 'network --json'],
+  examples: ['network'],
   needs: ['fs', 'exec'],
   async run(ctx): Promise<NetworkShown> {
     const d = detectStack(await gatherStackFacts(ctx.guest));
