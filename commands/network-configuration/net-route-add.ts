@@ -2,7 +2,7 @@ import { defineCommand } from '../../src/shell/command.js';
 import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 import { CliError } from '../../src/util/errors.js';
 import { applyNetChanges, renderNetChange, type NetChangeResult } from './_shared/apply-net-change.js';
-import { checkAddress, checkDestination, checkIface } from './_shared/net-args.js';
+import { routeArgs, routeOptions } from './_shared/net-args.js';
 import { routeIface } from './_shared/route-iface.js';
 
 export const netRouteAdd = defineCommand({
@@ -13,19 +13,14 @@ export const netRouteAdd = defineCommand({
   examples: ['net-route-add 10.20.0.0/16 --via 192.168.122.1', 'net-route-add 10.20.0.0/16 --via 10.0.0.1 --dev eth0 --dry-run'],
   positionals: [{ name: 'DEST', complete: 'none', description: 'DEST/PREFIX, or default' }],
   options: {
-    via: { type: 'string', valueName: 'GW', description: 'the gateway (required)' },
-    dev: { type: 'string', valueName: 'IFACE', description: 'the interface the route belongs to' },
+    ...routeOptions('the gateway (required)'),
     ...dryRunOption(),
   },
   mutates: true,
   needs: ['fs', 'exec'],
   async run(ctx, args): Promise<NetChangeResult> {
-    const to = checkDestination(args.str('DEST'));
-    const via = args.optStr('via');
+    const { to, via, dev } = routeArgs(args.str('DEST'), args.optStr('via'), args.optStr('dev'));
     if (via === undefined) throw new CliError('usage', 'net-route-add needs --via GW');
-    checkAddress(via);
-    const dev = args.optStr('dev');
-    if (dev !== undefined) checkIface(dev);
     return applyNetChanges(
       ctx,
       async (gs) => {

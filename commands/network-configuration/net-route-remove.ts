@@ -3,7 +3,7 @@ import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 import { CliError } from '../../src/util/errors.js';
 import { routeMatches } from '../../src/network/model.js';
 import { applyNetChanges, renderNetChange, type NetChangeResult } from './_shared/apply-net-change.js';
-import { checkAddress, checkDestination, checkIface } from './_shared/net-args.js';
+import { routeArgs, routeOptions } from './_shared/net-args.js';
 
 export const netRouteRemove = defineCommand({
   name: 'net-route-remove',
@@ -13,18 +13,13 @@ export const netRouteRemove = defineCommand({
   examples: ['net-route-remove 10.20.0.0/16', 'net-route-remove 10.20.0.0/16 --via 192.168.122.1 --dev eth0 --dry-run'],
   positionals: [{ name: 'DEST', complete: 'none', description: 'DEST/PREFIX, or default' }],
   options: {
-    via: { type: 'string', valueName: 'GW', description: 'only the route through this gateway' },
-    dev: { type: 'string', valueName: 'IFACE', description: 'only on this interface' },
+    ...routeOptions('only the route through this gateway'),
     ...dryRunOption(),
   },
   mutates: true,
   needs: ['fs', 'exec'],
   async run(ctx, args): Promise<NetChangeResult> {
-    const to = checkDestination(args.str('DEST'));
-    const via = args.optStr('via');
-    if (via !== undefined) checkAddress(via);
-    const dev = args.optStr('dev');
-    if (dev !== undefined) checkIface(dev);
+    const { to, via, dev } = routeArgs(args.str('DEST'), args.optStr('via'), args.optStr('dev'));
     return applyNetChanges(
       ctx,
       async (gs) => {

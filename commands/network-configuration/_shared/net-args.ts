@@ -20,3 +20,13 @@ export function checkDomain(s: string): string {
   if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/.test(s)) throw new CliError('usage', `'${s}' is not a domain name`);
   return s;
 }
+
+/** DEST, --via and --dev of the route commands, checked. */
+export function routeArgs(dest: string, via: string | undefined, dev: string | undefined): { to: string; via?: string; dev?: string } {
+  return { to: checkDestination(dest), ...(via !== undefined ? { via: checkAddress(via) } : {}), ...(dev !== undefined ? { dev: checkIface(dev) } : {}) };
+}
+
+export const routeOptions = (via: string) => ({
+  via: { type: 'string', valueName: 'GW', description: via },
+  dev: { type: 'string', valueName: 'IFACE', description: 'the interface the route belongs to' },
+}) as const;
