@@ -91,22 +91,28 @@ function configOf(name: string, def: Json): InterfaceConfig {
   return cfg;
 }
 
+function merged(files: Record<string, string>): unknown {
+  let out: unknown = {};
+  for (const p of netplanFiles(files)) out = merge(out, parseFile(p, files[p]!));
+  return isMapping(out) ? out['network'] : undefined;
+}
+
 /** Every interface the merged netplan configuration defines, in the order netplan meets them. */
 export function readNetplan(files: Record<string, string>): InterfaceConfig[] {
-  let merged: unknown = {};
-  for (const p of netplanFiles(files)) merged = merge(merged, parseFile(p, files[p]!));
-  const network = isMapping(merged) ? merged['network'] : undefined;
-  return definitions(network).map(([, id, def]) => configOf(netplanInterfaceName(id, def), def));
+  return definitions(merged(files)).map(([, id, def]) => configOf(netplanInterfaceName(id, def), def));
 }
 
-function defines(path: string, text: string, iface: string): boolean {
-  const network = parseFile(path, text)['network'];
-  return definitions(network).some(([, id, def]) => id === iface || netplanInterfaceName(id, def) === iface);
-}
-
-/** The /etc/netplan files netplan reads that define IFACE (by id, set-name or match.name), in merge order. */
-function definingFiles(files: Record<string, string>, iface: string): string[] {
-  return netplanFiles(files).filter((p) => posix.dirname(p) === '/etc/netplan' && defines(p, files[p]!, iface));
+/**
+ * The /etc/netplan files (in merge order) that define IFACE, each with the id it has there: the
+ * id is matched against the merged configuration, as set-name may be in another file.
+ */
+function definingFiles(files: Record<string, string>, iface: string): { path: string; id: string }[] {
+  const ids = new Set(definitions(merged(files)).flatMap(([, id, def]) => (id === iface || netplanInterfaceName(id, def) === iface ? [id] : [])));
+  return netplanFiles(files).flatMap((path) => {
+    if (posix.dirname(path) !== '/etc/netplan') return [];
+    const found = definitions(parseFile(path, files[path]!)['network']).find(([, id, def]) => ids.has(id) || netplanInterfaceName(id, def) === iface);
+    return found ? [{ path, id: found[1] }] : [];
+  });
 }
 
 /**
@@ -114,7 +120,7 @@ function definingFiles(files: Record<string, string>, iface: string): string[] {
  * since its scalars win; NETPLAN_NEW_FILE when none does.
  */
 export function netplanFileFor(files: Record<string, string>, iface: string): string {
-  return definingFiles(files, iface).at(-1) ?? NETPLAN_NEW_FILE;
+  return definingFiles(files, iface).at(-1)?.path ?? NETPLAN_NEW_FILE;
 }
 
 /**
@@ -129,15 +135,17 @@ export function editNetplanFiles(files: Record<string, string>, change: NetChang
     const current = [...(cfg?.routes ?? []), ...(cfg?.gateway !== undefined ? [{ to: 'default', via: cfg.gateway }] : [])];
     if (current.some((r) => routeMatches(r, change.route.to, change.route.via))) return {};
   }
-  const target = netplanFileFor(files, change.iface);
+  const defining = definingFiles(files, change.iface);
+  const target = defining.at(-1)?.path ?? NETPLAN_NEW_FILE;
   const out: Record<string, string> = {};
-  for (const p of definingFiles(files, change.iface)) {
-    if (p === target) continue;
-    const text = stripNetplan(files[p]!, change);
-    if (text !== files[p]) out[p] = text;
+  // Each file is edited under the id the interface has there (set-name may be in another file).
+  for (const { path, id } of defining) {
+    if (path === target) continue;
+    const text = stripNetplan(files[path]!, { ...change, iface: id });
+    if (text !== files[path]) out[path] = text;
   }
   const before = files[target] ?? '';
-  const after = editNetplan(before, change);
+  const after = editNetplan(before, { ...change, iface: defining.at(-1)?.id ?? change.iface });
   if (after !== before) out[target] = after;
   return out;
 }
