@@ -23,8 +23,12 @@ afterAll(() => {
   dir.cleanup();
 });
 
-const ok = (commands: string[], extra: string[] = []) =>
-  shell(img, commands, extra).then((r) => (expect(r.code, `${commands.join(' ; ')}\n${r.stderr}`).toBe(0), r));
+/** One shell command in a new guestctl process; its stdout. */
+async function inNewProcess(command: string, extra: string[] = []): Promise<string> {
+  const r = await shell(img, [command], extra);
+  expect(r.code, `${command}\n${r.stderr}`).toBe(0);
+  return r.stdout;
+}
 
 async function withGuest<T>(f: (g: Guest) => Promise<T>): Promise<T> {
   const guest = await openTarget(img, { readOnly: false });
@@ -72,11 +76,11 @@ describe('netplan on the netstacks fixture', () => {
     });
     // A new process: the file is there with netplan's mode, and the guest's netplan, run
     // plainly in the jail (its /run is a private tmpfs), renders the same address.
-    const r = await ok(["run sh -c 'stat -c %a /etc/netplan/90-guestctl.yaml && netplan generate && cat /run/systemd/network/10-netplan-enp1s0.network'"]);
-    expect(r.stdout).toMatch(/^600\n/);
-    expect(r.stdout).toMatch(/^Address=192\.0\.2\.10\/24$/m);
+    const out = await inNewProcess("run sh -c 'stat -c %a /etc/netplan/90-guestctl.yaml && netplan generate && cat /run/systemd/network/10-netplan-enp1s0.network'");
+    expect(out).toMatch(/^600\n/);
+    expect(out).toMatch(/^Address=192\.0\.2\.10\/24$/m);
     // Nothing generated landed in the image's own /run (read through the fs, not the jail).
-    const names = async (path: string) => (JSON.parse((await ok([`ls ${path}`], ['--ro', '--json'])).stdout) as { name: string }[]).map((e) => e.name);
+    const names = async (path: string) => (JSON.parse(await inNewProcess(`ls ${path}`, ['--ro', '--json'])) as { name: string }[]).map((e) => e.name);
     expect((await names('/run')).filter((n) => n.startsWith('guestctl-netplan'))).toEqual([]);
     expect(await names('/run/systemd')).not.toContain('network');
   });

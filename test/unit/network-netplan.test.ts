@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { editNetplan, editNetplanFiles, NETPLAN_FILE_MODE, NETPLAN_NEW_FILE, netplanFileFor, netplanFiles, readNetplan } from '../../src/network/netplan.js';
 import type { NetChange } from '../../src/network/model.js';
+import { netplanComplaint, parseGenerated } from '../../src/network/netplan-validate.js';
 import { checked, config, sample } from './network-helpers.js';
 
 const CLOUD = sample('ubuntu2204-50-cloud-init.yaml');
@@ -203,5 +204,23 @@ describe('netplan: a change over several files', () => {
     const after = apply(files, { kind: 'route-remove', iface: 'lan0', to: '172.16.0.0/12' });
     expect(readNetplan(after)[0]!.routes).toEqual([]);
     expect(after['/etc/netplan/20-b.yaml']).toBe('network:\n  ethernets:\n    lan: {}\n');
+  });
+});
+
+describe('netplan generate output', () => {
+  it("picks netplan's error line, without the private root, over its warnings", () => {
+    const stderr =
+      '** (generate:12): WARNING **: 21:40:01.123: Permissions for /run/guestctl-netplan.Ab12Cd/etc/netplan/80-x.yaml are too open. Netplan configuration should NOT be accessible by others.\n' +
+      "/run/guestctl-netplan.Ab12Cd/etc/netplan/80-x.yaml:5:14: Error in network definition: invalid boolean value 'maybe'\n      dhcp4: maybe\n             ^\n";
+    expect(netplanComplaint(stderr)).toBe("/etc/netplan/80-x.yaml:5:14: Error in network definition: invalid boolean value 'maybe'");
+    expect(netplanComplaint('\n')).toBe('no message');
+  });
+
+  it('splits the generated files', () => {
+    expect(parseGenerated('\0/run/systemd/network/10-netplan-eth0.network\0[Match]\nName=eth0\n\0/run/x\0')).toEqual({
+      '/run/systemd/network/10-netplan-eth0.network': '[Match]\nName=eth0\n',
+      '/run/x': '',
+    });
+    expect(parseGenerated('')).toEqual({});
   });
 });
