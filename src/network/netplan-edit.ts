@@ -146,8 +146,9 @@ function setGateway(doc: Document, def: YAMLMap, gw: string | undefined): void {
   const inPlace = key !== undefined && def.has(key) ? key : undefined;
   for (const k of ['gateway4', 'gateway6']) if (k !== inPlace) def.delete(k);
   if (inPlace) setScalar(def, inPlace, gw!, (v) => String(v) === gw);
-  const keep = gw === undefined || inPlace ? undefined : routeItems(def).find((r) => isDefaultRoute(r.to, gw));
-  removeRoutes(def, (r) => r !== keep && isDefaultRoute(r.to, r.via) && r.node !== keep?.node);
+  const sameFamily = (r: RouteItem) => r.via === undefined || familyOf(r.via) === familyOf(gw!);
+  const keep = gw === undefined || inPlace ? undefined : routeItems(def).find((r) => isDefaultRoute(r.to, gw) && sameFamily(r));
+  removeRoutes(def, (r) => r.node !== keep?.node && isDefaultRoute(r.to, r.via));
   if (gw === undefined || inPlace) return;
   if (keep) {
     if (keep.via !== gw && isMap(keep.node)) keep.node.set('via', gw);

@@ -116,6 +116,13 @@ describe('netplan editor', () => {
     );
   });
 
+  it('does not turn an IPv6 default route into the IPv4 one', () => {
+    const text = 'network:\n  ethernets:\n    eth0:\n      routes:\n        - to: default\n          via: 2001:db8::1\n';
+    expect(edit(text, { kind: 'static', iface: 'eth0', addresses: ['10.0.0.5/24'], gateway: '10.0.0.1' })).toBe(
+      'network:\n  ethernets:\n    eth0:\n      dhcp4: false\n      addresses:\n        - 10.0.0.5/24\n      routes:\n        - to: default\n          via: 10.0.0.1\n',
+    );
+  });
+
   it('switches subiquity static to DHCP: addresses and gateway gone, nameservers kept', () => {
     expect(edit(SUBIQUITY_2004, { kind: 'dhcp', iface: 'enp1s0' })).toBe(
       SUBIQUITY_2004.replace('      addresses:\n      - 192.168.122.10/24\n      gateway4: 192.168.122.1\n', '      dhcp4: true\n'),
