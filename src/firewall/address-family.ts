@@ -1,0 +1,22 @@
+import type { FirewallRule } from './model.js';
+
+// ufw and iptables-persistent keep IPv4 and IPv6 rules in two files: a rule with an IPv4 source
+// goes into the IPv4 file only, one with an IPv6 source into the IPv6 file only, and a rule
+// without a source into both (as `ufw allow 22/tcp` does).
+
+export type Family = 'v4' | 'v6';
+
+export function familiesOf(rule: FirewallRule): Family[] {
+  if (rule.source === undefined) return ['v4', 'v6'];
+  return rule.source.includes(':') ? ['v6'] : ['v4'];
+}
+
+/** "8000-8080" (the model's range) as iptables and ufw write it: "8000:8080". */
+export function iptablesPort(port: string): string {
+  return port.replace('-', ':');
+}
+
+/** An iptables/ufw port or range ("22", "6000:6007") as the model writes it. */
+export function modelPort(port: string): string {
+  return port.replace(':', '-');
+}
