@@ -20,3 +20,12 @@ export function iptablesPort(port: string): string {
 export function modelPort(port: string): string {
   return port.replace(':', '-');
 }
+
+/** "22" or "8000-8080", every port in 1..65535 and a range in order. */
+export function isPortOrRange(port: string): boolean {
+  const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(port);
+  if (!m) return false;
+  const lo = Number(m[1]);
+  const hi = m[2] === undefined ? lo : Number(m[2]);
+  return lo >= 1 && hi <= 65535 && lo <= hi;
+}

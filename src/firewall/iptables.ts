@@ -1,5 +1,5 @@
 import { CliError } from '../util/errors.js';
-import { familiesOf, iptablesPort, modelPort, type Family } from './address-family.js';
+import { familiesOf, iptablesPort, isPortOrRange, modelPort, type Family } from './address-family.js';
 import { sameRule, type FirewallChange, type FirewallRule, type ListedRule } from './model.js';
 
 // iptables-persistent's /etc/iptables/rules.v4 and rules.v6 (iptables-save format; RHEL's
@@ -83,7 +83,7 @@ export function readIptables(v4: string, v6: string, paths: { v4: string; v6: st
 /** The lines iptables-save would print for `rule` (a rule without a protocol is two lines). */
 function ruleLines(rule: FirewallRule): string[] {
   if (rule.port === undefined) throw new CliError('usage', 'iptables: a rule needs a port (resolve a service name to its port first)');
-  if (!/^\d+(-\d+)?$/.test(rule.port)) throw new CliError('usage', `iptables: not a port or a port range: '${rule.port}'`);
+  if (!isPortOrRange(rule.port)) throw new CliError('usage', `iptables: not a port or a port range: '${rule.port}'`);
   const from = rule.source ? ` -s ${rule.source}` : '';
   return (rule.proto ? [rule.proto] : ['tcp', 'udp']).map((p) => `-A INPUT${from} -p ${p} -m ${p} --dport ${iptablesPort(rule.port!)} -j ACCEPT`);
 }

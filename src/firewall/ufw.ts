@@ -1,5 +1,5 @@
 import { CliError } from '../util/errors.js';
-import { familiesOf, iptablesPort, modelPort, type Family } from './address-family.js';
+import { familiesOf, iptablesPort, isPortOrRange, modelPort, type Family } from './address-family.js';
 import { sameRule, type FirewallChange, type FirewallRule, type ListedRule } from './model.js';
 
 // ufw's user rules: /etc/ufw/user.rules (IPv4) and /etc/ufw/user6.rules (IPv6). ufw itself reads
@@ -77,7 +77,7 @@ export function readUfw(userRules: string, user6Rules: string): ListedRule[] {
 /** The tuple line and the iptables lines ufw writes for `rule` in one file. */
 function ruleLines(rule: FirewallRule, family: Family): string[] {
   if (rule.port === undefined) throw new CliError('usage', 'ufw: a rule needs a port (resolve a service name to its port first)');
-  if (!/^\d+(-\d+)?$/.test(rule.port)) throw new CliError('usage', `ufw: not a port or a port range: '${rule.port}'`);
+  if (!isPortOrRange(rule.port)) throw new CliError('usage', `ufw: not a port or a port range: '${rule.port}'`);
   const port = iptablesPort(rule.port);
   const range = port.includes(':');
   if (range && rule.proto === undefined) throw new CliError('usage', "ufw: a port range needs a protocol ('tcp' or 'udp'), as ufw itself requires");

@@ -65,10 +65,12 @@ describe('ufw user rules', () => {
     expect(again.stdout).toContain('Skipping adding existing rule');
   }, 300_000);
 
-  it('a file the guest’s iptables cannot parse is refused and the previous one put back', async () => {
+  it('a rule the guest’s ufw cannot read is refused and the previous files put back', async () => {
     await withGuest(async (guest) => {
       const before = await guest.fs.readFile(UFW_USER_RULES);
-      await expect(changeUfw(guest, { kind: 'add', rule: { port: '99999', proto: 'tcp' } })).rejects.toThrow(/iptables-restore-translate rejects \/etc\/ufw\/user.rules: .*99999/);
+      await expect(changeUfw(guest, { kind: 'add', rule: { port: '22', proto: 'tcp', source: '300.0.0.0/8' } })).rejects.toThrow(
+        "the guest's ufw cannot read a rule: Skipping malformed tuple: allow tcp 22 0.0.0.0/0 any 300.0.0.0/8 in; the previous content was restored",
+      );
       expect((await guest.fs.readFile(UFW_USER_RULES)).equals(before)).toBe(true);
     });
   }, 300_000);
@@ -97,15 +99,16 @@ describe('iptables-persistent rules.v4 / rules.v6', () => {
       await changeIptables(guest, { kind: 'add', rule: { port: '22', proto: 'tcp' } });
       await changeIptables(guest, { kind: 'add', rule: { port: '8080', proto: 'tcp', source: '192.168.0.0/16' } });
       await changeIptables(guest, { kind: 'add', rule: { port: '443', proto: 'tcp', source: '2001:db8::/32' } });
-      await expect(changeIptables(guest, { kind: 'add', rule: { port: '99999', proto: 'udp' } })).rejects.toThrow(/iptables-restore-translate rejects \/etc\/iptables\/rules.v4/);
+      await expect(changeIptables(guest, { kind: 'add', rule: { port: '53', proto: 'udp', source: '300.0.0.0/8' } })).rejects.toThrow(/^the guest's iptables-restore-translate rejects \/etc\/iptables\/rules.v4: .*300.0.0.0/);
     });
     const v4 = (await shellOk(img, [`run iptables-restore-translate -f ${V4}`])).stdout;
     expect(v4).toContain('add rule ip filter INPUT tcp dport 22 counter accept');
     expect(v4).toContain('add rule ip filter INPUT ip saddr 192.168.0.0/16 tcp dport 8080 counter accept');
     const v6 = (await shellOk(img, [`run ip6tables-restore-translate -f ${V6}`])).stdout;
     expect(v6).toContain('add rule ip6 filter INPUT ip6 saddr 2001:db8::/32 tcp dport 443 counter accept');
-    const files = await Promise.all([V4, V6].map(async (p) => (await shellOk(img, [`cat ${p}`])).stdout));
-    expect(readIptables(files[0]!, files[1]!).map(({ origin, text, ...r }) => r)).toEqual([
+    const v4Text = (await shellOk(img, [`cat ${V4}`])).stdout;
+    const v6Text = (await shellOk(img, [`cat ${V6}`])).stdout;
+    expect(readIptables(v4Text, v6Text).map(({ origin, text, ...r }) => r)).toEqual([
       { port: '22', proto: 'tcp' },
       { port: '8080', proto: 'tcp', source: '192.168.0.0/16' },
       { port: '443', proto: 'tcp', source: '2001:db8::/32' },

@@ -88,5 +88,6 @@ describe('readUfw', () => {
     const f = files('fresh');
     expect(() => editUfw(f.userRules, f.user6Rules, { kind: 'add', rule: { port: '6000-6007' } })).toThrow(/needs a protocol/);
     expect(() => editUfw(f.userRules, f.user6Rules, { kind: 'add', rule: { service: 'ssh' } })).toThrow(/needs a port/);
+    for (const port of ['0', '65536', '99999', '8080-80', '22,80']) expect(() => editUfw(f.userRules, f.user6Rules, { kind: 'add', rule: { port, proto: 'tcp' } })).toThrow(/not a port/);
   });
 });
