@@ -1,4 +1,4 @@
-import type { FirewallRule } from './model.js';
+import type { FirewallChange, FirewallRule } from './model.js';
 
 // ufw and iptables-persistent keep IPv4 and IPv6 rules in two files: a rule with an IPv4 source
 // goes into the IPv4 file only, one with an IPv6 source into the IPv6 file only, and a rule
@@ -28,4 +28,15 @@ export function isPortOrRange(port: string): boolean {
   const lo = Number(m[1]);
   const hi = m[2] === undefined ? lo : Number(m[2]);
   return lo >= 1 && hi <= 65535 && lo <= hi;
+}
+
+/** Edit one file pair: each file the rule's families include gets `add` or `remove`, the other stays as it is. */
+export function editPair(
+  files: Record<Family, string>,
+  change: FirewallChange,
+  edit: { add: (text: string, family: Family) => string; remove: (text: string, family: Family) => string },
+): Record<Family, string> {
+  const families = familiesOf(change.rule);
+  const one = (family: Family) => (families.includes(family) ? edit[change.kind](files[family], family) : files[family]);
+  return { v4: one('v4'), v6: one('v6') };
 }

@@ -1,5 +1,5 @@
 import { CliError } from '../util/errors.js';
-import { familiesOf, iptablesPort, isPortOrRange, modelPort, type Family } from './address-family.js';
+import { editPair, iptablesPort, isPortOrRange, modelPort } from './address-family.js';
 import { sameRule, type FirewallChange, type FirewallRule, type ListedRule } from './model.js';
 
 // iptables-persistent's /etc/iptables/rules.v4 and rules.v6 (iptables-save format; RHEL's
@@ -144,10 +144,5 @@ export interface IptablesFiles {
  * not, returns the text unchanged.
  */
 export function editIptables(v4: string, v6: string, change: FirewallChange): IptablesFiles {
-  const families = familiesOf(change.rule);
-  const edit = (text: string, family: Family) => {
-    if (!families.includes(family)) return text;
-    return change.kind === 'add' ? addTo(text, change.rule) : removeFrom(text, change.rule);
-  };
-  return { v4: edit(v4, 'v4'), v6: edit(v6, 'v6') };
+  return editPair({ v4, v6 }, change, { add: (text) => addTo(text, change.rule), remove: (text) => removeFrom(text, change.rule) });
 }

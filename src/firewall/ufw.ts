@@ -1,5 +1,5 @@
 import { CliError } from '../util/errors.js';
-import { familiesOf, iptablesPort, isPortOrRange, modelPort, type Family } from './address-family.js';
+import { editPair, iptablesPort, isPortOrRange, modelPort, type Family } from './address-family.js';
 import { sameRule, type FirewallChange, type FirewallRule, type ListedRule } from './model.js';
 
 // ufw's user rules: /etc/ufw/user.rules (IPv4) and /etc/ufw/user6.rules (IPv6). ufw itself reads
@@ -149,10 +149,9 @@ export interface UfwFiles {
  * returns the text unchanged.
  */
 export function editUfw(userRules: string, user6Rules: string, change: FirewallChange): UfwFiles {
-  const families = familiesOf(change.rule);
-  const edit = (text: string, family: Family) => {
-    if (!families.includes(family)) return text;
-    return change.kind === 'add' ? addTo(text, change.rule, family) : removeFrom(text, change.rule, family);
-  };
-  return { userRules: edit(userRules, 'v4'), user6Rules: edit(user6Rules, 'v6') };
+  const r = editPair({ v4: userRules, v6: user6Rules }, change, {
+    add: (text, family) => addTo(text, change.rule, family),
+    remove: (text, family) => removeFrom(text, change.rule, family),
+  });
+  return { userRules: r.v4, user6Rules: r.v6 };
 }

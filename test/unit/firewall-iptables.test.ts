@@ -15,12 +15,16 @@ describe('parseInputAllow', () => {
     ['-A INPUT -p tcp -m multiport --dports 6000:6007 -j ACCEPT', { port: '6000-6007', proto: 'tcp' }],
     ['-A INPUT -p tcp -m state --state NEW -m tcp --dport 22 -j ACCEPT', { port: '22', proto: 'tcp' }],
     ['-A INPUT -p tcp -m conntrack --ctstate NEW -m tcp --dport 80 -j ACCEPT', { port: '80', proto: 'tcp' }],
-    ['-A INPUT -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT', null],
-    ['-A INPUT -p tcp -m tcp --dport 22 -j DROP', null],
-    ['-A INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT', null],
-    ['-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', null],
-    ['-A FORWARD -p tcp -m tcp --dport 22 -j ACCEPT', null],
   ])('%s', (line, rule) => expect(parseInputAllow(line)).toEqual(rule));
+
+  it('leaves out anything but a plain allow: an interface, another target, a port list, another chain', () => {
+    const others = `-A INPUT -i eth0 -p tcp -m tcp --dport 22 -j ACCEPT
+-A INPUT -p tcp -m tcp --dport 22 -j DROP
+-A INPUT -p tcp -m multiport --dports 80,443 -j ACCEPT
+-A INPUT -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A FORWARD -p tcp -m tcp --dport 22 -j ACCEPT`;
+    expect(others.split('\n').map(parseInputAllow)).toEqual([null, null, null, null, null]);
+  });
 });
 
 describe('readIptables', () => {
