@@ -15,6 +15,7 @@ import monitoring from './monitoring/index.js';
 import shell from './shell/index.js';
 import bootConfiguration from './boot-configuration/index.js';
 import performanceTuning from './performance-tuning/index.js';
+import selinuxAdvanced from './selinux-advanced/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -34,6 +35,7 @@ export const plugins: Plugin[] = [
   shell,
   bootConfiguration,
   performanceTuning,
+  selinuxAdvanced,
 ];
 
 export function loadRegistry(): Registry {
