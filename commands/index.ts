@@ -16,6 +16,7 @@ import shell from './shell/index.js';
 import bootConfiguration from './boot-configuration/index.js';
 import performanceTuning from './performance-tuning/index.js';
 import networkConfiguration from './network-configuration/index.js';
+import selinuxAdvanced from './selinux-advanced/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -36,6 +37,7 @@ export const plugins: Plugin[] = [
   bootConfiguration,
   performanceTuning,
   networkConfiguration,
+  selinuxAdvanced,
 ];
 
 export function loadRegistry(): Registry {

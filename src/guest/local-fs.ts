@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import type { DirEntry, DiskUsage, GuestFileReader, GuestFs, GuestStat, MkdirOptions, RemoveOptions, TreeScan, WriteOptions } from './types.js';
 import { resolveGuestPath, type Resolved } from './resolve.js';
-import { readXattrs, writeXattrs } from './xattrs.js';
+import { readXattr, readXattrs, writeXattrs } from './xattrs.js';
 import { hostFileType, toGuestError } from './host-entry.js';
 import { hostDiskUsage } from './local-du.js';
 import { openHostFileReader } from './local-reader.js';
@@ -203,6 +203,12 @@ export class LocalGuestFs implements GuestFs {
     const r = this.existing(path, false);
     const hex = '0x' + Buffer.from(value).toString('hex');
     await guestErrors(r.guestPath, () => writeXattrs(r.hostPath, `${name}=${hex}`));
+  }
+
+  async getXattr(path: string, name: string): Promise<Buffer | null> {
+    if (!/^[A-Za-z0-9_.-]+\.[^\s=]+$/.test(name)) throw errno('EINVAL', path, `not an extended attribute name: ${JSON.stringify(name)}`);
+    const r = this.existing(path, false);
+    return guestErrors(r.guestPath, () => readXattr(r.hostPath, name, r.guestPath));
   }
 
   /** Host path of an existing guest path (for the walks in this folder). */

@@ -67,6 +67,11 @@ export interface GuestFs {
    * final symlink. Optional: a backend without xattr access leaves it out.
    */
   setXattr?(path: string, name: string, value: Buffer | string): Promise<void>;
+  /**
+   * One extended attribute of the path itself (lgetxattr: a final symlink is not followed), or
+   * null when the file has none of that name. Optional, as setXattr.
+   */
+  getXattr?(path: string, name: string): Promise<Buffer | null>;
 
   // Fast paths, optional: a backend that can do these much faster than through the methods
   // above implements them (the host-directory backend does); callers fall back to the generic

@@ -32,3 +32,21 @@ export async function writeXattrs(hostPath: string, dump: string): Promise<void>
     if (r.code !== 0) throw new Error(`cannot keep the extended attribute ${name}: ${r.stderr.trim()}`);
   }
 }
+
+/**
+ * One xattr of the file itself (-h), or null when it has none of that name or the filesystem
+ * has no xattrs. Any other failure is an error.
+ */
+export async function readXattr(hostPath: string, name: string, shownAs = hostPath): Promise<Buffer | null> {
+  const r = await runTool('getfattr', ['--absolute-names', '-h', '-n', name, '-e', 'hex', '--', hostPath]);
+  if (r.code !== 0) {
+    const cause = r.stderr.trim().replace(/^getfattr: /, '').split(`${hostPath}: `).join('');
+    if (/: No such attribute$|^No such attribute$|Operation not supported$/.test(cause)) return null;
+    throw new Error(`cannot read the extended attribute ${name} of ${shownAs}: getfattr: ${cause || `exit status ${r.code}`}`);
+  }
+  const line = r.stdout.split('\n').find((l) => l.startsWith(`${name}=`));
+  if (line === undefined) return null;
+  const value = line.slice(name.length + 1);
+  if (!/^0x([0-9a-f]{2})*$/i.test(value)) throw new Error(`cannot read the extended attribute ${name} of ${shownAs}: getfattr printed ${JSON.stringify(value)}`);
+  return Buffer.from(value.slice(2), 'hex');
+}

@@ -235,6 +235,11 @@ export class FakeGuestFs implements GuestFs {
     n.xattrs.set(name, Buffer.from(value));
   }
 
+  async getXattr(path: string, name: string): Promise<Buffer | null> {
+    const { n } = this.existing(path, false);
+    return n.xattrs.get(name) ?? null;
+  }
+
   // ---- internals
 
   private readonly io: ResolverIo = {
