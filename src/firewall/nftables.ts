@@ -63,7 +63,8 @@ export function inputChains(file: NftFile): InputChain[] {
       const stmt = line.trim().replace(/;$/, '').trim();
       if (/\btype\s+filter\s+hook\s+input\b/.test(stmt)) top.hooked = true;
       if (/\bpolicy\s+drop\b/.test(stmt)) top.chain.policyDrop = true;
-      if (stmt && !/[{};]/.test(stmt) && !/^(type|policy)\b/.test(stmt)) top.chain.ruleLines.push(idx);
+      const balanced = (stmt.match(/\{/g) ?? []).length === (stmt.match(/\}/g) ?? []).length;
+      if (stmt && balanced && !stmt.includes(';') && !/^(type|policy)\b/.test(stmt)) top.chain.ruleLines.push(idx);
     }
     let segment = '';
     for (const ch of line) {
