@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { applyNftChange, listNftRules, nftIncludes, type NftFile } from '../../src/firewall/nftables.js';
 import { detectFirewall, ufwConfEnabled } from '../../src/firewall/detect.js';
@@ -5,84 +6,14 @@ import { parseRuleInput } from '../../src/firewall/rule-arg.js';
 import { lookupService } from '../../src/firewall/services-db.js';
 import { firewalldChangeArgs, parseListAll } from '../../src/firewall/firewalld.js';
 
-// Debian 12's /etc/nftables.conf as the nftables package ships it.
-const DEBIAN12 = `#!/usr/sbin/nft -f
-
-flush ruleset
-
-table inet filter {
-\tchain input {
-\t\ttype filter hook input priority filter;
-\t}
-\tchain forward {
-\t\ttype filter hook forward priority filter;
-\t}
-\tchain output {
-\t\ttype filter hook output priority filter;
-\t}
-}
-`;
-
-// RHEL 9: /etc/sysconfig/nftables.conf includes the sample /etc/nftables/main.nft.
-const RHEL9_SYSCONFIG = `# Uncomment the include statement here to load the default config sample
-# in /etc/nftables for nftables service.
-
-include "/etc/nftables/main.nft"
-
-# To customize, either edit the samples in /etc/nftables, append further
-# commands to the end of this file or overwrite it after first service
-# start by calling: 'nft list ruleset >/etc/sysconfig/nftables.conf'.
-`;
-const RHEL9_MAIN = `# Sample configuration for nftables service.
-# Load this by calling 'nft -f /etc/nftables/main.nft'.
-
-# drop any existing nftables ruleset
-flush ruleset
-
-# a common table for both IPv4 and IPv6
-table inet nftables_svc {
-
-        # protocols to allow
-        set allowed_protocols {
-                type inet_proto
-                elements = { icmp, icmpv6 }
-        }
-
-        # services to allow
-        set allowed_tcp_dports {
-                type inet_service
-                elements = { ssh, 9090 }
-        }
-
-        # this chain gathers all accept conditions
-        chain allow {
-                ct state established,related accept
-
-                meta l4proto @allowed_protocols accept
-                tcp dport @allowed_tcp_dports accept
-        }
-
-        # base-chain for traffic to this host
-        chain INPUT {
-                type filter hook input priority filter + 20
-                policy accept
-
-                jump allow
-                reject with icmpx type port-unreachable
-        }
-}
-`;
-
-const POLICY_DROP = `table inet filter {
-  chain input {
-    type filter hook input priority 0; policy drop;
-    ct state established,related accept
-    iif lo accept
-    tcp dport { 22, 443 } accept # ssh and https
-    udp dport 60000-61000 accept
-  }
-}
-`;
+// Real files: Debian 12's /etc/nftables.conf as the nftables package ships it; RHEL 9's
+// /etc/sysconfig/nftables.conf (include uncommented) and its sample /etc/nftables/main.nft; a
+// hand-written policy-drop chain.
+const sample = (name: string) => readFileSync(new URL(`samples/nftables/${name}`, import.meta.url), 'utf8');
+const DEBIAN12 = sample('debian12-nftables.conf');
+const RHEL9_SYSCONFIG = sample('rhel9-sysconfig-nftables.conf');
+const RHEL9_MAIN = sample('rhel9-main.nft');
+const POLICY_DROP = sample('policy-drop.conf');
 
 const f = (path: string, text: string): NftFile => ({ path, text });
 
