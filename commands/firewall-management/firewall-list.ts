@@ -20,7 +20,7 @@ export const firewallList = defineCommand({
     'The firewall is the one enabled at boot (firewalld, then ufw, nftables, iptables-persistent when several are). ' +
     "firewalld: the guest's firewall-offline-cmd --list-all (the default zone, or --zone). nftables: the accept rules by port of the input chain in /etc/nftables.conf " +
     '(or /etc/sysconfig/nftables.conf) and the files it includes, read inside the guest.',
-  examples: ['firewall-list', 'firewall-list --zone internal', 'firewall-list --json'],
+  examples: ['firewall-list', 'firewall-list --zone internal'],
   options: { ...ZONE_OPTION },
   needs: ['exec'],
   async run(ctx, args): Promise<FirewallListResult> {

@@ -4,7 +4,7 @@ import { firewalldChangeArgs, parseListAll } from '../../../src/firewall/firewal
 import { sameRule, type FirewallChange, type FirewallRule } from '../../../src/firewall/model.js';
 import { describeRule } from '../../../src/firewall/rule-arg.js';
 import { CliError } from '../../../src/util/errors.js';
-import type { ChangeOutcome, FirewallOps } from './backend.js';
+import type { ChangeOutcome, FirewallOps } from './firewall-ops.js';
 
 // firewalld: the guest's own firewall-offline-cmd (in the jail on an image) edits the permanent
 // configuration under /etc/firewalld. On a live guest, firewall-cmd --permanent persists and

@@ -4,7 +4,7 @@ import type { FirewallChange, FirewallRule } from '../../../src/firewall/model.j
 import { applyNftChange, listNftRules, type NftFile } from '../../../src/firewall/nftables.js';
 import { lookupService } from '../../../src/firewall/services-db.js';
 import { CliError } from '../../../src/util/errors.js';
-import type { ChangeOutcome, FirewallOps } from './backend.js';
+import type { ChangeOutcome, FirewallOps } from './firewall-ops.js';
 import { loadNftConfig } from './nft-config.js';
 
 // nftables: the config files edited as text, checked by the guest's own `nft -c -f MAIN` (in the

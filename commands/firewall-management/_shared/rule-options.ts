@@ -1,6 +1,6 @@
 import type { FirewallBackend } from '../../../src/firewall/model.js';
 import { CliError } from '../../../src/util/errors.js';
-import type { FirewallOps } from './backend.js';
+import type { FirewallOps } from './firewall-ops.js';
 
 export const ZONE_OPTION = { zone: { type: 'string', description: 'firewalld zone (default: the default zone); firewalld only' } } as const;
 
