@@ -19,7 +19,7 @@ export function lookupService(servicesText: string, name: string): ServicePort {
     if (!protos.includes(m[2] as Protocol)) protos.push(m[2] as Protocol);
     found.set(m[1]!, protos);
   }
-  const first = [...found.entries()].find(([, p]) => p.some((x) => x === 'tcp' || x === 'udp'));
+  const first = [...found.entries()][0];
   if (!first) throw new CliError('not-found', `--service ${name}: no such service in the guest's /etc/services`);
   return { port: first[0], protos: first[1].sort() };
 }

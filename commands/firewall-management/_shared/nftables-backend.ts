@@ -1,7 +1,7 @@
 import type { CommandContext } from '../../../src/shell/command.js';
 import { applyChanges, diffOf, readOptional } from '../../../src/guest/file-changes.js';
 import type { FirewallChange, FirewallRule } from '../../../src/firewall/model.js';
-import { applyNftChange, listNftRules, type NftFile } from '../../../src/firewall/nftables.js';
+import { applyNftChange, listNftRules } from '../../../src/firewall/nftables.js';
 import { lookupService } from '../../../src/firewall/services-db.js';
 import { CliError } from '../../../src/util/errors.js';
 import type { ChangeOutcome, FirewallOps } from './firewall-ops.js';
@@ -42,7 +42,7 @@ export const nftablesBackend: FirewallOps = {
   async change(ctx, change: FirewallChange, dryRun): Promise<ChangeOutcome> {
     const config = await loadNftConfig(ctx.guest);
     const rule = await resolveService(ctx, change.rule);
-    const edit = applyNftChange(config.files as NftFile[], { kind: change.kind, rule });
+    const edit = applyNftChange(config.files, { kind: change.kind, rule });
     const changed = edit.before !== edit.after;
     if (dryRun || !changed) return { rules: [rule], changed, diff: diffOf([edit]), files: [] };
     const files = await applyChanges(ctx.guest, [edit], {
