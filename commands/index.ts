@@ -9,6 +9,7 @@ import userManagement from './user-management/index.js';
 import sshKeyManagement from './ssh-key-management/index.js';
 import systemConfiguration from './system-configuration/index.js';
 import serviceManagement from './service-management/index.js';
+import firewallManagement from './firewall-management/index.js';
 import processManagement from './process-management/index.js';
 import securityAudit from './security-audit/index.js';
 import monitoring from './monitoring/index.js';
@@ -30,6 +31,7 @@ export const plugins: Plugin[] = [
   sshKeyManagement,
   systemConfiguration,
   serviceManagement,
+  firewallManagement,
   processManagement,
   securityAudit,
   monitoring,

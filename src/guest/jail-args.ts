@@ -45,6 +45,8 @@ export interface JailPlan {
   /** With network: fd of a resolv.conf to bind read-only over the file the guest's
    *  /etc/resolv.conf is (or leads to, as a canonical guest path). */
   resolvConf?: { fd: number; path: string };
+  /** Also keep CAP_NET_ADMIN (only over the jail's own, unconnected network namespace). */
+  netAdmin?: boolean;
   argv: string[];
 }
 
@@ -76,6 +78,7 @@ export function jailArgs(p: JailPlan): string[] {
   if (p.hostname) args.push('--hostname', p.hostname);
   args.push('--chdir', p.cwd, '--cap-drop', 'ALL');
   for (const cap of JAIL_CAPS) args.push('--cap-add', cap);
+  if (p.netAdmin) args.push('--cap-add', 'CAP_NET_ADMIN');
   args.push('--json-status-fd', String(p.statusFd));
   if (p.blockFd !== undefined) args.push('--block-fd', String(p.blockFd));
   args.push('--', ...p.argv);

@@ -73,6 +73,8 @@ export async function sandboxExec(root: string, argv: string[], opts: SandboxOpt
   if (!bash) throw missingToolError('bash');
   const slirp = opts.network ? findHostTool('slirp4netns') : undefined;
   if (opts.network && !slirp) throw missingToolError('slirp4netns');
+  // CAP_NET_ADMIN is only harmless over the jail's own namespace while it has no way out.
+  if (opts.network && opts.netAdmin) throw new CliError('usage', 'run: network and netAdmin cannot be combined');
 
   const release = opts.debianFamily && !opts.readOnly ? await acquirePolicyRcD(hostRoot, opts.stack) : undefined;
   let result: ExecResult;
@@ -178,6 +180,7 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
     statusFd: STATUS_FD,
     blockFd: network ? BLOCK_FD : undefined,
     resolvConf: resolvTarget ? { fd: RESOLV_FD, path: resolvTarget } : undefined,
+    netAdmin: opts.netAdmin === true,
     argv: p.argv,
   });
 

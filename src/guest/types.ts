@@ -128,6 +128,12 @@ export interface ExecOptions {
   stdin?: string | Buffer;
   /** Give the command the host network (offline sandbox only); default: no network. */
   network?: boolean;
+  /**
+   * Offline sandbox only: keep CAP_NET_ADMIN for this call. The jail always has its own empty
+   * network namespace, so this only reaches that namespace (`nft -c` needs it to have the kernel
+   * check a ruleset); refused together with `network`, where the namespace has a way out.
+   */
+  netAdmin?: boolean;
   env?: Record<string, string>;
   cwd?: string;
   /** Stream output to the terminal instead of capturing it. */

@@ -31,6 +31,12 @@ describe('jailArgs', () => {
       expect(a).not.toContain(bad);
   });
 
+  it('keeps CAP_NET_ADMIN only when a call asks for it (nft -c over the jail\'s own network namespace)', () => {
+    expect(jailArgs(plan)).not.toContain('CAP_NET_ADMIN');
+    expect(pairs(jailArgs({ ...plan, netAdmin: true }), '--cap-add')).toEqual([...JAIL_CAPS, 'CAP_NET_ADMIN']);
+    expect(jailArgs({ ...plan, netAdmin: true })).toContain('--unshare-net');
+  });
+
   it('mounts /proc with /proc/sys read-only, /sys read-only, and only the mount points it is told are real', () => {
     const a = jailArgs(plan);
     expect(a.join(' ')).toContain('--proc /proc --ro-bind /proc/sys /proc/sys');

@@ -1,0 +1,57 @@
+import type { CommandContext } from '../../../src/shell/command.js';
+import { applyChanges, diffOf, readOptional } from '../../../src/guest/file-changes.js';
+import type { FirewallChange, FirewallRule } from '../../../src/firewall/model.js';
+import { applyNftChange, listNftRules } from '../../../src/firewall/nftables.js';
+import { lookupService } from '../../../src/firewall/services-db.js';
+import { CliError } from '../../../src/util/errors.js';
+import type { ChangeOutcome, FirewallOps } from './firewall-ops.js';
+import { loadNftConfig } from './nft-config.js';
+
+// nftables: the config files edited as text, checked by the guest's own `nft -c -f MAIN` (in the
+// jail with CAP_NET_ADMIN over its own empty network namespace), and on a live guest reloaded
+// with `nft -f MAIN`, which is what nftables.service's reload does.
+
+/** --service NAME → the port rule /etc/services gives it (both protocols when it lists both). */
+async function resolveService(ctx: CommandContext, rule: FirewallRule): Promise<FirewallRule> {
+  if (rule.service === undefined) return rule;
+  const services = await readOptional(ctx.guest, '/etc/services');
+  if (services === null) throw new CliError('not-found', `--service ${rule.service}: the guest has no /etc/services`);
+  const found = lookupService(services, rule.service);
+  const { service: _service, ...rest } = rule;
+  return { ...rest, port: found.port, ...(found.protos.length === 1 ? { proto: found.protos[0]! } : {}) };
+}
+
+function lastLine(text: string): string | undefined {
+  return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
+}
+
+async function nftCheck(ctx: CommandContext, main: string): Promise<void> {
+  const r = await ctx.guest.exec(['nft', '-c', '-f', main], { netAdmin: ctx.guest.kind !== 'live', signal: ctx.signal, env: { LC_ALL: 'C' } });
+  if (r.code === 127) throw new CliError('missing-tool', 'nft: not found in the guest');
+  if (r.code !== 0) {
+    const msg = r.stderr.split('\n').map((l) => l.trim()).find((l) => /Error:/.test(l)) ?? lastLine(r.stderr) ?? `exit status ${r.code}`;
+    throw new CliError('failed', `nft -c -f ${main} rejected the change: ${msg}`);
+  }
+}
+
+export const nftablesBackend: FirewallOps = {
+  zones: false,
+  async list(ctx) {
+    return listNftRules((await loadNftConfig(ctx.guest)).files);
+  },
+  async change(ctx, change: FirewallChange, dryRun): Promise<ChangeOutcome> {
+    const config = await loadNftConfig(ctx.guest);
+    const rule = await resolveService(ctx, change.rule);
+    const edit = applyNftChange(config.files, { kind: change.kind, rule });
+    const changed = edit.before !== edit.after;
+    if (dryRun || !changed) return { rules: [rule], changed, diff: diffOf([edit]), files: [] };
+    const files = await applyChanges(ctx.guest, [edit], {
+      run: () => nftCheck(ctx, config.main),
+      failure: (err, restored) => `${(err as Error).message}; ${restored}`,
+    });
+    if (ctx.guest.kind !== 'live') return { rules: [rule], changed, files };
+    const r = await ctx.guest.exec(['nft', '-f', config.main], { signal: ctx.signal, env: { LC_ALL: 'C' } });
+    const live = r.code === 0 ? { applied: true } : { applied: false, detail: `nft -f ${config.main}: ${lastLine(r.stderr) ?? `exit status ${r.code}`}` };
+    return { rules: [rule], changed, files, live };
+  },
+};
