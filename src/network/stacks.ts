@@ -8,16 +8,13 @@ import { networkManagerBackend } from './backends/networkmanager.js';
 import { networkdBackend } from './backends/networkd.js';
 import { ifcfgBackend } from './backends/ifcfg.js';
 import { wickedBackend } from './backends/wicked.js';
+import { netplanBackend } from './backends/netplan.js';
 
 // The stack a guest uses, detected from its files and enabled services, and the backend that
 // reads and edits that stack's files.
 
-/** netplan: its reader/editor (netplan.ts) is wired in here, the only place that names it. */
-function netplanBackend(): NetworkBackend {
-  throw new CliError('unsupported', 'netplan: not supported yet');
-}
-
-const BACKENDS: Record<Exclude<NetworkStack, 'netplan'>, NetworkBackend> = {
+const BACKENDS: Record<NetworkStack, NetworkBackend> = {
+  netplan: netplanBackend,
   ifupdown: ifupdownBackend,
   networkmanager: networkManagerBackend,
   networkd: networkdBackend,
@@ -26,7 +23,7 @@ const BACKENDS: Record<Exclude<NetworkStack, 'netplan'>, NetworkBackend> = {
 };
 
 export function backendOf(stack: NetworkStack): NetworkBackend {
-  return stack === 'netplan' ? netplanBackend() : BACKENDS[stack];
+  return BACKENDS[stack];
 }
 
 export interface GuestStack {

@@ -143,7 +143,30 @@ describe('NetworkManager', () => {
   });
 });
 
-it('netplan is refused until its backend is wired in', async () => {
-  const g = fakeGuest({ os, files: { '/etc/netplan/50-cloud-init.yaml': 'network: {}\n' }, exec: { systemctl: units() } });
-  expect((await run(g, 'net-dhcp eth0')).stderr.trim()).toBe('error: netplan: not supported yet');
+describe('netplan', () => {
+  const CLOUD = '# written by cloud-init\nnetwork:\n  version: 2\n  ethernets:\n    eth0:\n      dhcp4: true\n';
+  const netplan = (sh: { code: number; stderr?: string }) =>
+    fakeGuest({ os, files: { '/etc/netplan/50-cloud-init.yaml': file(CLOUD, { mode: 0o600 }) }, exec: { systemctl: units('systemd-networkd.service'), sh } });
+
+  it('net-setip edits the file that defines the interface, keeps its comment, and runs the guest netplan generate', async () => {
+    const g = netplan({ code: 0 });
+    const r = await run(g, 'net-setip eth0 10.0.0.5/24 --gateway 10.0.0.1');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const after = await text(g, '/etc/netplan/50-cloud-init.yaml');
+    expect(after).toMatch(/^# written by cloud-init\n/);
+    expect(after).toMatch(/dhcp4: false/);
+    expect(after).toContain('10.0.0.5/24');
+    expect(after).toMatch(/to: default[\s\S]*via: 10\.0\.0\.1/);
+    expect(g.execCalls.some((c) => c.argv[0] === '/bin/sh' && c.argv.join(' ').includes('netplan generate'))).toBe(true);
+  });
+
+  it('a configuration netplan generate rejects is rolled back with its complaint in one line', async () => {
+    const g = netplan({ code: 1, stderr: '/run/guestctl-netplan.abc/etc/netplan/50-cloud-init.yaml:7:7: Error in network definition: invalid thing\n' });
+    const r = await run(g, 'net-setip eth0 10.0.0.5/24');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('/etc/netplan/50-cloud-init.yaml:7:7: Error in network definition: invalid thing');
+    expect(await text(g, '/etc/netplan/50-cloud-init.yaml')).toBe(CLOUD);
+  });
 });
