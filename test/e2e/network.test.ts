@@ -81,6 +81,29 @@ describe('NetworkManager', () => {
   });
 });
 
+describe('netplan', () => {
+  it('the file that defines the interface gets the address; the guest netplan generate renders it; comments stay', async () => {
+    const img = await workCopy('netstacks', dir.path);
+    const yaml = '# the installer wrote this\nnetwork:\n  version: 2\n  renderer: networkd\n  ethernets:\n    enp1s0:\n      dhcp4: true # from the installer\n';
+    await ok(img, [`write /etc/netplan/01-netcfg.yaml "${yaml.replace(/\n/g, '\\n')}"`, 'chmod 600 /etc/netplan/01-netcfg.yaml']);
+    await ok(img, ['net-setip enp1s0 10.0.0.5/24 --gateway 10.0.0.1 --dns 1.1.1.1', 'net-route-add 10.20.0.0/16 --via 10.0.0.1']);
+    const text = (await ok(img, ['cat /etc/netplan/01-netcfg.yaml'])).stdout;
+    expect(text).toMatch(/^# the installer wrote this\n/);
+    expect(text).toContain('renderer: networkd');
+    const generated = (await ok(img, ["run sh -c 'netplan generate && cat /run/systemd/network/10-netplan-enp1s0.network'"])).stdout;
+    expect(generated).toContain('Address=10.0.0.5/24');
+    expect(generated).toContain('Gateway=10.0.0.1');
+    expect(generated).toContain('DNS=1.1.1.1');
+    expect(generated).toMatch(/\[Route\]\nDestination=10\.20\.0\.0\/16\nGateway=10\.0\.0\.1/);
+    expect(JSON.parse((await ok(img, ['network'], ['--json'])).stdout)).toMatchObject({ stack: 'netplan' });
+    expect((await ok(img, ['run stat -c %a /etc/netplan/01-netcfg.yaml'])).stdout.trim()).toBe('600');
+    await ok(img, ['net-route-remove 10.20.0.0/16', 'net-dhcp enp1s0']);
+    const back = (await ok(img, ["run sh -c 'netplan generate && cat /run/systemd/network/10-netplan-enp1s0.network'"])).stdout;
+    expect(back).toContain('DHCP=ipv4');
+    expect(back).not.toContain('Address=');
+  });
+});
+
 describe('hostile image', () => {
   it('network reads only the guest', async () => {
     const img = await workCopy('hostile', dir.path);
