@@ -9,6 +9,9 @@ import { liveFirstbootTests } from '../live/firstboot.js';
 import { livePackageTests } from '../live/packages.js';
 import { liveCheckUpdatesTests } from '../live/check-updates.js';
 import { offlineJournalTests } from '../live/offline-journal.js';
+import { liveTuningTests } from '../live/tuning.js';
+import { liveNetworkTests } from '../live/network.js';
+import { liveFirewallTests } from '../live/firewall.js';
 import { checkIsoLive, checkMenuLive, checkScanLive } from './live-scan-checks.js';
 
 // Everything that needs a RUNNING VM, in one file so the VM boots once: libvirt's system
@@ -40,6 +43,9 @@ describe.skipIf(unavailable !== null)('live VM: libvirt + TCG Debian 12 guest + 
   liveServiceTests(liveVm);
   livePackageTests(liveVm);
   liveCheckUpdatesTests(liveVm);
+  liveTuningTests(liveVm);
+  liveNetworkTests(liveVm);
+  liveFirewallTests(liveVm);
 
   it('scan: table, JSON and metrics; the domain without an agent says so', () => checkScanLive(liveVm()), 240_000);
   it('iso: insert and eject; the guest sees the medium; a locked tray needs --force', () => checkIsoLive(liveVm()), 600_000);

@@ -249,13 +249,30 @@ export function noAgentDomainXml(p: { name: string; uuid: string }): string {
 `;
 }
 
-/** Boots the live VM and tears it down: one instance per test file (or per `up` run). */
-/** Queue `touch /root/fb` for the first boot of the overlay (test/live/firstboot.ts checks it ran). */
-async function prepareFirstboot(overlay: string): Promise<void> {
-  const r = await guestctl(['interactive', overlay, '-c', "firstboot --command 'touch /root/fb'"], { env: sessionEnv(overlay) });
-  if (r.code !== 0) throw new Error(`firstboot --command on the live overlay failed: ${r.stderr.trim()}`);
+/** The NIC name the live domain's virtio NIC (PCI slot 3) gets in the guest, and what prepareOverlay gives it. */
+export const LIVE_NIC = 'ens3';
+export const LIVE_STATIC_ADDRESS = '10.0.2.16/24';
+export const LIVE_FIREWALL_PORT = 8080;
+
+/**
+ * What the live tests check after the first boot, done offline on the overlay by guestctl itself:
+ * `touch /root/fb` queued as a firstboot command (test/live/firstboot.ts); a static address on the
+ * user-mode NIC (slirp's 10.0.2.0/24, gateway .2, DNS .3; test/live/network.ts); nftables installed
+ * and enabled with a port opened (test/live/firewall.ts).
+ */
+async function prepareOverlay(overlay: string): Promise<void> {
+  const steps = [
+    "firstboot --command 'touch /root/fb'",
+    `net-setip ${LIVE_NIC} ${LIVE_STATIC_ADDRESS} --gateway 10.0.2.2 --dns 10.0.2.3`,
+    'install nftables',
+    'enable nftables.service',
+    `firewall-add ${LIVE_FIREWALL_PORT}/tcp`,
+  ];
+  const r = await guestctl(['interactive', overlay, ...steps.flatMap((c) => ['-c', c])], { env: sessionEnv(overlay) });
+  if (r.code !== 0) throw new Error(`preparing the live overlay failed: ${r.stderr.trim()}`);
 }
 
+/** Boots the live VM and tears it down: one instance per test file (or per `up` run). */
 export class LiveVmController {
   vm: LiveVm | null = null;
   private dir = '';
@@ -300,7 +317,7 @@ export class LiveVmController {
     debug('daemons up');
     for (const name of [LIVE_DOMAIN, LIVE_NOAGENT_DOMAIN]) this.removeStale(name);
     const disk = await workCopy('debian', dir);
-    await prepareFirstboot(disk);
+    await prepareOverlay(disk);
     const info = fixtureInfo('debian') as { kernel: { vmlinuz: string; initrd: string; cmdline: string } };
     const kernel = join(dir, 'vmlinuz');
     const initrd = join(dir, 'initrd.img');

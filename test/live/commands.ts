@@ -137,10 +137,15 @@ export function liveCommandTests(getVm: () => LiveVm): void {
       await guestOut(vm, ['/usr/sbin/sshd', '-p', String(port), '-o', `PidFile=/run/sshd-${port}.pid`]);
       const extra = Number((await guestOut(vm, ['cat', `/run/sshd-${port}.pid`])).trim());
       cleanup.push(extra);
+      // A UDP listener of the test's own (the live NIC has a static address, so no DHCP client listens on 68).
+      const udpPort = port + 1;
+      const udp = await spawnInGuest(vm, `exec perl -MIO::Socket::INET -e 'IO::Socket::INET->new(LocalPort => ${udpPort}, Proto => "udp") or die; sleep 120'`);
+      cleanup.push(udp);
+      await guestOut(vm, ['sh', '-c', `i=0; until ss -ulnH | grep -q ":${udpPort} "; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done`]);
       const viaSs = json(await sh(['scan-ports'], ['--json']));
       expect(viaSs.source).toBe('ss');
       expect(viaSs.sockets).toContainEqual({ proto: 'tcp', address: '0.0.0.0', port, state: 'LISTEN', processes: [{ name: 'sshd', pid: extra, fd: 3 }] });
-      expect(viaSs.sockets).toContainEqual(expect.objectContaining({ proto: 'udp', port: 68, processes: [expect.objectContaining({ name: 'dhclient' })] }));
+      expect(viaSs.sockets).toContainEqual(expect.objectContaining({ proto: 'udp', port: udpPort, processes: [expect.objectContaining({ name: 'perl', pid: udp })] }));
       expect(execFileSync('ss', ['-tlnH'], { encoding: 'utf8' })).not.toMatch(new RegExp(`:${port}\\s`));
       // Without ss (a minimal guest): the kernel's tables and /proc/*/fd give the same answer.
       await guestOut(vm, ['mv', '/usr/bin/ss', '/usr/bin/ss.guestctl-test']);
@@ -156,7 +161,7 @@ export function liveCommandTests(getVm: () => LiveVm): void {
       }
       const human = (await sh(['scan-ports'])).stdout;
       expect(human).toMatch(new RegExp(`^tcp +0\\.0\\.0\\.0 +${port} +sshd \\(${extra}\\)$`, 'm'));
-      await agentExec(vm, ['kill', String(extra)]);
+      await agentExec(vm, ['kill', String(extra), String(udp)]);
     });
 
     it('restart: the guest service gets a new main PID and is active; the agent itself is refused', async () => {

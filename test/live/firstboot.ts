@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { agentExec, type LiveVm } from '../helpers/live-vm.js';
 
 // The live VM's overlay was prepared with `firstboot --command 'touch /root/fb'` before it
-// booted (prepareFirstboot in test/helpers/live-vm.ts): the guest ran it once and switched the
+// booted (prepareOverlay in test/helpers/live-vm.ts): the guest ran it once and switched the
 // unit off. Checked with plain virsh guest-exec, not through guestctl.
 
 const UNIT = 'guestctl-firstboot.service';
@@ -26,7 +26,7 @@ export function liveFirstbootTests(getVm: () => LiveVm): void {
     }
 
     it('/root/fb exists, the log says the script ran, and the unit is disabled', async () => {
-      if (vm.reused) return; // a VM booted elsewhere was not prepared by prepareFirstboot
+      if (vm.reused) return; // a VM booted elsewhere was not prepared by prepareOverlay
       await waitForRunner();
       expect((await agentExec(vm, ['test', '-f', '/root/fb'])).code).toBe(0);
       const log = await agentExec(vm, ['cat', '/var/log/guestctl-firstboot.log']);
