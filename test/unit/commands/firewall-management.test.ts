@@ -43,6 +43,10 @@ function iptablesGuest(opts: { kind?: 'image' | 'live'; restore?: (argv: string[
 }
 
 const run = (g: FakeGuest, line: string, json = true) => runLine(line, { guest: g, json });
+/** Lines that must all succeed, in order. */
+async function runAll(g: FakeGuest, ...lines: string[]) {
+  for (const line of lines) expect((await run(g, line)).code, line).toBe(0);
+}
 const text = async (g: FakeGuest, path: string) => (await g.fs.readFile(path)).toString('utf8');
 
 describe('detection', () => {
@@ -154,8 +158,7 @@ describe('firewalld', () => {
 describe('ufw', () => {
   it('add and remove: both user rules files, checked by ufw show added and iptables-restore --test (netAdmin), given back byte for byte', async () => {
     const g = ufwGuest();
-    expect((await run(g, 'firewall-add 8080/tcp')).code).toBe(0);
-    expect((await run(g, 'firewall-add 5432/tcp --source 10.0.0.0/8')).code).toBe(0);
+    await runAll(g, 'firewall-add 8080/tcp', 'firewall-add 5432/tcp --source 10.0.0.0/8');
     const v4 = await text(g, '/etc/ufw/user.rules');
     expect(v4).toContain('### tuple ### allow tcp 8080 0.0.0.0/0 any 0.0.0.0/0 in\n-A ufw-user-input -p tcp --dport 8080 -j ACCEPT\n');
     expect(v4).toContain('### tuple ### allow tcp 5432 0.0.0.0/0 any 10.0.0.0/8 in\n-A ufw-user-input -p tcp --dport 5432 -s 10.0.0.0/8 -j ACCEPT\n');
@@ -207,8 +210,7 @@ describe('ufw', () => {
 describe('iptables-persistent', () => {
   it('add and remove: rules.v4 and rules.v6, checked by iptables-restore --test with netAdmin, given back byte for byte', async () => {
     const g = iptablesGuest();
-    expect((await run(g, 'firewall-add 8080/tcp')).code).toBe(0);
-    expect((await run(g, 'firewall-add --service http --source 192.168.0.0/16')).code).toBe(0);
+    await runAll(g, 'firewall-add 8080/tcp', 'firewall-add --service http --source 192.168.0.0/16');
     const v4 = await text(g, '/etc/iptables/rules.v4');
     expect(v4).toMatch(/-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT\n/);
     expect(v4).toMatch(/-A INPUT -s 192.168.0.0\/16 -p tcp -m tcp --dport 80 -j ACCEPT\n/);
