@@ -32,7 +32,7 @@ export function ufwCommand(change: FirewallChange, rule: FirewallRule): string[]
 }
 
 /** Live: the guest's ufw makes the change; the files are read back to see that it did. */
-async function changeLive(ctx: CommandContext, change: FirewallChange, rule: FirewallRule): Promise<ChangeOutcome> {
+async function changeLive(ctx: CommandContext, change: FirewallChange, rule: FirewallRule, files: string[]): Promise<ChangeOutcome> {
   const argv = ufwCommand(change, rule);
   const status = await runGuestTool(ctx, ['ufw', 'status']);
   if (status.code !== 0) throw new CliError('failed', `ufw status failed in the guest: ${toolComplaint(status)}`);
@@ -43,7 +43,7 @@ async function changeLive(ctx: CommandContext, change: FirewallChange, rule: Fir
     throw new CliError('failed', `${argv.join(' ')} exited 0 but ${UFW_USER_RULES} does not show the change`);
   }
   const active = /^Status: active/m.test(status.stdout);
-  return { rules: [rule], changed: true, files: [UFW_USER_RULES, UFW_USER6_RULES], live: active ? { applied: true } : { applied: false, detail: 'ufw is inactive', later: 'when ufw is enabled' } };
+  return { rules: [rule], changed: true, files, live: active ? { applied: true } : { applied: false, detail: 'ufw is inactive', later: 'when ufw is enabled' } };
 }
 
 export const ufwBackend: FirewallOps = {
@@ -64,7 +64,7 @@ export const ufwBackend: FirewallOps = {
     const live = ctx.guest.kind === 'live';
     if (dryRun) return { rules: [rule], changed, diff: diffOf(edits), ...(live && changed ? { commands: [ufwCommand(change, rule)] } : {}), files: [] };
     if (!changed) return { rules: [rule], changed, files: [] };
-    if (live) return changeLive(ctx, change, rule);
+    if (live) return changeLive(ctx, change, rule, edits.filter((e) => e.before !== e.after).map((e) => e.path));
     const files = await applyChanges(ctx.guest, edits, {
       run: async () => void (await validateUfwFiles(ctx.guest)),
       failure: (err, restored) => `${(err as Error).message}; ${restored}`,
