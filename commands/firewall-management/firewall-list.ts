@@ -19,7 +19,8 @@ export const firewallList = defineCommand({
   description:
     'The firewall is the one enabled at boot (firewalld, then ufw, nftables, iptables-persistent when several are). ' +
     "firewalld: the guest's firewall-offline-cmd --list-all (the default zone, or --zone). nftables: the accept rules by port of the input chain in /etc/nftables.conf " +
-    '(or /etc/sysconfig/nftables.conf) and the files it includes, read inside the guest.',
+    '(or /etc/sysconfig/nftables.conf) and the files it includes, read inside the guest. ufw: the allow rules of /etc/ufw/user.rules and user6.rules. ' +
+    'iptables-persistent: the INPUT accept rules by port of /etc/iptables/rules.v4 and rules.v6.',
   examples: ['firewall-list', 'firewall-list --zone internal'],
   options: { ...ZONE_OPTION },
   needs: ['exec'],

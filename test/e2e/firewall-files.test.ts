@@ -99,7 +99,7 @@ describe('iptables-persistent rules.v4 / rules.v6', () => {
       await changeIptables(guest, { kind: 'add', rule: { port: '22', proto: 'tcp' } });
       await changeIptables(guest, { kind: 'add', rule: { port: '8080', proto: 'tcp', source: '192.168.0.0/16' } });
       await changeIptables(guest, { kind: 'add', rule: { port: '443', proto: 'tcp', source: '2001:db8::/32' } });
-      await expect(changeIptables(guest, { kind: 'add', rule: { port: '53', proto: 'udp', source: '300.0.0.0/8' } })).rejects.toThrow(/^the guest's iptables-restore-translate rejects \/etc\/iptables\/rules.v4: .*300.0.0.0/);
+      await expect(changeIptables(guest, { kind: 'add', rule: { port: '53', proto: 'udp', source: '300.0.0.0/8' } })).rejects.toThrow(/^the guest's iptables-restore --test rejects \/etc\/iptables\/rules.v4: .*300.0.0.0/);
     });
     const v4 = (await shellOk(img, [`run iptables-restore-translate -f ${V4}`])).stdout;
     expect(v4).toContain('add rule ip filter INPUT tcp dport 22 counter accept');

@@ -129,3 +129,58 @@ describe('firewalld', () => {
     expect(off).not.toContain('5432');
   }, 300_000);
 });
+
+describe('ufw', () => {
+  let img = '';
+  const files = async () => (await ok(img, ['cat /etc/ufw/user.rules', 'cat /etc/ufw/user6.rules'])).stdout;
+  beforeAll(async () => {
+    img = await workCopy('netstacks', dir.path);
+    // What `ufw enable` sets: the unit enabled and ENABLED=yes.
+    await ok(img, ['disable firewalld', 'enable ufw']);
+    const conf = (await ok(img, ['cat /etc/ufw/ufw.conf'])).stdout;
+    expect(conf).toMatch(/^ENABLED=no$/m);
+    await writeGuest(img, '/etc/ufw/ufw.conf', conf.replace(/^ENABLED=no$/m, 'ENABLED=yes'));
+  }, 300_000);
+
+  it("add 8080/tcp and a --source rule: a new process's ufw show added lists them; remove gives both files back byte for byte", async () => {
+    const original = await files();
+    expect((await json(img, 'firewall-list')).backend).toBe('ufw');
+    await ok(img, ['firewall-add 8080/tcp', 'firewall-add 5432/tcp --source 10.0.0.0/8']);
+    const shown = (await inJail(img, ['ufw', 'show', 'added'])).stdout.split('\n').filter((l) => l.startsWith('ufw '));
+    expect(shown).toEqual(['ufw allow 8080/tcp', 'ufw allow from 10.0.0.0/8 to any port 5432 proto tcp']);
+    expect(await inJail(img, ['iptables-restore', '--test', '/etc/ufw/user.rules'], { netAdmin: true })).toMatchObject({ code: 0, stderr: '' });
+    expect(await rules(img)).toEqual([
+      expect.objectContaining({ port: '8080', proto: 'tcp' }),
+      expect.objectContaining({ port: '5432', proto: 'tcp', source: '10.0.0.0/8' }),
+    ]);
+    await ok(img, ['firewall-remove 8080/tcp', 'firewall-remove 5432/tcp --source 10.0.0.0/8']);
+    expect(await files()).toBe(original);
+  }, 300_000);
+});
+
+describe('iptables-persistent', () => {
+  let img = '';
+  beforeAll(async () => {
+    img = await workCopy('netstacks', dir.path);
+    // iptables-persistent conflicts with ufw: apt removes ufw.
+    await ok(img, ['install iptables-persistent --no-recommends', 'disable firewalld', 'enable netfilter-persistent']);
+  }, 900_000);
+
+  it("add and remove: the guest's iptables-restore --test passes in the jail and the rule is in rules.v4, then is not", async () => {
+    expect((await json(img, 'firewall-list')).backend).toBe('iptables');
+    await ok(img, ['firewall-add 8080/tcp', 'firewall-add 5432/tcp --source 10.0.0.0/8']);
+    expect(await inJail(img, ['iptables-restore', '--test', '/etc/iptables/rules.v4'], { netAdmin: true })).toMatchObject({ code: 0, stderr: '' });
+    const v4 = (await ok(img, ['cat /etc/iptables/rules.v4'])).stdout;
+    expect(v4).toContain('-A INPUT -p tcp -m tcp --dport 8080 -j ACCEPT');
+    expect(v4).toContain('-A INPUT -s 10.0.0.0/8 -p tcp -m tcp --dport 5432 -j ACCEPT');
+    expect(await rules(img)).toEqual([
+      expect.objectContaining({ port: '8080', proto: 'tcp' }),
+      expect.objectContaining({ port: '5432', proto: 'tcp', source: '10.0.0.0/8' }),
+    ]);
+    await ok(img, ['firewall-remove 8080/tcp', 'firewall-remove 5432/tcp --source 10.0.0.0/8']);
+    const after = (await ok(img, ['cat /etc/iptables/rules.v4'])).stdout;
+    expect(after).not.toContain('8080');
+    expect(after).not.toContain('5432');
+    expect(await inJail(img, ['iptables-restore', '--test', '/etc/iptables/rules.v4'], { netAdmin: true })).toMatchObject({ code: 0, stderr: '' });
+  }, 300_000);
+});

@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { applyNftChange, listNftRules, nftIncludes, type NftFile } from '../../src/firewall/nftables.js';
 import { detectFirewall, ufwConfEnabled } from '../../src/firewall/detect.js';
 import { parseRuleInput } from '../../src/firewall/rule-arg.js';
-import { lookupService } from '../../src/firewall/services-db.js';
 import { firewalldChangeArgs, parseListAll } from '../../src/firewall/firewalld.js';
 
 // Real files: Debian 12's /etc/nftables.conf as the nftables package ships it; RHEL 9's
@@ -81,7 +80,7 @@ describe('detection', () => {
   });
 });
 
-describe('rule arguments, /etc/services, firewalld', () => {
+describe('rule arguments, firewalld', () => {
   it.each([
     [{ port: '8080/tcp' }, { port: '8080', proto: 'tcp' }],
     [{ port: '6000-6010/udp', source: 'fd00::/8' }, { port: '6000-6010', proto: 'udp', source: 'fd00::/8' }],
@@ -89,12 +88,6 @@ describe('rule arguments, /etc/services, firewalld', () => {
   ])('%j', (input, rule) => expect(parseRuleInput(input)).toEqual(rule));
   it.each([[{ port: '70000' }], [{ port: '80/sctp' }], [{ port: '80', source: '10.0.0.0/33' }], [{}], [{ port: '80', service: 'http' }]])('refuses %j', (input) => {
     expect(() => parseRuleInput(input)).toThrow();
-  });
-  it('/etc/services', () => {
-    const text = 'ssh\t\t22/tcp\t\t\t# SSH\ndomain\t\t53/tcp\ndomain\t\t53/udp\nhttp\t\t80/tcp\t\twww\n';
-    expect(lookupService(text, 'www')).toEqual({ port: '80', protos: ['tcp'] });
-    expect(lookupService(text, 'domain')).toEqual({ port: '53', protos: ['tcp', 'udp'] });
-    expect(() => lookupService(text, 'nope')).toThrow(/no such service/);
   });
   it('firewalld arguments and --list-all', () => {
     expect(firewalldChangeArgs({ kind: 'add', rule: { port: '53' } })).toEqual(['--add-port=53/tcp', '--add-port=53/udp']);

@@ -18,6 +18,15 @@ describe('lookupService on Debian 12 /etc/services', () => {
   ])('%s', (name, expected) => expect(lookupService(SERVICES, name)).toEqual(expected));
 });
 
+describe('lookupService on a hand-written file', () => {
+  it('tabs, comments, aliases, a name listed for both protocols', () => {
+    const text = 'ssh\t\t22/tcp\t\t\t# SSH\ndomain\t\t53/tcp\ndomain\t\t53/udp\nhttp\t\t80/tcp\t\twww\n';
+    expect(lookupService(text, 'www')).toEqual({ port: '80', proto: 'tcp' });
+    expect(lookupService(text, 'domain')).toEqual({ port: '53' });
+    expect(lookupService(text, 'nope')).toBeUndefined();
+  });
+});
+
 describe('resolveServiceRule', () => {
   it('replaces the service by its port, keeps the source, narrows by a given protocol', () => {
     expect(resolveServiceRule({ service: 'ssh', source: '10.0.0.0/8' }, SERVICES)).toEqual({ port: '22', proto: 'tcp', source: '10.0.0.0/8' });

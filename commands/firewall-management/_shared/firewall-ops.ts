@@ -15,8 +15,8 @@ export interface ChangeOutcome {
   commands?: string[][];
   /** Guest files written. */
   files: string[];
-  /** Live guest: 'now' when the running firewall has it too, else why not. */
-  live?: { applied: boolean; detail?: string };
+  /** Live guest: 'now' when the running firewall has it too, else why not (and when it will: default "at next boot"). */
+  live?: { applied: boolean; detail?: string; later?: string };
 }
 
 export interface FirewallOps {

@@ -1,25 +1,15 @@
 import type { CommandContext } from '../../../src/shell/command.js';
-import { applyChanges, diffOf, readOptional } from '../../../src/guest/file-changes.js';
-import type { FirewallChange, FirewallRule } from '../../../src/firewall/model.js';
+import { applyChanges, diffOf } from '../../../src/guest/file-changes.js';
+import type { FirewallChange } from '../../../src/firewall/model.js';
 import { applyNftChange, listNftRules } from '../../../src/firewall/nftables.js';
-import { lookupService } from '../../../src/firewall/services-db.js';
 import { CliError } from '../../../src/util/errors.js';
 import type { ChangeOutcome, FirewallOps } from './firewall-ops.js';
 import { loadNftConfig } from './nft-config.js';
+import { resolveGuestService } from './service-rule.js';
 
 // nftables: the config files edited as text, checked by the guest's own `nft -c -f MAIN` (in the
 // jail with CAP_NET_ADMIN over its own empty network namespace), and on a live guest reloaded
 // with `nft -f MAIN`, which is what nftables.service's reload does.
-
-/** --service NAME → the port rule /etc/services gives it (both protocols when it lists both). */
-async function resolveService(ctx: CommandContext, rule: FirewallRule): Promise<FirewallRule> {
-  if (rule.service === undefined) return rule;
-  const services = await readOptional(ctx.guest, '/etc/services');
-  if (services === null) throw new CliError('not-found', `--service ${rule.service}: the guest has no /etc/services`);
-  const found = lookupService(services, rule.service);
-  const { service: _service, ...rest } = rule;
-  return { ...rest, port: found.port, ...(found.protos.length === 1 ? { proto: found.protos[0]! } : {}) };
-}
 
 function lastLine(text: string): string | undefined {
   return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
@@ -41,7 +31,7 @@ export const nftablesBackend: FirewallOps = {
   },
   async change(ctx, change: FirewallChange, dryRun): Promise<ChangeOutcome> {
     const config = await loadNftConfig(ctx.guest);
-    const rule = await resolveService(ctx, change.rule);
+    const rule = await resolveGuestService(ctx, change.rule);
     const edit = applyNftChange(config.files, { kind: change.kind, rule });
     const changed = edit.before !== edit.after;
     if (dryRun || !changed) return { rules: [rule], changed, diff: diffOf([edit]), files: [] };

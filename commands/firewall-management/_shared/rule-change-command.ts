@@ -16,7 +16,7 @@ interface RuleChangeResult {
   diff?: string;
   commands?: string[][];
   files: string[];
-  live?: { applied: boolean; detail?: string };
+  live?: { applied: boolean; detail?: string; later?: string };
 }
 
 /** firewall-add and firewall-remove: the same arguments, one change, the detected backend. */
@@ -29,7 +29,9 @@ export function ruleChangeCommand(verb: 'add' | 'remove', spec: { summary: strin
       `${spec.description} RULE is PORT[/tcp|/udp] (a port or a range low-high; without a protocol, both), or --service NAME instead ` +
       "(a firewalld service; for the file backends a name of the guest's /etc/services). nftables: the input chain's file is edited " +
       "and checked by the guest's `nft -c -f` (a rejected file is restored). firewalld: the guest's firewall-offline-cmd. " +
-      'On a running guest the change is also applied now (nft -f / firewall-cmd); if that fails it takes effect at next boot.',
+      "ufw: /etc/ufw/user.rules and user6.rules, checked by the guest's `ufw show added` and `iptables-restore --test`; on a running guest the guest's own `ufw allow`. " +
+      "iptables-persistent: /etc/iptables/rules.v4 and rules.v6, checked by the guest's `iptables-restore --test`. " +
+      'On a running guest the change is also applied now (nft -f / firewall-cmd / ufw / iptables-restore); if that fails it takes effect at next boot.',
     examples: spec.examples,
     positionals: [{ name: 'RULE', optional: true, complete: 'none', description: 'PORT[/PROTO], e.g. 8080/tcp or 6000-6010/udp' }],
     options: {
@@ -48,7 +50,7 @@ export function ruleChangeCommand(verb: 'add' | 'remove', spec: { summary: strin
       const dryRun = args.flag(DRY_RUN);
       const o = await ops.change(ctx, { kind: verb, rule }, dryRun);
       if (!o.changed && verb === 'add') ctx.out.note(`${d.backend} already allows ${describeRule(o.rules[0] ?? rule)}: nothing to change`);
-      if (o.live && !o.live.applied) ctx.out.note(`the running firewall was not changed (${o.live.detail}); the saved change takes effect at next boot`);
+      if (o.live && !o.live.applied) ctx.out.note(`the running firewall was not changed (${o.live.detail}); the saved change takes effect ${o.live.later ?? 'at next boot'}`);
       return { verb, backend: d.backend, rules: o.rules, changed: o.changed, dryRun, files: o.files, ...(o.diff !== undefined ? { diff: o.diff } : {}), ...(o.commands ? { commands: o.commands } : {}), ...(o.live ? { live: o.live } : {}) };
     },
     render(r: RuleChangeResult, out: Output) {
