@@ -7,20 +7,31 @@ import { loadSshdConfig, type ConfigReader } from './load-sshd-config.js';
 // The guest's sshd_config with its Included files, read through the guest fs (every path
 // resolves inside the guest). Used by the ssh commands and by audit-perms.
 
+/** stat, with a missing path (or one through a non-directory) as null; any other failure is thrown. */
+async function statIfThere(guest: Guest, path: string) {
+  try {
+    return await guest.fs.stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw err;
+  }
+}
+
 export function guestConfigReader(guest: Guest): ConfigReader {
   return {
     async read(path) {
-      const st = await guest.fs.stat(path).catch(() => null);
+      const st = await statIfThere(guest, path);
       if (!st || st.type !== 'file') return null;
       return readOptional(guest, path);
     },
     async list(dir) {
-      const st = await guest.fs.stat(dir).catch(() => null);
+      const st = await statIfThere(guest, dir);
       if (st?.type !== 'directory') return null;
       const entries = await guest.fs.list(dir);
       const out: { name: string; dir: boolean }[] = [];
       for (const e of entries) {
-        const isDir = e.type === 'directory' || (e.type === 'symlink' && (await guest.fs.stat(`${dir === '/' ? '' : dir}/${e.name}`).catch(() => null))?.type === 'directory');
+        const isDir = e.type === 'directory' || (e.type === 'symlink' && (await statIfThere(guest, `${dir === '/' ? '' : dir}/${e.name}`))?.type === 'directory');
         out.push({ name: e.name, dir: isDir });
       }
       return out;
