@@ -9,8 +9,8 @@ export const netSetip = defineCommand({
   category: 'network-configuration',
   summary: 'Give an interface a static address (and gateway, DNS) in the network stack the guest uses',
   description:
-    'Written in the stack detected from what is installed and enabled (ifupdown, NetworkManager keyfiles, systemd-networkd, ' +
-    'ifcfg, wicked), validated by the guest own tool where one works offline; a failed check restores the files. ' +
+    'Written in the stack detected from what is installed and enabled (netplan, ifupdown, NetworkManager keyfiles, systemd-networkd, ' +
+    'ifcfg, wicked), validated by the guest\'s own tool where one works offline; a failed check restores the files. ' +
     'A running guest gets the files only: the address takes effect at next boot or when the stack reloads.',
   examples: ['net-setip eth0 192.168.122.10/24', 'net-setip eth0 10.0.0.5/24 --gateway 10.0.0.1 --dns 1.1.1.1 --dns 9.9.9.9', 'net-setip enp1s0 10.0.0.5/24 --dry-run'],
   positionals: [
