@@ -193,9 +193,11 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
     // bwrap hands its own environment to the program: exactly the guest's, nothing of the host's.
     env: p.env,
     cwd: '/',
-    // Captured runs get their own process group, so the whole of it can be killed; bwrap's
-    // --new-session keeps the program away from the terminal either way (no TIOCSTI).
-    detached: !inherit,
+    // Its own process group, so the whole of it can be killed, and so a Ctrl-C at the terminal
+    // reaches guestctl alone, which cancels the run (were bwrap in the terminal's foreground group,
+    // the SIGINT could end it before guestctl's handler ran, and the cancel would look like a
+    // set-up failure). bwrap's --new-session keeps the program away from the terminal (no TIOCSTI).
+    detached: true,
     stdio: [inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe', inherit ? 'inherit' : 'pipe', ...extraFds],
     ...(inherit ? {} : { input: opts.stdin ?? '' }),
     maxBuffer: 256 * 1024 * 1024,
@@ -218,7 +220,7 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
     // Kill once the jail's pid 1 is known (bwrap reports it right after creating it): a pid 1
     // created after bwrap died, before --die-with-parent took hold, would otherwise live on.
     void childPidOf(fds[STATUS_FD]!, () => statusText, child).then((pid) => {
-      killJail(outer, !inherit);
+      killJail(outer, true);
       if (pid !== undefined) killJail(pid, false);
     });
   };
@@ -239,7 +241,7 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
         }
       } catch (err) {
         netError = err;
-        if (child.pid !== undefined) killJail(child.pid, !inherit);
+        if (child.pid !== undefined) killJail(child.pid, true);
       }
     }
     r = await child;
