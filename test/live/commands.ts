@@ -139,7 +139,7 @@ export function liveCommandTests(getVm: () => LiveVm): void {
       cleanup.push(extra);
       // A UDP listener of the test's own (the live NIC has a static address, so no DHCP client listens on 68).
       const udpPort = port + 1;
-      const udp = await spawnInGuest(vm, `exec perl -MIO::Socket::INET -e 'IO::Socket::INET->new(LocalPort => ${udpPort}, Proto => "udp") or die; sleep 120'`);
+      const udp = await spawnInGuest(vm, `exec perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(LocalPort => ${udpPort}, Proto => "udp") or die; sleep 120'`);
       cleanup.push(udp);
       await guestOut(vm, ['sh', '-c', `i=0; until ss -ulnH | grep -q ":${udpPort} "; do i=$((i+1)); [ $i -lt 100 ] || exit 1; sleep 0.1; done`]);
       const viaSs = json(await sh(['scan-ports'], ['--json']));
