@@ -2,7 +2,9 @@ import type { Guest } from '../guest/types.js';
 import { isInstalled, parseStanzas } from '../parsers/dpkg-status.js';
 import { parseConffiles, parseMd5sums, type FileDigest } from '../parsers/md5sums.js';
 import { CliError, describeError } from '../util/errors.js';
-import { guestMd5, inPool } from './guest-md5.js';
+import { guestMd5 } from './guest-md5.js';
+import { mapPool } from '../libvirt/pool.js';
+import { isAbsent } from '../guest/stat-or-null.js';
 import type { Finding } from './finding.js';
 import { isBinaryPath } from './changed-file.js';
 
@@ -42,14 +44,13 @@ export async function dpkgVerify(guest: Guest, signal: AbortSignal): Promise<{ f
     for (const d of digests) if (!conffiles.has(d.path)) files.push({ ...d, pkg: pkg.replace(/:.*/, ''), conffile: false });
   }
   const findings: Finding[] = [];
-  await inPool(files, POOL, async (f) => {
+  await mapPool(files, POOL, async (f) => {
     if (signal.aborted) throw new CliError('cancelled', 'cancelled');
     let md5: string;
     try {
       md5 = await guestMd5(guest, f.path, signal);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' || code === 'ENOTDIR') {
+      if (isAbsent(err)) {
         findings.push({ severity: f.conffile ? 'low' : 'medium', kind: f.conffile ? 'missing-config' : 'missing-file', path: f.path, detail: `listed by ${f.pkg}, not in the guest` });
         return;
       }

@@ -13,12 +13,3 @@ export async function guestMd5(guest: Guest, path: string, signal: AbortSignal):
   }
   return hash.digest('hex');
 }
-
-/** Run `work` on every item, at most `size` at a time. */
-export async function inPool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-}

@@ -1,6 +1,7 @@
 import type { Guest } from '../guest/types.js';
 import { dpkgLiteralPattern, parseDpkgSearch, parseRpmOwners } from '../parsers/package-owners.js';
 import { CliError } from '../util/errors.js';
+import { firstLine } from '../util/run-tool.js';
 
 // The packages that own a list of guest paths, asked of the guest's own package database in
 // ONE run of its tool (dpkg-query -S or rpm -qf). null when the guest has neither.
@@ -45,8 +46,4 @@ async function rpmOwners(guest: Guest, paths: string[], signal: AbortSignal): Pr
   } catch (err) {
     throw new CliError('failed', `rpm -qf in the guest: ${(err as Error).message}`);
   }
-}
-
-function firstLine(text: string): string {
-  return text.trim().split('\n')[0] ?? '';
 }

@@ -4,7 +4,7 @@ import type { GuestFs, GuestStat } from './types.js';
 // way is not a directory, so nothing can be at the path); any other error is a real failure
 // and is thrown.
 
-function isAbsent(err: unknown): boolean {
+export function isAbsent(err: unknown): boolean {
   const code = (err as NodeJS.ErrnoException | null)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
 }

@@ -1,4 +1,5 @@
 import type { Guest } from '../guest/types.js';
+import { firstLine } from '../util/run-tool.js';
 import type { FileChange } from '../guest/file-changes.js';
 import type { NetworkStack } from './detect.js';
 import type { InterfaceConfig, NetChange } from './model.js';
@@ -21,6 +22,5 @@ export interface NetworkBackend {
 
 /** First non-empty line of a tool's complaint. */
 export function complaint(stderr: string, stdout: string, code: number): string {
-  const line = [...stderr.split('\n'), ...stdout.split('\n')].map((l) => l.trim()).find(Boolean);
-  return line ?? `exit status ${code}`;
+  return firstLine(stderr) || firstLine(stdout) || `exit status ${code}`;
 }

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Guest } from '../guest/types.js';
+import { isAbsent } from '../guest/stat-or-null.js';
 import { distroFamily } from '../inspect/distro-family.js';
 import { listUnitFiles } from '../services/systemctl.js';
 import { readRcState, serviceManager } from '../services/rc-system.js';
@@ -17,8 +18,7 @@ async function listNames(guest: Guest, dir: string): Promise<string[]> {
   try {
     return (await guest.fs.list(dir)).filter((e) => e.type === 'file' || e.type === 'symlink').map((e) => posix.join(dir, e.name));
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    if (isAbsent(err)) return [];
     throw err;
   }
 }

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { Guest } from '../guest/types.js';
 import { readOptional } from '../guest/file-changes.js';
+import { isAbsent } from '../guest/stat-or-null.js';
 
 // Reading the network configuration files of a guest: a directory's regular files (path → text),
 // a missing directory being no files.
@@ -10,8 +11,7 @@ export async function readDirFiles(guest: Guest, dir: string, keep: (name: strin
   try {
     entries = await guest.fs.list(dir);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return {};
+    if (isAbsent(err)) return {};
     throw err;
   }
   const out: Record<string, string> = {};

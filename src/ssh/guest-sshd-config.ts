@@ -1,5 +1,6 @@
 import type { Guest } from '../guest/types.js';
 import { readOptional } from '../guest/file-changes.js';
+import { statOrNull } from '../guest/stat-or-null.js';
 import { SSHD_CONFIG } from '../parsers/sshd-config.js';
 import type { LoadedSshdConfig } from '../parsers/sshd-config-model.js';
 import { loadSshdConfig, type ConfigReader } from './load-sshd-config.js';
@@ -7,31 +8,20 @@ import { loadSshdConfig, type ConfigReader } from './load-sshd-config.js';
 // The guest's sshd_config with its Included files, read through the guest fs (every path
 // resolves inside the guest). Used by the ssh commands and by audit-perms.
 
-/** stat, with a missing path (or one through a non-directory) as null; any other failure is thrown. */
-async function statIfThere(guest: Guest, path: string) {
-  try {
-    return await guest.fs.stat(path);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw err;
-  }
-}
-
 export function guestConfigReader(guest: Guest): ConfigReader {
   return {
     async read(path) {
-      const st = await statIfThere(guest, path);
+      const st = await statOrNull(guest.fs, path);
       if (!st || st.type !== 'file') return null;
       return readOptional(guest, path);
     },
     async list(dir) {
-      const st = await statIfThere(guest, dir);
+      const st = await statOrNull(guest.fs, dir);
       if (st?.type !== 'directory') return null;
       const entries = await guest.fs.list(dir);
       const out: { name: string; dir: boolean }[] = [];
       for (const e of entries) {
-        const isDir = e.type === 'directory' || (e.type === 'symlink' && (await statIfThere(guest, `${dir === '/' ? '' : dir}/${e.name}`))?.type === 'directory');
+        const isDir = e.type === 'directory' || (e.type === 'symlink' && (await statOrNull(guest.fs, `${dir === '/' ? '' : dir}/${e.name}`))?.type === 'directory');
         out.push({ name: e.name, dir: isDir });
       }
       return out;

@@ -3,6 +3,7 @@
 import type { Guest } from '../../../src/guest/types.js';
 import { sysctlProcPath } from '../../../src/parsers/sysctl.js';
 import { CliError, describeError } from '../../../src/util/errors.js';
+import { isAbsent } from '../../../src/guest/stat-or-null.js';
 
 /** Tabs and runs of spaces count as one space (sysctl prints multi-value keys with tabs). */
 export const sameSysctlValue = (a: string, b: string) => a.trim().split(/\s+/).join(' ') === b.trim().split(/\s+/).join(' ');
@@ -12,8 +13,7 @@ export async function liveValue(guest: Guest, key: string): Promise<string | nul
   try {
     return (await guest.fs.readFile(sysctlProcPath(key))).toString('utf8').replace(/\n$/, '');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    if (isAbsent(err)) return null;
     throw new CliError('failed', `reading ${sysctlProcPath(key)}: ${describeError(err)}`);
   }
 }

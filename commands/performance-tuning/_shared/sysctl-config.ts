@@ -4,6 +4,7 @@ import type { Guest } from '../../../src/guest/types.js';
 import { readOptional } from '../../../src/guest/file-changes.js';
 import { mergeSysctl, sysctlFileOrder, SYSCTL_DIRS, type SysctlDirListing, type SysctlFileRef, type SysctlSetting, type SysctlSource } from '../../../src/parsers/sysctl-merge.js';
 import { CliError, describeError } from '../../../src/util/errors.js';
+import { isAbsent } from '../../../src/guest/stat-or-null.js';
 
 /** guestctl's drop-in: "99-zz" sorts after every usual name, 99-sysctl.conf (Debian, Fedora) included. */
 export const DROPIN_NAME = '99-zz-guestctl.conf';
@@ -20,17 +21,12 @@ export interface SysctlConfig {
   settings: SysctlSetting[];
 }
 
-function absent(err: unknown): boolean {
-  const code = (err as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
-}
-
 async function listDir(guest: Guest, dir: string): Promise<SysctlDirListing> {
   try {
     const entries = await guest.fs.list(dir);
     return { dir, names: entries.filter((e) => e.type === 'file' || e.type === 'symlink').map((e) => e.name) };
   } catch (err) {
-    if (absent(err)) return { dir, names: [] };
+    if (isAbsent(err)) return { dir, names: [] };
     throw new CliError('failed', `reading ${dir}: ${describeError(err)}`);
   }
 }

@@ -2,6 +2,7 @@ import type { Guest } from '../../../src/guest/types.js';
 import { readOptional } from '../../../src/guest/file-changes.js';
 import { getShellVar } from '../../../src/editors/shell-vars.js';
 import { CliError, describeError } from '../../../src/util/errors.js';
+import { isAbsent } from '../../../src/guest/stat-or-null.js';
 
 // The guest's SELinux policy files, whatever the mode: file_contexts and the binary policy
 // are what setfiles, audit2why and audit2allow are pointed at explicitly, since on a host
@@ -40,7 +41,7 @@ export async function guestHasProgram(guest: Guest, name: string): Promise<boole
       guest.fs.stat(`${dir}/${name}`).then(
         (s) => s.type === 'file',
         (err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return false;
+          if (isAbsent(err)) return false;
           throw err;
         },
       ),
