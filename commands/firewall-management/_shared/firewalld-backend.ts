@@ -5,16 +5,11 @@ import { sameRule, type FirewallChange, type FirewallRule } from '../../../src/f
 import { describeRule } from '../../../src/firewall/rule-arg.js';
 import { CliError } from '../../../src/util/errors.js';
 import type { ChangeOutcome, FirewallOps } from './firewall-ops.js';
+import { runGuestTool } from './guest-tool.js';
 
 // firewalld: the guest's own firewall-offline-cmd (in the jail on an image) edits the permanent
 // configuration under /etc/firewalld. On a live guest, firewall-cmd --permanent persists and
 // firewall-cmd without it applies to the running firewalld.
-
-async function run(ctx: CommandContext, argv: string[]): Promise<ExecResult> {
-  const r = await ctx.guest.exec(argv, { signal: ctx.signal, env: { LC_ALL: 'C' } });
-  if (r.code === 127) throw new CliError('missing-tool', `${argv[0]}: not found in the guest`);
-  return r;
-}
 
 function failure(argv: string[], r: ExecResult): CliError {
   const line = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).find((l) => /^(Error|ERROR)/.test(l)) ?? r.stderr.trim().split('\n').at(-1) ?? `exit status ${r.code}`;
@@ -22,7 +17,7 @@ function failure(argv: string[], r: ExecResult): CliError {
 }
 
 async function checked(ctx: CommandContext, argv: string[]): Promise<string> {
-  const r = await run(ctx, argv);
+  const r = await runGuestTool(ctx, argv);
   if (r.code !== 0) throw failure(argv, r);
   return r.stdout;
 }
@@ -59,7 +54,7 @@ export const firewalldBackend: FirewallOps = {
       throw new CliError('failed', `${persist.join(' ')} exited 0 but --list-all does not show the change`);
     }
     if (!live) return { rules: [change.rule], changed: true, files: [] };
-    const r = await run(ctx, runtime);
+    const r = await runGuestTool(ctx, runtime);
     return { rules: [change.rule], changed: true, files: [], live: r.code === 0 ? { applied: true } : { applied: false, detail: failure(runtime, r).message } };
   },
 };

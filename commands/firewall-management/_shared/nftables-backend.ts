@@ -6,18 +6,14 @@ import { CliError } from '../../../src/util/errors.js';
 import type { ChangeOutcome, FirewallOps } from './firewall-ops.js';
 import { loadNftConfig } from './nft-config.js';
 import { resolveGuestService } from './service-rule.js';
+import { lastLine, runGuestTool } from './guest-tool.js';
 
 // nftables: the config files edited as text, checked by the guest's own `nft -c -f MAIN` (in the
 // jail with CAP_NET_ADMIN over its own empty network namespace), and on a live guest reloaded
 // with `nft -f MAIN`, which is what nftables.service's reload does.
 
-function lastLine(text: string): string | undefined {
-  return text.split('\n').map((l) => l.trim()).filter(Boolean).at(-1);
-}
-
 async function nftCheck(ctx: CommandContext, main: string): Promise<void> {
-  const r = await ctx.guest.exec(['nft', '-c', '-f', main], { netAdmin: ctx.guest.kind !== 'live', signal: ctx.signal, env: { LC_ALL: 'C' } });
-  if (r.code === 127) throw new CliError('missing-tool', 'nft: not found in the guest');
+  const r = await runGuestTool(ctx, ['nft', '-c', '-f', main], { netAdmin: ctx.guest.kind !== 'live' });
   if (r.code !== 0) {
     const msg = r.stderr.split('\n').map((l) => l.trim()).find((l) => /Error:/.test(l)) ?? lastLine(r.stderr) ?? `exit status ${r.code}`;
     throw new CliError('failed', `nft -c -f ${main} rejected the change: ${msg}`);
@@ -40,7 +36,7 @@ export const nftablesBackend: FirewallOps = {
       failure: (err, restored) => `${(err as Error).message}; ${restored}`,
     });
     if (ctx.guest.kind !== 'live') return { rules: [rule], changed, files };
-    const r = await ctx.guest.exec(['nft', '-f', config.main], { signal: ctx.signal, env: { LC_ALL: 'C' } });
+    const r = await runGuestTool(ctx, ['nft', '-f', config.main]);
     const live = r.code === 0 ? { applied: true } : { applied: false, detail: `nft -f ${config.main}: ${lastLine(r.stderr) ?? `exit status ${r.code}`}` };
     return { rules: [rule], changed, files, live };
   },
