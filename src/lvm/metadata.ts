@@ -18,7 +18,7 @@ export interface PhysicalVolume {
 }
 
 export interface StripeArea {
-  /** Usually a PV key ("pv0"); for layered segments (raid, mirror) an LV name. */
+  /** A PV key ("pv0"). */
   on: string;
   startExtent: number;
 }
@@ -108,13 +108,12 @@ function stripes(list: MetaValue | undefined, where: string): StripeArea[] {
 function parseSegment(s: MetaSection, where: string): Segment {
   const typeName = need(str(s, 'type', where), `${where} type`);
   const type = segmentType(typeName);
-  const areas = s.values.get('stripes') ?? s.values.get('raids') ?? s.values.get('mirrors');
   const seg: Segment = {
     startExtent: need(num(s, 'start_extent', where), `${where} start_extent`),
     extentCount: need(num(s, 'extent_count', where), `${where} extent_count`),
     typeName,
     type,
-    stripes: stripes(areas, where),
+    stripes: stripes(s.values.get('stripes'), where),
   };
   const stripeCount = num(s, 'stripe_count', where);
   if (stripeCount !== undefined) seg.stripeCount = stripeCount;
