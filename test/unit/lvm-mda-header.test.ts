@@ -117,7 +117,7 @@ describe('extractMetadataText', () => {
 
   it('refuses a text whose checksum does not match', () => {
     const buf = areaWithText(Buffer.from(TEXT), 512);
-    buf[520] ^= 1;
+    buf.writeUInt8(buf.readUInt8(520) ^ 1, 520);
     expect(() => extractMetadataText(buf, parseMdaHeader(buf))).toThrow(/checksum mismatch/);
   });
 
