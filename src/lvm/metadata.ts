@@ -62,7 +62,9 @@ export interface VolumeGroup {
   lvs: LogicalVolume[];
 }
 
-function segmentType(name: string): SegmentType {
+/** The kind of a segment type; lvm appends flags after '+' ("cache+CACHE_USES_CACHEVOL"). */
+function segmentType(typeName: string): SegmentType {
+  const name = typeName.split('+')[0]!;
   if (name.startsWith('raid')) return 'raid';
   const known: SegmentType[] = ['striped', 'thin-pool', 'thin', 'snapshot', 'mirror', 'cache', 'cache-pool', 'vdo'];
   return known.find((k) => k === name) ?? 'other';
