@@ -42,7 +42,7 @@ const MAX_GPT_ARRAY_BYTES = 1024 * 1024;
 
 // ---------------------------------------------------------------- CRC32 (IEEE 802.3, reflected)
 
-const CRC_TABLE: Uint32Array = (() => {
+export const CRC_TABLE: Uint32Array = (() => {
   const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
