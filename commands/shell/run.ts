@@ -17,6 +17,7 @@ export const run = defineCommand({
     { name: 'ARGS', optional: true, variadic: true },
   ],
   needs: ['exec'],
+  mayWrite: true,
   rawArgs: true,
   usesTerminal: true,
   async run(ctx, args) {

@@ -25,15 +25,19 @@ const interactive = defineCliCommand<InteractiveOptions>({
   description:
     "Without -c, commands come from the prompt (on a terminal) or one per line from stdin. Inside the shell, 'help' lists the commands.",
   forms: [
-    'IMAGE|DIR [--ro] [--format] [-c] [--json] [--keep-going]',
+    'IMAGE|DIR [IMAGE...] [--ro] [--format] [-c] [--json] [--keep-going]',
     '--domain [--connect] [--ro] [-c] [--json] [--keep-going]',
     '--agent-socket [--ro] [-c] [--json] [--keep-going]',
   ],
-  positionals: [{ name: 'IMAGE|DIR', optional: true, description: 'a disk image (raw, qcow2, vmdk, vdi, vhdx) or a directory' }],
+  positionals: [
+    { name: 'IMAGE|DIR', optional: true, description: 'a disk image (raw, qcow2, vmdk, vdi, vhdx) or a directory' },
+    { name: 'IMAGE...', optional: true, description: "the machine's other disks, in order (/dev/sdb, /dev/sdc...): fstab and volume groups may span them" },
+  ],
   options,
   examples: [
     'guestctl interactive vm.qcow2',
     'guestctl interactive --ro vm.qcow2 -c info -c "ls -l /etc/ssh"',
+    'guestctl interactive --ro system.qcow2 data.qcow2 -c filesystems',
     'guestctl interactive --domain web01 --connect qemu:///system',
     'guestctl interactive --agent-socket /run/qga.sock --json -c "ps"',
   ],
@@ -56,9 +60,9 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
   if (live && v.format !== undefined) throw new CliError('usage', '--format is for disk images, not running guests');
   if (!live && !target)
     throw new CliError('usage', 'guestctl interactive needs an image file, a directory, --domain NAME or --agent-socket PATH: guestctl interactive vm.qcow2');
-  if (extra.length > 0) throw new CliError('usage', `unexpected argument '${extra[0]}'`);
   return {
     target: target ?? '',
+    ...(extra.length > 0 ? { moreDisks: extra } : {}),
     ...(v['agent-socket'] !== undefined ? { agentSocket: v['agent-socket'] } : {}),
     ...(v.domain !== undefined ? { domain: v.domain } : {}),
     ...(v.connect !== undefined ? { connect: v.connect } : {}),

@@ -20,6 +20,8 @@ export class LocalGuestFs implements GuestFs {
   constructor(
     readonly root: string,
     readonly readOnly: boolean,
+    /** Called before every write (an image session remounts read-write on the first one). */
+    private readonly beforeWrite?: () => Promise<void>,
   ) {}
 
   resolve(path: string, followLast = true): Resolved {
@@ -45,7 +47,7 @@ export class LocalGuestFs implements GuestFs {
   }
 
   async writeFile(path: string, data: Buffer | string, opts: WriteOptions = {}): Promise<void> {
-    this.writable();
+    await this.writable();
     const r = this.resolve(path, true);
     await guestErrors(r.guestPath, async () => {
       let old: Stats | null = null;
@@ -131,7 +133,7 @@ export class LocalGuestFs implements GuestFs {
   }
 
   async mkdir(path: string, opts: MkdirOptions = {}): Promise<void> {
-    this.writable();
+    await this.writable();
     const mode = opts.mode ?? 0o755;
     if (!opts.parents) {
       const r = this.resolve(path, false);
@@ -150,7 +152,7 @@ export class LocalGuestFs implements GuestFs {
   }
 
   async remove(path: string, opts: RemoveOptions = {}): Promise<void> {
-    this.writable();
+    await this.writable();
     const r = this.existing(path, false);
     if (r.guestPath === '/') throw errno('EPERM', '/', 'refusing to remove the guest root');
     await guestErrors(r.guestPath, async () => {
@@ -165,7 +167,7 @@ export class LocalGuestFs implements GuestFs {
   }
 
   async rename(from: string, to: string): Promise<void> {
-    this.writable();
+    await this.writable();
     const a = this.existing(from, false);
     const b = this.resolve(to, false);
     if (a.guestPath === '/') throw errno('EPERM', '/', 'refusing to move the guest root');
@@ -181,24 +183,24 @@ export class LocalGuestFs implements GuestFs {
   }
 
   async chmod(path: string, mode: number): Promise<void> {
-    this.writable();
+    await this.writable();
     await this.withHandle(path, (fh) => fh.chmod(mode), (host) => fsp.chmod(host, mode));
   }
 
   async chown(path: string, uid: number, gid: number): Promise<void> {
-    this.writable();
+    await this.writable();
     await this.withHandle(path, (fh) => fh.chown(uid, gid), (host) => fsp.lchown(host, uid, gid));
   }
 
   async symlink(target: string, linkPath: string): Promise<void> {
-    this.writable();
+    await this.writable();
     const r = this.resolve(linkPath, false);
     if (r.kind !== null) throw errno('EEXIST', r.guestPath);
     await guestErrors(r.guestPath, () => fsp.symlink(target, r.hostPath));
   }
 
   async setXattr(path: string, name: string, value: Buffer | string): Promise<void> {
-    this.writable();
+    await this.writable();
     if (!/^[A-Za-z0-9_.-]+\.[^\s=]+$/.test(name)) throw errno('EINVAL', path, `not an extended attribute name: ${JSON.stringify(name)}`);
     const r = this.existing(path, false);
     const hex = '0x' + Buffer.from(value).toString('hex');
@@ -254,8 +256,9 @@ export class LocalGuestFs implements GuestFs {
     return r;
   }
 
-  private writable(): void {
+  private async writable(): Promise<void> {
     if (this.readOnly) throw errno('EROFS', '/');
+    await this.beforeWrite?.();
   }
 }
 

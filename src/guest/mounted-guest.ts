@@ -3,18 +3,36 @@ import { LocalGuestFs } from './local-fs.js';
 import { checkArch } from './arch.js';
 import { sandboxExec } from './sandbox.js';
 import { emptyOsInfo } from '../inspect/os.js';
-import { CliError } from '../util/errors.js';
+import { CliError, describeError } from '../util/errors.js';
 import { ResourceStack } from '../resources/stack.js';
 import type { Volume } from '../image/volumes.js';
 import { findByDeviceName } from '../image/volumes.js';
 import { mountVolume } from '../image/mount-volume.js';
 
 // A guest whose root is a host directory: a mounted disk image, or a plain tree.
+//
+// An image opened read-write is still mounted read-only until something writes: opening and
+// closing an image without changing it leaves it byte-identical (a read-write mount alone
+// writes superblocks). The first write (a mutating command, a file write, a jail run that may
+// write) remounts every filesystem read-write, in the order they were mounted.
 
 export interface ImageParts {
-  rawPath: string;
+  disks: { path: string; device: string; rawPath: string }[];
   volumes: Volume[];
   stack: ResourceStack;
+}
+
+interface MountWish {
+  readOnly?: boolean;
+  fstype?: string;
+  fstabOptions?: string[];
+}
+
+interface MountRecord {
+  vol: Volume;
+  hostDir: string;
+  info: MountInfo;
+  wish: MountWish;
 }
 
 export class MountedGuest implements Guest {
@@ -22,10 +40,14 @@ export class MountedGuest implements Guest {
   readonly capabilities: ReadonlySet<GuestCapability>;
   os: OsInfo = emptyOsInfo();
   readonly notes: string[] = [];
+  /** When no OS was found: why each filesystem looked at is not a root. */
+  noOsReasons: string[] = [];
   /** The image and its backing files, top first, as checked before opening (empty for a directory). */
   chain: { path: string; format: string }[] = [];
-  private readonly mounted: MountInfo[] = [];
+  private readonly records: MountRecord[] = [];
   private closed = false;
+  /** Whether the mounts are read-write now (a directory always is, unless the session is --ro). */
+  private writableNow: boolean;
 
   constructor(
     readonly kind: 'image' | 'directory',
@@ -36,20 +58,22 @@ export class MountedGuest implements Guest {
     /** What the session acquired (for an image: image.stack; for a directory: files the jail creates). */
     private readonly stack: ResourceStack = image?.stack ?? new ResourceStack(root),
   ) {
-    this.fs = new LocalGuestFs(root, readOnly);
+    this.writableNow = !readOnly && image === null;
+    this.fs = new LocalGuestFs(root, readOnly, () => this.prepareWrite());
     this.capabilities = new Set<GuestCapability>(image ? ['fs', 'exec', 'mount'] : ['fs', 'exec']);
   }
 
-  recordMount(m: MountInfo): void {
-    this.mounted.push(m);
+  recordMount(vol: Volume, hostDir: string, info: MountInfo, wish: MountWish): void {
+    this.records.push({ vol, hostDir, info, wish });
   }
 
   mounts(): MountInfo[] {
-    return [...this.mounted].sort((a, b) => a.mountpoint.localeCompare(b.mountpoint));
+    return this.records.map((r) => r.info).sort((a, b) => a.mountpoint.localeCompare(b.mountpoint));
   }
 
   async filesystems(): Promise<FilesystemInfo[]> {
     if (!this.image) return [];
+    const disks = this.image.disks;
     return this.image.volumes.map((v) => ({
       device: v.device,
       partition: v.partition ?? undefined,
@@ -59,7 +83,11 @@ export class MountedGuest implements Guest {
       uuid: v.uuid,
       partuuid: v.partuuid,
       partlabel: v.partlabel,
-      mountpoint: this.mounted.find((m) => m.device === v.device)?.mountpoint ?? null,
+      mountpoint: this.records.find((m) => m.vol === v)?.info.mountpoint ?? null,
+      ...(disks.length > 1 ? { disk: `${disks[v.disk]?.device} (${disks[v.disk]?.path})` } : {}),
+      ...(v.parent ? { parent: v.parent } : {}),
+      ...(v.aliases?.length ? { aliases: v.aliases } : {}),
+      ...(v.unusable || v.note || v.readOnlyReason ? { note: v.unusable ?? v.note ?? `read-only: ${v.readOnlyReason}` } : {}),
     }));
   }
 
@@ -70,7 +98,8 @@ export class MountedGuest implements Guest {
       ...opts,
       hostname: this.os.hostname ?? undefined,
       debianFamily: this.os.packageFormat === 'deb',
-      readOnly: this.readOnly,
+      // Until something made the session writable, the guest's programs see it read-only.
+      readOnly: this.readOnly || !this.writableNow,
       stack: this.stack,
     });
   }
@@ -83,35 +112,66 @@ export class MountedGuest implements Guest {
     this.archChecked = true;
   }
 
-  async mount(device: string, guestDir: string, opts: { readOnly?: boolean; fstype?: string; fstabOptions?: string[] } = {}): Promise<MountInfo> {
+  /**
+   * Make the session's filesystems writable (once): every mount comes off and goes back on
+   * read-write, parents first. A filesystem that cannot be mounted read-write goes back on
+   * read-only and the error names it.
+   */
+  async prepareWrite(): Promise<void> {
+    if (this.readOnly) throw new CliError('refused', 'this session is read-only (--ro)');
+    if (this.writableNow || !this.image) return;
+    const stack = this.image.stack;
+    const records = [...this.records];
+    for (const r of [...records].reverse()) await this.release(r);
+    const failures: string[] = [];
+    for (const r of records) {
+      const readOnly = r.wish.readOnly === true;
+      try {
+        const m = await mountVolume(r.vol, r.hostDir, { readOnly, stack, fstype: r.wish.fstype, fstabOptions: r.wish.fstabOptions });
+        r.info = { ...r.info, options: m.options, driver: m.driver, note: m.note };
+      } catch (err) {
+        failures.push(`${r.vol.device} on ${r.info.mountpoint}: ${describeError(err)}`);
+        const m = await mountVolume(r.vol, r.hostDir, { readOnly: true, stack, fstype: r.wish.fstype, fstabOptions: r.wish.fstabOptions });
+        r.info = { ...r.info, options: m.options, driver: m.driver, note: m.note };
+      }
+    }
+    if (failures.length > 0) throw new CliError('failed', `cannot make the guest writable: ${failures.join('; ')}`);
+    this.writableNow = true;
+  }
+
+  async mount(device: string, guestDir: string, opts: MountWish = {}): Promise<MountInfo> {
     if (!this.image) throw new CliError('unsupported', 'mount needs a disk image: this guest is a directory');
     const vol = findByDeviceName(this.image.volumes, device);
     if (!vol) throw new CliError('not-found', `no such device in this image: ${device} (see 'filesystems')`);
-    if (this.mounted.some((m) => m.device === vol.device)) throw new CliError('exists', `${vol.device} is already mounted`);
+    if (this.records.some((m) => m.vol === vol)) throw new CliError('exists', `${vol.device} is already mounted`);
     const dir = this.fs.resolve(guestDir, true);
     if (dir.kind !== 'directory') throw new CliError('not-found', `mount point is not a directory in the guest: ${dir.guestPath}`);
-    if (this.mounted.some((m) => m.mountpoint === dir.guestPath))
+    if (this.records.some((m) => m.info.mountpoint === dir.guestPath))
       throw new CliError('exists', `something is already mounted on ${dir.guestPath}`);
-    const readOnly = this.readOnly || opts.readOnly === true;
-    const m = await mountVolume(vol, dir.hostPath, { rawPath: this.image.rawPath, readOnly, stack: this.image.stack, fstype: opts.fstype, fstabOptions: opts.fstabOptions });
+    const wish = { ...opts, readOnly: this.readOnly || opts.readOnly === true };
+    const readOnly = wish.readOnly || !this.writableNow;
+    const m = await mountVolume(vol, dir.hostPath, { readOnly, stack: this.image.stack, fstype: opts.fstype, fstabOptions: opts.fstabOptions });
     const info: MountInfo = { device: vol.device, mountpoint: dir.guestPath, fstype: opts.fstype ?? vol.fstype ?? '?', options: m.options, driver: m.driver, note: m.note };
-    this.mounted.push(info);
+    this.records.push({ vol, hostDir: dir.hostPath, info, wish });
     return info;
   }
 
   async umount(guestDir: string): Promise<void> {
     if (!this.image) throw new CliError('unsupported', 'umount needs a disk image: this guest is a directory');
     const dir = this.fs.resolve(guestDir, true);
-    const m = this.mounted.find((x) => x.mountpoint === dir.guestPath);
+    const m = this.records.find((x) => x.info.mountpoint === dir.guestPath);
     if (!m) throw new CliError('not-found', `nothing is mounted on ${dir.guestPath}`);
-    if (m.mountpoint === '/') throw new CliError('refused', 'refusing to unmount the guest root: end the session instead');
-    const nested = this.mounted.filter((x) => x !== m && x.mountpoint.startsWith(m.mountpoint === '/' ? '/' : `${m.mountpoint}/`));
-    if (nested.length > 0) throw new CliError('refused', `unmount ${nested.map((x) => x.mountpoint).join(', ')} first`);
-    const stack = this.image.stack;
-    await stack.release((r) => r.kind === 'mount' && r.path === dir.hostPath);
-    this.mounted.splice(this.mounted.indexOf(m), 1);
-    const loopOf = this.image.volumes.find((v) => v.device === m.device);
-    if (loopOf) await stack.release((r) => r.kind === 'loop' && r.offset === loopOf.offset && r.backing === this.image!.rawPath);
+    if (m.info.mountpoint === '/') throw new CliError('refused', 'refusing to unmount the guest root: end the session instead');
+    const nested = this.records.filter((x) => x !== m && x.info.mountpoint.startsWith(`${m.info.mountpoint}/`));
+    if (nested.length > 0) throw new CliError('refused', `unmount ${nested.map((x) => x.info.mountpoint).join(', ')} first`);
+    await this.release(m);
+    this.records.splice(this.records.indexOf(m), 1);
+  }
+
+  private async release(m: MountRecord): Promise<void> {
+    const stack = this.image!.stack;
+    await stack.release((r) => r.kind === 'mount' && r.path === m.hostDir);
+    await stack.release((r) => r.kind === 'loop' && r.offset === m.vol.offset && r.backing === m.vol.source);
   }
 
   async close(): Promise<void> {
@@ -121,4 +181,3 @@ export class MountedGuest implements Guest {
     if (problems.length > 0) throw new CliError('failed', `cleanup incomplete: ${problems.join('; ')} (run 'guestctl cleanup')`);
   }
 }
-

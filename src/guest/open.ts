@@ -3,37 +3,52 @@ import { tmpdir } from 'node:os';
 import { basename, resolve as resolveHost } from 'node:path';
 import { CliError } from '../util/errors.js';
 import { ResourceStack } from '../resources/stack.js';
-import { exposeRaw } from '../image/attach.js';
+import { exposeRaw, type RawDisk } from '../image/attach.js';
 import { describeChain } from '../image/chain.js';
 import { normalizeFormat } from '../image/qemu-img.js';
-import { listVolumes, type Volume } from '../image/volumes.js';
-import { mountVolume, whyUnmountable } from '../image/mount-volume.js';
+import { diskDevice, listVolumes, type Volume } from '../image/volumes.js';
 import { mountFstab } from '../image/fstab-mounts.js';
-import { inspectOs, looksLikeRoot } from '../inspect/os.js';
+import { findRoot } from '../image/find-root.js';
+import { expandLayers, type LayerContext } from '../image/layers/index.js';
+import { LAYERS } from '../image/layers/all.js';
+import { inspectOs } from '../inspect/os.js';
 import { MountedGuest } from './mounted-guest.js';
-import { LocalGuestFs } from './local-fs.js';
 
 export interface OpenOptions {
   readOnly: boolean;
   format?: string;
+  /** Keys for LUKS volumes (from --key and the prompt). */
+  keyFor?: LayerContext['keyFor'];
 }
 
-const LINUX_ROOT_TYPES = ['ext4', 'ext3', 'ext2', 'xfs', 'btrfs'];
+/** Open disk images (the disks of one machine, in order) or a directory as a guest. Everything acquired is released on failure. */
+export async function openTarget(target: string | string[], opts: OpenOptions): Promise<MountedGuest> {
+  const targets = (Array.isArray(target) ? target : [target]).map((t) => ({ given: t, path: resolveHost(t) }));
+  if (targets.length === 0) throw new CliError('usage', 'nothing to open');
+  const kinds = await Promise.all(targets.map((t) => statTarget(t.given, t.path)));
+  if (kinds.includes('directory')) {
+    if (targets.length > 1) throw new CliError('usage', 'a directory is opened alone: several targets must all be disk images');
+    return openDirectory(targets[0]!.path, opts);
+  }
+  requireRoot();
+  const format = opts.format ? normalizeFormat(opts.format) : undefined;
+  return openImages(
+    targets.map((t, i) => ({ path: t.path, isDevice: kinds[i] === 'device' })),
+    { ...opts, format },
+  );
+}
 
-/** Open a disk image or a directory as a guest. Everything acquired is released on failure. */
-export async function openTarget(target: string, opts: OpenOptions): Promise<MountedGuest> {
-  const path = resolveHost(target);
+async function statTarget(given: string, path: string): Promise<'directory' | 'file' | 'device'> {
   let st;
   try {
     st = await fsp.stat(path);
   } catch {
-    throw new CliError('not-found', `no such file or directory: ${target}`);
+    throw new CliError('not-found', `no such file or directory: ${given}`);
   }
-  if (st.isDirectory()) return openDirectory(path, opts);
-  if (!st.isFile() && !st.isBlockDevice()) throw new CliError('usage', `${target} is neither a disk image nor a directory`);
-  requireRoot();
-  const format = opts.format ? normalizeFormat(opts.format) : undefined;
-  return openImage(path, { ...opts, format, topIsDevice: st.isBlockDevice() });
+  if (st.isDirectory()) return 'directory';
+  if (st.isFile()) return 'file';
+  if (st.isBlockDevice()) return 'device';
+  throw new CliError('usage', `${given} is neither a disk image nor a directory`);
 }
 
 function requireRoot(): void {
@@ -48,8 +63,8 @@ async function openDirectory(path: string, opts: OpenOptions): Promise<MountedGu
   return guest;
 }
 
-async function openImage(path: string, opts: OpenOptions & { topIsDevice: boolean }): Promise<MountedGuest> {
-  const stack = new ResourceStack(path);
+async function openImages(images: { path: string; isDevice: boolean }[], opts: OpenOptions): Promise<MountedGuest> {
+  const stack = new ResourceStack(images.map((i) => i.path).join(' '));
   try {
     const workDir = await fsp.mkdtemp(`${tmpdir()}/guestctl-`);
     await fsp.chmod(workDir, 0o700);
@@ -58,58 +73,43 @@ async function openImage(path: string, opts: OpenOptions & { topIsDevice: boolea
     await fsp.mkdir(rootDir, { mode: 0o700 });
     await stack.push({ kind: 'dir', path: rootDir });
 
-    const disk = await exposeRaw(path, { readOnly: opts.readOnly, format: opts.format, workDir, stack, topIsDevice: opts.topIsDevice });
-    const { volumes } = await listVolumes(disk);
-    const guest = new MountedGuest('image', basename(path), rootDir, opts.readOnly, { rawPath: disk.rawPath, volumes, stack });
-    guest.chain = disk.chain.map((l) => ({ path: l.path, format: l.format }));
-    if (disk.chain.length > 1) guest.notes.push(`backing chain: ${describeChain(disk.chain)}`);
+    const notes: string[] = [];
+    const disks: RawDisk[] = [];
+    let volumes: Volume[] = [];
+    for (const [i, image] of images.entries()) {
+      const diskDir = images.length === 1 ? workDir : `${workDir}/disk${i}`;
+      if (diskDir !== workDir) {
+        await fsp.mkdir(diskDir, { mode: 0o700 });
+        await stack.push({ kind: 'dir', path: diskDir });
+      }
+      const disk = await exposeRaw(image.path, { readOnly: opts.readOnly, format: opts.format, workDir: diskDir, stack, topIsDevice: image.isDevice });
+      disks.push(disk);
+      volumes.push(...(await listVolumes(disk, i)).volumes);
+      const label = images.length > 1 ? `${diskDevice(i)}: ` : '';
+      if (disk.chain.length > 1) notes.push(`${label}backing chain: ${describeChain(disk.chain)}`);
+    }
+    volumes = await expandLayers(volumes, LAYERS, { readOnly: opts.readOnly, workDir, stack, note: (t) => notes.push(t), keyFor: opts.keyFor });
 
-    const root = await mountRoot(guest, volumes, disk.rawPath, stack, opts.readOnly);
+    const name = images.map((i) => basename(i.path)).join(' + ');
+    const guest = new MountedGuest('image', name, rootDir, opts.readOnly, {
+      disks: images.map((image, i) => ({ path: image.path, device: diskDevice(i), rawPath: disks[i]!.rawPath })),
+      volumes,
+      stack,
+    });
+    guest.chain = disks.flatMap((d) => d.chain.map((l) => ({ path: l.path, format: l.format })));
+    guest.notes.push(...notes);
+
+    const { root, reasons } = await findRoot(guest, volumes, stack);
     if (!root) {
+      guest.noOsReasons = reasons;
       guest.notes.push('no operating system found: use `filesystems` and `mount DEVICE DIR` to look around');
       return guest;
     }
-    const fstabNotes = await mountFstab(guest, volumes);
-    guest.notes.push(...fstabNotes);
+    guest.notes.push(...(await mountFstab(guest, volumes)));
     guest.os = await inspectOs(guest.fs);
     return guest;
   } catch (err) {
     await stack.unwind();
     throw err;
   }
-}
-
-/** Mount each Linux filesystem at the guest root in turn (largest first) until one holds an OS. */
-async function mountRoot(
-  guest: MountedGuest,
-  volumes: Volume[],
-  rawPath: string,
-  stack: ResourceStack,
-  readOnly: boolean,
-): Promise<Volume | null> {
-  const candidates = volumes
-    .filter((v) => v.fstype && LINUX_ROOT_TYPES.includes(v.fstype))
-    .sort((a, b) => b.size - a.size);
-  for (const vol of volumes) {
-    const why = whyUnmountable(vol);
-    if (why && vol.fstype && vol.fstype !== 'swap') guest.notes.push(`${vol.device}: ${why}`);
-  }
-  for (const vol of candidates) {
-    let m;
-    try {
-      m = await mountVolume(vol, guest.root, { rawPath, readOnly, stack });
-    } catch (err) {
-      guest.notes.push(`${vol.device}: ${(err as Error).message}`);
-      continue;
-    }
-    if (await looksLikeRoot(new LocalGuestFs(guest.root, true))) {
-      guest.recordMount({ device: vol.device, mountpoint: '/', fstype: vol.fstype!, options: m.options, driver: m.driver });
-      if (m.note) guest.notes.push(m.note);
-      return vol;
-    }
-    // Not the root: it must really come off before the next candidate is tried on the same directory.
-    await stack.release((r) => r.kind === 'mount' && r.path === guest.root);
-    await stack.release((r) => r.kind === 'loop' && r.offset === vol.offset && r.backing === rawPath);
-  }
-  return null;
 }

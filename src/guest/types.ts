@@ -174,6 +174,12 @@ export interface FilesystemInfo {
   partlabel: string | null;
   mountpoint: string | null; // guest path when mounted
   note?: string;
+  /** With several disks: which one it is on. */
+  disk?: string;
+  /** The volume it is built on (an LV's PV, an opened LUKS volume's container). */
+  parent?: string;
+  /** Other names the guest may use for it (/dev/mapper/VG-LV). */
+  aliases?: string[];
 }
 
 export interface OsInfo {
@@ -212,6 +218,8 @@ export interface Guest {
   /** Offline only: mount a device of the image at a guest directory. */
   mount?(device: string, guestDir: string, opts?: { readOnly?: boolean; fstype?: string; fstabOptions?: string[] }): Promise<MountInfo>;
   umount?(guestDir: string): Promise<void>;
+  /** Offline images: make the filesystems writable before a change (they stay read-only until then). */
+  prepareWrite?(): Promise<void>;
   /** Live only: the interfaces and addresses the guest has now (the agent's guest-network-get-interfaces). */
   networkInterfaces?(): Promise<LiveInterface[]>;
   close(): Promise<void>;

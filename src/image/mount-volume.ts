@@ -37,6 +37,7 @@ const FUSE_DRIVERS: Record<string, { program: string; pkg: string; writable: boo
 };
 
 export function whyUnmountable(vol: Volume): string | null {
+  if (vol.unusable) return vol.unusable;
   if (vol.usage === 'ambivalent') return 'several filesystem signatures disagree (blkid: ambivalent result)';
   if (!vol.fstype) return 'no filesystem found';
   return UNMOUNTABLE[vol.fstype] ?? null;
@@ -59,14 +60,17 @@ export function carriedOptions(fstype: string, fstabOptions: string[]): string[]
 export async function mountVolume(
   vol: Volume,
   hostDir: string,
-  opts: { rawPath: string; readOnly: boolean; stack: ResourceStack; fstabOptions?: string[]; fstype?: string },
+  opts: { readOnly: boolean; stack: ResourceStack; fstabOptions?: string[]; fstype?: string },
 ): Promise<MountedVolume> {
   const fstype = opts.fstype ?? vol.fstype;
   const why = whyUnmountable({ ...vol, fstype: fstype ?? null });
   if (why || !fstype) throw new CliError('unsupported', `cannot mount ${vol.device}: ${why ?? 'unknown filesystem'}`);
-  const loop = await attachLoop(opts.rawPath, { offset: vol.offset, size: vol.size }, opts.readOnly, opts.stack);
+  const forcedReadOnly = !opts.readOnly && vol.readOnlyReason !== undefined;
+  const readOnly = opts.readOnly || forcedReadOnly;
+  const loop = await attachLoop(vol.source, { offset: vol.offset, size: vol.size }, readOnly, opts.stack);
   try {
-    return await mountLoop(vol, fstype, loop, hostDir, opts);
+    const m = await mountLoop(vol, fstype, loop, hostDir, { ...opts, readOnly });
+    return forcedReadOnly ? { ...m, note: `${vol.device} is mounted read-only: ${vol.readOnlyReason}` } : m;
   } catch (err) {
     await opts.stack.release((r) => r.kind === 'loop' && r.device === loop);
     throw err;

@@ -3,12 +3,25 @@ import { parsePartitionTable, type PartitionTable } from '../parsers/partition-t
 import { probeRange } from './probe.js';
 import type { RawDisk } from './attach.js';
 
-// The volumes of a disk: each partition (table read in userspace, since not every
-// kernel parses tables for loop devices) or the whole disk when it has no table.
+// The volumes of a machine: each disk's partitions (tables read in userspace, since not every
+// kernel parses tables for loop devices) or the whole disk when it has no table, and then the
+// volumes built on those (LVM logical volumes, RAID arrays, opened LUKS volumes: see layers/).
+// Every volume is a byte range of a host file (or device): `source` from `offset`, `size` bytes.
+
+export type VolumeLayer = 'disk' | 'partition' | 'lv' | 'md' | 'luks';
 
 export interface Volume {
-  /** The name the guest would use: /dev/sda1, or /dev/sda for a whole-disk filesystem. */
+  /** The name the guest would use: /dev/sda1, /dev/sdb, /dev/rhel/root, /dev/md0... */
   device: string;
+  /** Other names the guest may use for it (/dev/mapper/rhel-root, /dev/md/root...). */
+  aliases?: string[];
+  /** Which disk of the machine it lives on (0 = the first image), for `filesystems`. */
+  disk: number;
+  layer: VolumeLayer;
+  /** The volume it is built on (a PV's partition, a LUKS container), when it is not a disk's own. */
+  parent?: string;
+  /** The host file or device whose bytes hold the volume. */
+  source: string;
   partition: number | null;
   offset: number;
   size: number;
@@ -19,9 +32,24 @@ export interface Volume {
   partlabel: string | null;
   partType: string | null;
   usage: string | null;
+  /** Why it cannot be mounted at all (an LV that needs device-mapper, an unsupported RAID level...). */
+  unusable?: string;
+  /** Why it may only be mounted read-only (one half of a RAID1 mirror). */
+  readOnlyReason?: string;
+  /** Something to tell the user about it in `filesystems` (a snapshot, a LUKS volume left closed...). */
+  note?: string;
 }
 
-export const GUEST_DISK = '/dev/sda';
+/** /dev/sda, /dev/sdb, ... /dev/sdz, /dev/sdaa (as the kernel names SCSI disks). */
+export function diskDevice(index: number): string {
+  let name = '';
+  let n = index;
+  do {
+    name = String.fromCharCode(97 + (n % 26)) + name;
+    n = Math.floor(n / 26) - 1;
+  } while (n >= 0);
+  return `/dev/sd${name}`;
+}
 
 export function readTable(rawPath: string, size: number): PartitionTable {
   const fd = openSync(rawPath, 'r');
@@ -37,23 +65,14 @@ export function readTable(rawPath: string, size: number): PartitionTable {
   }
 }
 
-export async function listVolumes(disk: RawDisk): Promise<{ table: PartitionTable; volumes: Volume[] }> {
+const NO_PARTITION = { partuuid: null, partlabel: null, partType: null };
+
+export async function listVolumes(disk: RawDisk, index = 0): Promise<{ table: PartitionTable; volumes: Volume[] }> {
   const table = readTable(disk.rawPath, disk.size);
+  const device = diskDevice(index);
   if (table.type === 'none' || table.partitions.length === 0) {
     const p = await probeRange(disk.rawPath, 0, disk.size);
-    const whole: Volume = {
-      device: GUEST_DISK,
-      partition: null,
-      offset: 0,
-      size: disk.size,
-      fstype: p.fstype,
-      uuid: p.uuid,
-      label: p.label,
-      partuuid: null,
-      partlabel: null,
-      partType: null,
-      usage: p.usage,
-    };
+    const whole: Volume = { device, disk: index, layer: 'disk', source: disk.rawPath, partition: null, offset: 0, size: disk.size, ...p, ...NO_PARTITION };
     return { table, volumes: [whole] };
   }
   const volumes = await Promise.all(
@@ -62,17 +81,17 @@ export async function listVolumes(disk: RawDisk): Promise<{ table: PartitionTabl
       .map(async (part): Promise<Volume> => {
         const p = await probeRange(disk.rawPath, part.start, part.size);
         return {
-          device: `${GUEST_DISK}${part.index}`,
+          device: `${device}${part.index}`,
+          disk: index,
+          layer: 'partition',
+          source: disk.rawPath,
           partition: part.index,
           offset: part.start,
           size: part.size,
-          fstype: p.fstype,
-          uuid: p.uuid,
-          label: p.label,
+          ...p,
           partuuid: part.uuid,
           partlabel: part.name,
           partType: part.typeName,
-          usage: p.usage,
         };
       }),
   );
@@ -84,9 +103,9 @@ export function findVolume(volumes: Volume[], spec: { kind: string; value: strin
   const lower = spec.value.toLowerCase();
   switch (spec.kind) {
     case 'uuid':
-      return volumes.find((v) => v.uuid?.toLowerCase() === lower);
+      return mountable(volumes.filter((v) => v.uuid?.toLowerCase() === lower));
     case 'label':
-      return volumes.find((v) => v.label === spec.value);
+      return mountable(volumes.filter((v) => v.label === spec.value));
     case 'partuuid':
       return volumes.find((v) => v.partuuid?.toLowerCase() === lower);
     case 'partlabel':
@@ -98,13 +117,37 @@ export function findVolume(volumes: Volume[], spec: { kind: string; value: strin
   }
 }
 
-/** /dev/sda2, /dev/vda2, /dev/xvda2, /dev/hda2, /dev/nvme0n1p2, /dev/mmcblk0p2 → partition 2 of our one disk. */
+/**
+ * A RAID1 mirror's members carry the array's filesystem UUID too (1.0 and 0.90 superblocks
+ * sit at the end): the assembled array wins over a member.
+ */
+function mountable(matches: Volume[]): Volume | undefined {
+  return matches.find((v) => v.layer !== 'partition' && v.layer !== 'disk') ?? matches[0];
+}
+
+/**
+ * /dev/sda2, /dev/vdb2, /dev/xvda2, /dev/hda2, /dev/nvme0n1p2, /dev/mmcblk0p2 → partition 2 of
+ * that disk (sd/vd/xvd/hd letters and nvme/mmcblk numbers all count disks from 0); other names
+ * (LVs, md arrays, /dev/mapper/...) by the volume's own name or aliases.
+ */
 export function findByDeviceName(volumes: Volume[], device: string): Volume | undefined {
-  const exact = volumes.find((v) => v.device === device);
+  const exact = volumes.find((v) => v.device === device || v.aliases?.includes(device));
   if (exact) return exact;
-  const m = /^\/dev\/(?:(?:[shv]|xv)d[a-z](\d*)|(?:nvme\d+n\d+|mmcblk\d+)(?:p(\d+))?)$/.exec(device);
-  if (!m) return undefined;
-  const index = m[1] || m[2];
-  if (!index) return volumes.find((v) => v.partition === null);
-  return volumes.find((v) => v.partition === Number(index));
+  const named = parseDiskName(device);
+  if (!named) return undefined;
+  return volumes.find((v) => v.disk === named.disk && (v.layer === 'disk' || v.layer === 'partition') && v.partition === named.partition);
+}
+
+function parseDiskName(device: string): { disk: number; partition: number | null } | null {
+  const letters = /^\/dev\/(?:[shv]|xv)d([a-z]+)(\d*)$/.exec(device);
+  if (letters) return { disk: lettersToIndex(letters[1]!), partition: letters[2] ? Number(letters[2]) : null };
+  const numbered = /^\/dev\/(?:nvme(\d+)n\d+|mmcblk(\d+))(?:p(\d+))?$/.exec(device);
+  if (numbered) return { disk: Number(numbered[1] ?? numbered[2]), partition: numbered[3] ? Number(numbered[3]) : null };
+  return null;
+}
+
+function lettersToIndex(letters: string): number {
+  let n = 0;
+  for (const c of letters) n = n * 26 + (c.charCodeAt(0) - 96);
+  return n - 1;
 }

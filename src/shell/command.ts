@@ -40,6 +40,11 @@ export interface CommandDef {
    * (e.g. `hostname` shows without one and sets with one); `--dry-run` never counts as a change.
    */
   mutates?: boolean | ((args: Args) => boolean);
+  /**
+   * May write without always changing the guest (`run`): not refused on a read-only session,
+   * but on an image opened read-write the filesystems are made writable before it runs.
+   */
+  mayWrite?: boolean;
   /** The command parses its own arguments (e.g. `find` with its -name/-type syntax). */
   rawArgs?: boolean;
   /** Uses the terminal itself (an editor, an interactive program). */

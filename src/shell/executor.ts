@@ -65,6 +65,7 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
     refuseUnservable(cmd, env.guest);
     const args = parseCommandArgs(cmd, rest);
     refuseReadOnly(cmd, args, env.guest);
+    if (!env.guest.readOnly && (cmd.mayWrite || (mutatesWith(cmd, args) && !args.flag(DRY_RUN)))) await env.guest.prepareWrite?.();
     const ctx: CommandContext = {
       guest: env.guest,
       out: env.out,
@@ -112,8 +113,11 @@ function refuseUnservable(cmd: CommandDef, guest: Guest): void {
   if (reason !== undefined) throw new CliError('unsupported', `${cmd.name} ${reason}`);
 }
 
+function mutatesWith(cmd: CommandDef, args: Args): boolean {
+  return typeof cmd.mutates === 'function' ? cmd.mutates(args) : cmd.mutates === true;
+}
+
 function refuseReadOnly(cmd: CommandDef, args: Args, guest: Guest): void {
   if (!guest.readOnly || args.flag(DRY_RUN)) return;
-  const mutates = typeof cmd.mutates === 'function' ? cmd.mutates(args) : cmd.mutates === true;
-  if (mutates) throw new CliError('refused', `${cmd.name} changes the guest, and this session is read-only (--ro)`);
+  if (mutatesWith(cmd, args)) throw new CliError('refused', `${cmd.name} changes the guest, and this session is read-only (--ro)`);
 }

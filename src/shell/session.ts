@@ -17,6 +17,8 @@ import { Lifecycle } from './lifecycle.js';
 export interface InteractiveOptions {
   /** An image or directory; empty when a running guest is opened (--domain / --agent-socket). */
   target: string;
+  /** The machine's other disks, in order (the first is `target`). */
+  moreDisks?: string[];
   /** A running VM: its guest agent socket, or its libvirt domain (and URI). */
   agentSocket?: string;
   domain?: string;
@@ -52,7 +54,7 @@ async function runSession(opts: InteractiveOptions, registry: Registry, out: Out
         ? import('../guest/agent-guest.js').then(({ openAgentGuest }) =>
             openAgentGuest({ socket: opts.agentSocket, domain: opts.domain, connect: opts.connect, readOnly: opts.readOnly }),
           )
-        : openTarget(opts.target, { readOnly: opts.readOnly, format: opts.format }),
+        : openTarget([opts.target, ...(opts.moreDisks ?? [])], { readOnly: opts.readOnly, format: opts.format }),
     );
     for (const note of guest.notes ?? []) out.note(note);
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;

@@ -30,6 +30,7 @@ beforeAll(async () => {
 async function withGuest<T>(fn: (guest: Guest) => Promise<T>): Promise<T> {
   const guest = await openTarget(img, { readOnly: false });
   try {
+    await guest.prepareWrite();
     return await fn(guest);
   } finally {
     await guest.close();

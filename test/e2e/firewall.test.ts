@@ -28,6 +28,7 @@ async function inJail(img: string, argv: string[], opts: { netAdmin?: boolean; n
 async function writeGuest(img: string, path: string, text: string, evilLink?: string) {
   const guest = await openTarget(img, { readOnly: false });
   try {
+    await guest.prepareWrite();
     if (evilLink) {
       await guest.fs.mkdir('/etc/nftables.d', { parents: true });
       await guest.fs.symlink(evilLink, '/etc/nftables.d/10-evil.nft');

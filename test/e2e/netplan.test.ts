@@ -33,6 +33,7 @@ async function inNewProcess(command: string, extra: string[] = []): Promise<stri
 async function withGuest<T>(f: (g: Guest) => Promise<T>): Promise<T> {
   const guest = await openTarget(img, { readOnly: false });
   try {
+    await guest.prepareWrite();
     return await f(guest);
   } finally {
     await guest.close();

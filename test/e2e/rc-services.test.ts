@@ -31,6 +31,7 @@ describe('Debian turned sysvinit by its own apt', () => {
     img = await workCopy('debian', dir.path);
     const guest = await openTarget(img, { readOnly: false });
     try {
+      await guest.prepareWrite();
       for (const argv of [['apt-get', 'update'], ['apt-get', 'install', '-y', '--no-install-recommends', '--allow-remove-essential', 'sysvinit-core']]) {
         const r = await guest.exec(argv, { network: true, env: { DEBIAN_FRONTEND: 'noninteractive' } });
         if (r.code !== 0) throw new Error(`setup: ${argv.join(' ')} failed in the guest (needs the network): ${r.stderr.trim().split('\n').at(-1)}`);

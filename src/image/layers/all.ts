@@ -1,0 +1,4 @@
+import type { Layer } from './index.js';
+
+/** The layers a session opens, in the order each round tries them. */
+export const LAYERS: Layer[] = [];
