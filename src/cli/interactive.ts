@@ -13,6 +13,7 @@ const options = {
   'keep-going': { type: 'boolean', description: 'in a script (-c or stdin), go on after a failing command' },
   domain: domainOption,
   connect: { ...connectOption, description: `with --domain: ${connectOption.description}` },
+  offline: { type: 'boolean', description: "with --domain: open the domain's disks offline even when it runs (then read-only: --ro)" },
   'agent-socket': agentSocketOption,
   'no-color': noColorOption,
   debug: debugOption,
@@ -26,7 +27,7 @@ const interactive = defineCliCommand<InteractiveOptions>({
     "Without -c, commands come from the prompt (on a terminal) or one per line from stdin. Inside the shell, 'help' lists the commands.",
   forms: [
     'IMAGE|DIR [IMAGE...] [--ro] [--format] [-c] [--json] [--keep-going]',
-    '--domain [--connect] [--ro] [-c] [--json] [--keep-going]',
+    '--domain [--connect] [--offline] [--ro] [-c] [--json] [--keep-going]',
     '--agent-socket [--ro] [-c] [--json] [--keep-going]',
   ],
   positionals: [
@@ -56,6 +57,7 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
   const live = v['agent-socket'] !== undefined || v.domain !== undefined;
   if (v['agent-socket'] !== undefined && v.domain !== undefined) throw new CliError('usage', 'give either --domain NAME or --agent-socket PATH, not both');
   if (v.connect !== undefined && v.domain === undefined) throw new CliError('usage', '--connect goes with --domain NAME');
+  if (v.offline === true && v.domain === undefined) throw new CliError('usage', '--offline goes with --domain NAME');
   if (live && target) throw new CliError('usage', `unexpected argument '${target}': a running guest is opened with --domain or --agent-socket alone`);
   if (live && v.format !== undefined) throw new CliError('usage', '--format is for disk images, not running guests');
   if (!live && !target)
@@ -66,6 +68,7 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
     ...(v['agent-socket'] !== undefined ? { agentSocket: v['agent-socket'] } : {}),
     ...(v.domain !== undefined ? { domain: v.domain } : {}),
     ...(v.connect !== undefined ? { connect: v.connect } : {}),
+    ...(v.offline === true ? { offline: true } : {}),
     readOnly: v.ro === true,
     format: v.format,
     commands: v.command ?? [],

@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { openTarget } from '../guest/open.js';
+import { openGuest, type OpenedGuest } from './open-guest.js';
 import type { Guest } from '../guest/types.js';
 import { reportError } from '../util/errors.js';
 import { Output } from './output.js';
@@ -23,6 +23,8 @@ export interface InteractiveOptions {
   agentSocket?: string;
   domain?: string;
   connect?: string;
+  /** With --domain: open the domain's disks even when it runs (read-only then). */
+  offline?: boolean;
   readOnly: boolean;
   format?: string;
   commands: string[];
@@ -48,14 +50,7 @@ export async function runInteractive(opts: InteractiveOptions, registry: Registr
 
 async function runSession(opts: InteractiveOptions, registry: Registry, out: Output, lifecycle: Lifecycle): Promise<number> {
   try {
-    const live = opts.agentSocket !== undefined || opts.domain !== undefined;
-    const guest: Guest & { notes?: string[] } = await lifecycle.open<Guest & { notes?: string[] }>(() =>
-      live
-        ? import('../guest/agent-guest.js').then(({ openAgentGuest }) =>
-            openAgentGuest({ socket: opts.agentSocket, domain: opts.domain, connect: opts.connect, readOnly: opts.readOnly }),
-          )
-        : openTarget([opts.target, ...(opts.moreDisks ?? [])], { readOnly: opts.readOnly, format: opts.format }),
-    );
+    const guest = await lifecycle.open<OpenedGuest>(() => openGuest(opts));
     for (const note of guest.notes ?? []) out.note(note);
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;
     const env: ShellEnv = {

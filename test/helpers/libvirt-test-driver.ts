@@ -16,6 +16,8 @@ export interface TestDomain {
   /** CD-ROM drives: their medium, or null for an empty one (targets hdc, hdd, sdc, …). */
   cdroms?: (string | null)[];
   disk?: string;
+  /** Further disks (targets vdb, vdc...). */
+  moreDisks?: string[];
 }
 
 const CDROM_TARGETS = ['hdc', 'hdd', 'sdc', 'sdd', 'sde'];
@@ -35,7 +37,10 @@ export function testDriverXml(domains: TestDomain[]): string {
     <vcpu>${d.vcpus ?? 1}</vcpu>
     <os><type arch='x86_64'>hvm</type></os>
     <devices>
-${d.disk ? `      <disk type='file' device='disk'><source file='${esc(d.disk)}'/><target dev='vda' bus='virtio'/></disk>\n` : ''}${cdroms.join('\n')}
+${[d.disk, ...(d.moreDisks ?? [])]
+  .filter((f): f is string => f !== undefined)
+  .map((f, i) => `      <disk type='file' device='disk'><source file='${esc(f)}'/><target dev='vd${String.fromCharCode(97 + i)}' bus='virtio'/></disk>\n`)
+  .join('')}${cdroms.join('\n')}
     </devices>
     <test:runstate>${d.state ?? 1}</test:runstate>
   </domain>`;
