@@ -199,7 +199,8 @@ async function busySession(fixture: 'synthetic' | 'synthetic-qcow2') {
   child.stderr.on('data', (d) => (text += d));
   await waitFor(() => leftovers(own).some((l) => l.includes('/root/data')));
   const root = sessionRoot(own);
-  const fd = openSync(`${root}/data/busy.txt`, 'w');
+  // (the session is mounted read-only until its first write: a directory held open keeps it busy too)
+  const fd = openSync(`${root}/data`, 'r');
   return { child, own, root, state, fd, stderr: () => text };
 }
 
