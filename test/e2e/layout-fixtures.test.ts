@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leftovers, tempDir } from '../helpers/cli.js';
@@ -119,15 +119,34 @@ function probe(p: Place): Record<string, string> {
   return Object.fromEntries(out.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
 }
 
-/** `lvs`/`pvs` reading only the PV at a place, through a read-only loop device and a private LVM config. */
+/**
+ * `lvs`/`pvs` reading only the PV at a place, with a private LVM config. The PV copy is
+ * attached blank (its label sectors zeroed) and the label is written back through a device
+ * node of our own: the host's udev never sees an LVM label on the loop device, so a host with
+ * device-mapper does not autoactivate the guest's VG (see lvm_begin in layouts-lib.sh).
+ */
 function withPrivateLvm<T>(p: Place, fn: (lvm: (args: string[]) => string) => T): T {
   const pvFile = sliceOf(p);
-  const loop = run('losetup', ['--find', '--show', '--read-only', pvFile]).trim();
+  const label = Buffer.alloc(LABEL_BYTES);
+  const fd = openSync(pvFile, 'r+');
+  readSync(fd, label, 0, LABEL_BYTES, 0);
+  writeSync(fd, Buffer.alloc(LABEL_BYTES), 0, LABEL_BYTES, 0);
+  closeSync(fd);
+  const sys = join(dir.path, `lvm-${++sliceCount}`);
+  mkdirSync(`${sys}/lock`, { recursive: true });
+  mkdirSync(`${sys}/dev`);
+  const loop = run('losetup', ['--find', '--show', pvFile]).trim();
   try {
-    const sys = join(dir.path, `lvm-${++sliceCount}`);
-    mkdirSync(`${sys}/lock`, { recursive: true });
+    if (existsSync('/run/udev')) run('udevadm', ['settle']);
+    const [major, minor] = run('stat', ['-c', '%t %T', loop]).trim().split(' ').map((h) => String(parseInt(h, 16)));
+    const node = `${sys}/dev/pv`;
+    run('mknod', [node, 'b', major!, minor!]);
+    const nfd = openSync(node, 'r+');
+    writeSync(nfd, label, 0, LABEL_BYTES, 0);
+    closeSync(nfd);
     writeFileSync(`${sys}/lvm.conf`, [
-      `devices { filter = [ "a|^${loop}$|", "r|.*|" ] obtain_device_list_from_udev = 0 use_devicesfile = 0 hints = "none" }`,
+      `devices { dir = "${sys}/dev" scan = [ "${sys}/dev" ] filter = [ "a|^${node}$|", "r|.*|" ]`,
+      '  obtain_device_list_from_udev = 0 external_device_info_source = "none" use_devicesfile = 0 hints = "none" }',
       'activation { udev_sync = 0 udev_rules = 0 monitoring = 0 }',
       `global { activation = 0 use_lvmpolld = 0 locking_dir = "${sys}/lock" }`,
       'backup { backup = 0 archive = 0 }',
@@ -138,6 +157,8 @@ function withPrivateLvm<T>(p: Place, fn: (lvm: (args: string[]) => string) => T)
     run('losetup', ['-d', loop]);
   }
 }
+/** The LVM label lives in one of the first four sectors. */
+const LABEL_BYTES = 4096;
 
 /** A file of an ext4 filesystem, read with debugfs (no mount). */
 function ext4Cat(fs: string, path: string): string {
