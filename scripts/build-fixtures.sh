@@ -64,7 +64,7 @@ image_of() {
     hostile)         echo "hostile hostile.raw" ;;
     netstacks)       echo "netstacks netstacks.qcow2" ;;
     layouts-lvm-mbr | layouts-lvm-gpt-xfs | layouts-luks1-lvm | layouts-luks2 | layouts-btrfs | \
-      layouts-raid1-a | layouts-raid1-b | layouts-logical-mbr | layouts-whole-xfs | \
+      layouts-raid1-a | layouts-raid1-b | layouts-raid1-090-a | layouts-raid1-090-b | layouts-logical-mbr | layouts-whole-xfs | \
       layouts-two-disk-a | layouts-two-disk-b)
                      echo "layouts ${1#layouts-}.qcow2" ;;
     *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks, layouts-*)" ;;

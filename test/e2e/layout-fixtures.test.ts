@@ -17,7 +17,7 @@ interface Disk { file: string; fixture: LayoutImage; virtualSize: number; device
 interface Filesystem { device: string; fstype: string; uuid: string; label: string; subvol?: string }
 interface Vg { pv: string; pvUuid: string; name: string; extentSize: number; peStart: number; lvs: Record<string, [number, number][]> }
 interface Luks { device: string; version: 1 | 2; uuid: string; name: string; passphrase: string; content: string | null }
-interface Raid { device: string; level: string; metadata: string; uuid: string; name: string; members: string[]; dataOffset: number; dataSize: number }
+interface Raid { device: string; level: string; metadata: '1.2' | '0.90'; uuid: string; name: string | null; members: string[]; dataOffset: number; dataSize: number }
 interface Machine {
   disks: Disk[];
   distro: { id: string; versionId: string; name: string; minor: string };
@@ -61,12 +61,10 @@ function rawOf(image: LayoutImage): string {
 }
 
 let sliceCount = 0;
-/** The bytes of a place as a file of their own (offsets are MiB aligned). */
+/** The bytes of a place as a file of their own. */
 function sliceOf(p: Place): string {
-  const MiB = 1 << 20;
-  if (p.offset % MiB !== 0 || p.size % MiB !== 0) throw new Error(`slice ${p.offset}+${p.size} not MiB aligned`);
   const out = join(dir.path, `slice-${++sliceCount}.img`);
-  run('dd', [`if=${p.file}`, `of=${out}`, 'bs=1M', `skip=${p.offset / MiB}`, `count=${p.size / MiB}`, 'conv=sparse', 'status=none']);
+  run('dd', [`if=${p.file}`, `of=${out}`, 'bs=1M', 'iflag=skip_bytes,count_bytes', `skip=${p.offset}`, `count=${p.size}`, 'conv=sparse', 'status=none']);
   return out;
 }
 
@@ -284,25 +282,33 @@ describe('layouts fixture: LUKS', () => {
   });
 });
 
-describe('layouts fixture: md RAID1', () => {
-  const m = info.machines.raid1!;
+describe.each(machines.filter(([, m]) => m.raid !== undefined))('layouts fixture: md RAID1 %s', (_name, m) => {
   const raid = m.raid![0]!;
-  const colons = raid.uuid.replace(/-/g, '').replace(/(.{8})(?!$)/g, '$1:');
+  const words = raid.uuid.replace(/-/g, '').replace(/(.{8})(?!$)/g, '$1:');
 
-  it.each(raid.members.map((dev, i) => [dev, i] as const))('%s: mdadm --examine accepts the v1.2 superblock', (dev, i) => {
+  it.each(raid.members.map((dev, i) => [dev, i] as const))('%s: mdadm --examine accepts the superblock', (dev, i) => {
     const out = run('mdadm', ['--examine', sliceOf(locate(m, dev))]);
-    expect(out).toMatch(/^\s+Version : 1\.2$/m);
     expect(out).toMatch(/^\s+Checksum : [0-9a-f]+ - correct$/m);
     expect(out).toMatch(/^\s+Raid Level : raid1$/m);
     expect(out).toMatch(/^\s+Raid Devices : 2$/m);
-    expect(out).toMatch(/^\s+Array State : AA /m);
-    expect(out).toMatch(new RegExp(`^\\s+Array UUID : ${colons}$`, 'm'));
-    expect(out).toMatch(/^\s+Name : raid1:0$/m);
-    expect(out).toMatch(new RegExp(`^\\s+Data Offset : ${raid.dataOffset / 512} sectors$`, 'm'));
-    expect(out).toMatch(new RegExp(`^\\s+Device Role : Active device ${i}$`, 'm'));
+    if (raid.metadata === '1.2') {
+      expect(out).toMatch(/^\s+Version : 1\.2$/m);
+      expect(out).toMatch(/^\s+Array State : AA /m);
+      expect(out).toMatch(new RegExp(`^\\s+Array UUID : ${words}$`, 'm'));
+      expect(out).toMatch(new RegExp(`^\\s+Name : ${raid.name}$`, 'm'));
+      expect(out).toMatch(new RegExp(`^\\s+Data Offset : ${raid.dataOffset / 512} sectors$`, 'm'));
+      expect(out).toMatch(new RegExp(`^\\s+Device Role : Active device ${i}$`, 'm'));
+    } else {
+      expect(out).toMatch(/^\s+Version : 0\.90\.00$/m);
+      expect(out).toMatch(/^\s+State : clean$/m);
+      expect(out).toMatch(/^\s+Active Devices : 2$/m);
+      expect(out).toMatch(new RegExp(`^\\s+UUID : ${words}$`, 'm'));
+      expect(out).toMatch(new RegExp(`^\\s+Used Dev Size : ${raid.dataSize / 1024} `, 'm'));
+      expect(out).toMatch(new RegExp(`^this\\s+${i}\\s+8\\s+\\d+\\s+${i}\\s+active sync$`, 'm'));
+    }
   });
 
-  it('both members carry the same filesystem at the data offset', () => {
+  it('both members carry the same filesystem in their data area', () => {
     const sums = raid.members.map((dev) => {
       const member = locate(m, dev);
       return run('sha256sum', [sliceOf({ ...member, offset: member.offset + raid.dataOffset, size: raid.dataSize })]).split(' ')[0];

@@ -23,6 +23,8 @@ export const LAYOUT_IMAGES = [
   'layouts-btrfs',
   'layouts-raid1-a',
   'layouts-raid1-b',
+  'layouts-raid1-090-a',
+  'layouts-raid1-090-b',
   'layouts-logical-mbr',
   'layouts-whole-xfs',
   'layouts-two-disk-a',
