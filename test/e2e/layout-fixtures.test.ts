@@ -258,7 +258,7 @@ describe('layouts fixture: LVM', () => {
   });
 
   it('leaves no trace of the guest VGs in the host LVM', () => {
-    expect(run('lvm', ['vgs', '--noheadings', '-o', 'vg_name'])).not.toMatch(/debian-vg|ubuntu-vg|\brhel\b/);
+    expect(run('lvm', ['vgs', '--config', 'devices { hints = "none" }', '--noheadings', '-o', 'vg_name'])).not.toMatch(/debian-vg|ubuntu-vg|\brhel\b/);
     for (const d of ['/etc/lvm/backup', '/etc/lvm/archive']) {
       if (existsSync(d)) expect(readdirSync(d).filter((f) => /debian-vg|ubuntu-vg|rhel/.test(f))).toEqual([]);
     }
