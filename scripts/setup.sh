@@ -28,6 +28,11 @@ PACKAGES=(
   # a TCG Debian guest. The -sysv flavour keeps apt from pulling (and upgrading) systemd.
   qemu-system-x86 libvirt-daemon-system libvirt-daemon-system-sysv
   xorriso               # builds the small ISO images that the iso insert/eject tests put in a CD-ROM
+  # The "layouts" test images (scripts/fixtures/layouts.sh) and their outside checks:
+  lvm2                  # pvcreate/vgcreate/lvcreate with activation off, lvs/pvs reading a guest PV
+  cryptsetup-bin        # LUKS1/LUKS2 headers on plain files (no dm-crypt needed), luksDump
+  btrfs-progs           # mkfs.btrfs, subvolumes, dump-super/dump-tree/restore
+  mdadm                 # mdadm --examine of the RAID1 members (reads files, no md driver needed)
 )
 
 missing=()

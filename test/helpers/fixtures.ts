@@ -14,7 +14,33 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export type FixtureName = 'debian' | 'synthetic' | 'synthetic-qcow2' | 'synthetic-whole' | 'hostile' | 'netstacks';
+/** The images of the "layouts" fixture (scripts/fixtures/layouts.sh), one per disk file. */
+export const LAYOUT_IMAGES = [
+  'layouts-lvm-mbr',
+  'layouts-lvm-gpt-xfs',
+  'layouts-luks1-lvm',
+  'layouts-luks2',
+  'layouts-btrfs',
+  'layouts-raid1-a',
+  'layouts-raid1-b',
+  'layouts-raid1-090-a',
+  'layouts-raid1-090-b',
+  'layouts-logical-mbr',
+  'layouts-whole-xfs',
+  'layouts-two-disk-a',
+  'layouts-two-disk-b',
+] as const;
+
+export type LayoutImage = (typeof LAYOUT_IMAGES)[number];
+
+export type FixtureName =
+  | 'debian'
+  | 'synthetic'
+  | 'synthetic-qcow2'
+  | 'synthetic-whole'
+  | 'hostile'
+  | 'netstacks'
+  | LayoutImage;
 
 export const FIXTURE_NAMES: readonly FixtureName[] = [
   'debian',
@@ -23,6 +49,7 @@ export const FIXTURE_NAMES: readonly FixtureName[] = [
   'synthetic-whole',
   'hostile',
   'netstacks',
+  ...LAYOUT_IMAGES,
 ];
 
 const BUILD_SCRIPT = join('scripts', 'build-fixtures.sh');
