@@ -5,6 +5,8 @@ import { reportError } from '../util/errors.js';
 import { Output } from './output.js';
 import type { Registry } from './registry.js';
 import { TtyPrompter } from './prompter.js';
+import { makeKeyFor } from '../luks/key-provider.js';
+import type { KeySpec } from '../luks/key-spec.js';
 import type { ShellEnv } from './executor.js';
 import { runScript } from './script.js';
 import { runRepl } from './repl.js';
@@ -25,6 +27,8 @@ export interface InteractiveOptions {
   connect?: string;
   readOnly: boolean;
   format?: string;
+  /** --key: keys for LUKS volumes. */
+  keys: KeySpec[];
   commands: string[];
   json: boolean;
   keepGoing: boolean;
@@ -54,7 +58,12 @@ async function runSession(opts: InteractiveOptions, registry: Registry, out: Out
         ? import('../guest/agent-guest.js').then(({ openAgentGuest }) =>
             openAgentGuest({ socket: opts.agentSocket, domain: opts.domain, connect: opts.connect, readOnly: opts.readOnly }),
           )
-        : openTarget([opts.target, ...(opts.moreDisks ?? [])], { readOnly: opts.readOnly, format: opts.format }),
+        : openTarget([opts.target, ...(opts.moreDisks ?? [])], {
+            readOnly: opts.readOnly,
+            format: opts.format,
+            // Asked before the shell exists, on stderr (stdout may be --json): only with a terminal on both.
+            keyFor: makeKeyFor(opts.keys, new TtyPrompter(process.stdin.isTTY === true && process.stderr.isTTY === true)),
+          }),
     );
     for (const note of guest.notes ?? []) out.note(note);
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;
