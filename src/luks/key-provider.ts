@@ -18,7 +18,9 @@ export function makeKeyFor(specs: KeySpec[], prompter: Pick<Prompter, 'interacti
     const spec = n === 0 ? keySpecFor(specs, [vol.device, ...(vol.aliases ?? [])], uuid) : undefined;
     if (spec) return spec.source.kind === 'key' ? Buffer.from(spec.source.passphrase) : readKeyFile(spec.source.path);
     if (!prompter.interactive) return null;
-    return Buffer.from(await prompter.password(`Passphrase for ${vol.device}${version ? ` (LUKS${version})` : ''}:`));
+    // Asked again only after a wrong key (the layer asks once per try).
+    const retry = n > 0 ? `wrong passphrase for ${vol.device}; ` : '';
+    return Buffer.from(await prompter.password(`${retry}Passphrase for ${vol.device}${version ? ` (LUKS${version})` : ''}:`));
   };
 }
 

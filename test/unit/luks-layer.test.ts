@@ -18,16 +18,16 @@ function volume(over: Partial<Volume> = {}): Volume {
   };
 }
 
-function fakeStack(): ResourceStack & { resources: Resource[] } {
+function fakeStack(): ResourceStack & { list: Resource[] } {
   const resources: Resource[] = [];
   return {
-    resources,
+    list: resources,
     push: async (r: Resource) => void resources.push(r),
     release: async (match: (r: Resource) => boolean) => {
       const i = resources.findLastIndex(match);
       if (i >= 0) resources.splice(i, 1);
     },
-  } as unknown as ResourceStack & { resources: Resource[] };
+  } as unknown as ResourceStack & { list: Resource[] };
 }
 
 function setup(opts: { version?: 1 | 2; dm?: boolean; keys?: (Buffer | null)[]; results?: ('ok' | 'wrong-key')[] }) {
@@ -158,7 +158,7 @@ describe('openLuksDm (dm-crypt; this host has no device-mapper, so a fake runner
     expect(open.args[6]).toMatch(/^guestctl-[0-9a-f]{8}-luks-81740be9$/);
     expect(String(open.input)).toBe('hunter2');
     expect(JSON.stringify(calls.map((c) => [c.args, c.env]))).not.toContain('hunter2');
-    expect(stack.resources).toEqual([
+    expect(stack.list).toEqual([
       { kind: 'loop', device: '/dev/loop7', backing: '/tmp/w/disk.raw', offset: 1048576 },
       { kind: 'dm', name: open.args[6], tool: 'cryptsetup' },
     ]);
@@ -175,7 +175,7 @@ describe('openLuksDm (dm-crypt; this host has no device-mapper, so a fake runner
     const { tools: t } = tools(2);
     const stack = fakeStack();
     expect(await openLuksDm(volume(), Buffer.from('k'), UUID, { readOnly: true, stack }, t as never)).toBe('wrong-key');
-    expect(stack.resources).toEqual([]);
+    expect(stack.list).toEqual([]);
   });
 
   it('another failure names the volume and cryptsetup', async () => {
@@ -197,7 +197,13 @@ describe('makeKeyFor', () => {
     const keyFor = makeKeyFor([parseKeySpec('/dev/sda2:key:given')], p);
     expect(String(await keyFor(volume(), UUID, 1))).toBe('given');
     expect(String(await keyFor(volume(), UUID, 1))).toBe('typed');
-    expect(p.password).toHaveBeenCalledWith('Passphrase for /dev/sda2 (LUKS1):');
+    expect(p.password).toHaveBeenCalledWith('wrong passphrase for /dev/sda2; Passphrase for /dev/sda2 (LUKS1):');
+  });
+
+  it('prompts plainly when no --key was given', async () => {
+    const p = prompter(true, ['typed']);
+    expect(String(await makeKeyFor([], p)(volume(), UUID, 2))).toBe('typed');
+    expect(p.password).toHaveBeenCalledWith('Passphrase for /dev/sda2 (LUKS2):');
   });
 
   it('without a terminal, gives nothing more after the --key', async () => {
