@@ -1,5 +1,6 @@
 import { CliError } from '../util/errors.js';
 import { parseArgv } from '../util/cli-args.js';
+import { parseKeySpec } from '../luks/key-spec.js';
 import type { InteractiveOptions } from '../shell/session.js';
 import { agentSocketOption, connectOption, debugOption, domainOption, jsonOption, noColorOption } from './common-options.js';
 import { usage } from './help.js';
@@ -8,6 +9,12 @@ import { defineCliCommand, useColor } from './spec.js';
 const options = {
   ro: { type: 'boolean', description: 'read-only, truly (also an image a running VM holds)' },
   format: { type: 'string', valueName: 'FMT', description: 'the image format, instead of detecting it from the content' },
+  key: {
+    type: 'string',
+    valueName: 'DEV:key:PASS|DEV:file:FILE',
+    multiple: true,
+    description: 'the key of a LUKS volume (DEV: /dev/sda2, a LUKS UUID, or all); prefer file: or the prompt, since a key: is in your shell history',
+  },
   command: { type: 'string', short: 'c', valueName: 'CMD', multiple: true, description: 'run this shell command line and exit (repeatable)' },
   json: jsonOption,
   'keep-going': { type: 'boolean', description: 'in a script (-c or stdin), go on after a failing command' },
@@ -26,8 +33,8 @@ const interactive = defineCliCommand<InteractiveOptions>({
   description:
     "Without -c, commands come from the prompt (on a terminal) or one per line from stdin. Inside the shell, 'help' lists the commands.",
   forms: [
-    'IMAGE|DIR [IMAGE...] [--ro] [--format] [-c] [--json] [--keep-going]',
-    '--domain [--connect] [--offline] [--ro] [-c] [--json] [--keep-going]',
+    'IMAGE|DIR [IMAGE...] [--ro] [--format] [--key] [-c] [--json] [--keep-going]',
+    '--domain [--connect] [--offline] [--key] [--ro] [-c] [--json] [--keep-going]',
     '--agent-socket [--ro] [-c] [--json] [--keep-going]',
   ],
   positionals: [
@@ -39,6 +46,7 @@ const interactive = defineCliCommand<InteractiveOptions>({
     'guestctl interactive vm.qcow2',
     'guestctl interactive --ro vm.qcow2 -c info -c "ls -l /etc/ssh"',
     'guestctl interactive --ro system.qcow2 data.qcow2 -c filesystems',
+    'guestctl interactive --key /dev/sda2:file:/root/luks.key encrypted.qcow2',
     'guestctl interactive --domain web01 --connect qemu:///system',
     'guestctl interactive --agent-socket /run/qga.sock --json -c "ps"',
   ],
@@ -60,6 +68,14 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
   if (v.offline === true && v.domain === undefined) throw new CliError('usage', '--offline goes with --domain NAME');
   if (live && target) throw new CliError('usage', `unexpected argument '${target}': a running guest is opened with --domain or --agent-socket alone`);
   if (live && v.format !== undefined) throw new CliError('usage', '--format is for disk images, not running guests');
+  if (v['agent-socket'] !== undefined && v.key !== undefined) throw new CliError('usage', '--key is for disk images (and --domain opened offline), not running guests');
+  const keys = (v.key ?? []).map((k) => {
+    try {
+      return parseKeySpec(k);
+    } catch (err) {
+      throw new CliError('usage', (err as Error).message);
+    }
+  });
   if (!live && !target)
     throw new CliError('usage', 'guestctl interactive needs an image file, a directory, --domain NAME or --agent-socket PATH: guestctl interactive vm.qcow2');
   return {
@@ -71,6 +87,7 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
     ...(v.offline === true ? { offline: true } : {}),
     readOnly: v.ro === true,
     format: v.format,
+    keys,
     commands: v.command ?? [],
     json: v.json === true,
     keepGoing: v['keep-going'] === true,

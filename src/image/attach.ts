@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import { CliError } from '../util/errors.js';
-import { mustRunTool, runTool } from '../util/run-tool.js';
+import { mustRunTool, runTool, type ToolResult } from '../util/run-tool.js';
 import { pushMount, type ResourceStack, sleep } from '../resources/stack.js';
 import { classifyQemuError } from './qemu-img.js';
 import { checkedChain, type ChainLayer } from './chain.js';
@@ -57,26 +57,42 @@ export async function exposeRaw(
   if (top.format === 'raw') return { rawPath: target, size: top.virtualSize, format: 'raw', chain };
 
   const exportPath = `${opts.workDir}/disk.raw`;
-  const pidFile = `${opts.workDir}/qsd.pid`;
+  const r = await exportBlockdevs(chainBlockdevs(chain, opts.readOnly, opts.topIsDevice), { exportPath, pidFile: `${opts.workDir}/qsd.pid`, writable: !opts.readOnly, stack: opts.stack });
+  if (r.code !== 0) throw await classifyQemuError(target, r.stderr);
+  return { rawPath: exportPath, size: top.virtualSize, format: top.format, chain };
+}
+
+/**
+ * Start a qemu-storage-daemon that opens `nodes` (after `objects`, e.g. a secret) and exports
+ * node `nodes.top` as the FUSE file `exportPath`; both are pushed on the stack. A daemon that
+ * fails to start leaves nothing behind and its result is returned for the caller to explain.
+ */
+export async function exportBlockdevs(
+  nodes: { args: string[]; top: string },
+  opts: { exportPath: string; pidFile: string; writable: boolean; stack: ResourceStack; objects?: string[] },
+): Promise<ToolResult> {
+  const { exportPath, pidFile, stack } = opts;
   await fsp.writeFile(exportPath, '', { mode: 0o600 });
-  await opts.stack.push({ kind: 'file', path: exportPath });
-  const ro = opts.readOnly;
-  const nodes = chainBlockdevs(chain, ro, opts.topIsDevice);
+  await stack.push({ kind: 'file', path: exportPath });
   const args = [
+    ...(opts.objects ?? []).flatMap((o) => ['--object', o]),
     ...nodes.args,
     '--export',
-    JSON.stringify({ type: 'fuse', id: 'export0', 'node-name': nodes.top, mountpoint: exportPath, writable: !ro, 'allow-other': 'off' }),
+    JSON.stringify({ type: 'fuse', id: 'export0', 'node-name': nodes.top, mountpoint: exportPath, writable: opts.writable, 'allow-other': 'off' }),
     '--daemonize',
     '--pidfile',
     pidFile,
   ];
   const r = await runTool('qemu-storage-daemon', args);
-  if (r.code !== 0) throw await classifyQemuError(target, r.stderr);
+  if (r.code !== 0) {
+    await stack.release((x) => x.kind === 'file' && x.path === exportPath);
+    return r;
+  }
   const pid = Number((await fsp.readFile(pidFile, 'utf8')).trim());
   // Unwound in reverse: the daemon stops first (flushing and removing its own FUSE mount).
-  await pushMount(opts.stack, exportPath, '/dev/fuse');
-  await opts.stack.push({ kind: 'daemon', pid, program: 'qemu-storage-daemon' });
-  return { rawPath: exportPath, size: top.virtualSize, format: top.format, chain };
+  await pushMount(stack, exportPath, '/dev/fuse');
+  await stack.push({ kind: 'daemon', pid, program: 'qemu-storage-daemon' });
+  return r;
 }
 
 /** Attach a byte range of a raw disk file as a loop device (partitions are attached by offset). */

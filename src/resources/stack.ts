@@ -120,6 +120,8 @@ async function release(r: Resource): Promise<void> {
       return;
     case 'guest-file':
       return removeCreatedFile(r);
+    case 'dm':
+      return removeDm(r.name);
   }
 }
 
@@ -192,6 +194,17 @@ async function detachLoop(r: { device: string; backing: string; offset: number }
     if (d.code === 0) return;
     if (/No such device or address/i.test(d.stderr)) return; // detached in between
     if (!/busy/i.test(d.stderr)) throw new Error(d.stderr.trim() || `losetup -d exited ${d.code}`);
+    await sleep(100);
+  }
+  throw new Error('still busy');
+}
+
+async function removeDm(name: string): Promise<void> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const r = await runTool('dmsetup', ['remove', '--', name]);
+    if (r.code === 0) return;
+    if (/No such device|not found/i.test(r.stderr)) return; // removed already
+    if (!/busy/i.test(r.stderr)) throw new Error(r.stderr.trim() || `dmsetup remove exited ${r.code}`);
     await sleep(100);
   }
   throw new Error('still busy');

@@ -57,6 +57,7 @@ const FIELDS: Record<Resource['kind'], Record<string, 'string' | 'number'>> = {
   dir: { path: 'string' },
   file: { path: 'string' },
   'guest-file': { path: 'string', dev: 'number', ino: 'number' },
+  dm: { name: 'string', tool: 'string' },
 };
 
 function invalidState(v: unknown): string | null {

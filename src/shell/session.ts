@@ -5,6 +5,7 @@ import { reportError } from '../util/errors.js';
 import { Output } from './output.js';
 import type { Registry } from './registry.js';
 import { TtyPrompter } from './prompter.js';
+import type { KeySpec } from '../luks/key-spec.js';
 import type { ShellEnv } from './executor.js';
 import { runScript } from './script.js';
 import { runRepl } from './repl.js';
@@ -27,6 +28,8 @@ export interface InteractiveOptions {
   offline?: boolean;
   readOnly: boolean;
   format?: string;
+  /** --key: keys for LUKS volumes. */
+  keys: KeySpec[];
   commands: string[];
   json: boolean;
   keepGoing: boolean;

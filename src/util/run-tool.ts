@@ -23,6 +23,9 @@ const debianPackageOf: Record<string, string> = {
   'ntfs-3g': 'ntfs-3g',
   fusermount3: 'fuse3',
   sync: 'coreutils',
+  cryptsetup: 'cryptsetup-bin',
+  dmsetup: 'dmsetup',
+  blockdev: 'util-linux',
 };
 
 export function missingToolError(tool: string): CliError {

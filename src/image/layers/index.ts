@@ -13,8 +13,8 @@ export interface LayerContext {
   stack: ResourceStack;
   /** Tells the user something about the layout (shown when the session opens). */
   note(text: string): void;
-  /** Keys for LUKS volumes (--key and the prompt); null when none was given for this volume. */
-  keyFor?(vol: Volume, luksUuid: string | null): Promise<Buffer | null>;
+  /** Keys for LUKS volumes (--key, then the prompt on a terminal); null when there is none (more). */
+  keyFor?(vol: Volume, luksUuid: string | null, luksVersion?: number): Promise<Buffer | null>;
 }
 
 export interface Layer {
