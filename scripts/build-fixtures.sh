@@ -2,10 +2,10 @@
 # Build (or find in the cache) the disk images guestctl's tests run against.
 #
 #   bash scripts/build-fixtures.sh all                    build every fixture not cached yet
-#   bash scripts/build-fixtures.sh debian|synthetic|hostile|netstacks
+#   bash scripts/build-fixtures.sh debian|synthetic|hostile|netstacks|windows
 #   bash scripts/build-fixtures.sh demo                   = debian
 #   bash scripts/build-fixtures.sh path NAME              print the image path (builds if missing)
-#        NAME: debian | synthetic | synthetic-qcow2 | synthetic-whole | hostile | netstacks
+#        NAME: debian | synthetic | synthetic-qcow2 | synthetic-whole | hostile | netstacks | windows
 #   bash scripts/build-fixtures.sh dir NAME               print the fixture directory
 #
 # Cache: ${GUESTCTL_FIXTURE_CACHE:-/var/cache/guestctl/fixtures}/<fixture>-<hash16>/
@@ -31,6 +31,7 @@ debian_inputs()    { echo "$FX/lib.sh" "$FX/debian-rootfs.sh" "$FX/debian.sh"; }
 synthetic_inputs() { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/synthetic.sh"; }
 hostile_inputs()   { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/hostile.sh"; }
 netstacks_inputs() { echo "$(debian_inputs)" "$FX/netstacks.sh"; }
+windows_inputs()   { echo "$FX/lib.sh" "$FX/regf-writer.mjs" "$FX/windows.sh"; }
 
 hash_of() { local files; read -r -a files <<<"$("$1")"; fixture_hash "${files[@]}"; }
 
@@ -44,6 +45,7 @@ ensure_debian() {
 }
 ensure_synthetic() { local h; h="$(hash_of synthetic_inputs)"; ensure_cached synthetic "$h" "$FX/synthetic.sh"; }
 ensure_hostile()   { local h; h="$(hash_of hostile_inputs)"; ensure_cached hostile "$h" "$FX/hostile.sh"; }
+ensure_windows()   { local h; h="$(hash_of windows_inputs)"; ensure_cached windows "$h" "$FX/windows.sh"; }
 ensure_netstacks() {
   local h debian_dir
   debian_dir="$(ensure_debian)"
@@ -60,7 +62,8 @@ image_of() {
     synthetic-whole) echo "synthetic synthetic-whole.raw" ;;
     hostile)         echo "hostile hostile.raw" ;;
     netstacks)       echo "netstacks netstacks.qcow2" ;;
-    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks)" ;;
+    windows)         echo "windows windows.raw" ;;
+    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks, windows)" ;;
   esac
 }
 
@@ -72,6 +75,7 @@ preflight_debian()        { preflight_common; need_cmds sgdisk mkfs.vfat fsck.vf
 preflight_synthetic()     { preflight_common; need_cmds busybox openssl; }
 preflight_hostile()       { preflight_common; need_cmds busybox; }
 preflight_netstacks()     { need_root; need_cmds qemu-img node bwrap slirp4netns; }
+preflight_windows()       { preflight_common; need_cmds node mkntfs ntfs-3g losetup hivexregedit hivexget; }
 
 usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -81,6 +85,7 @@ build_one() {
     synthetic)     ensure_synthetic >/dev/null ;;
     hostile)       ensure_hostile >/dev/null ;;
     netstacks)     ensure_netstacks >/dev/null ;;
+    windows)       ensure_windows >/dev/null ;;
     *) usage ;;
   esac
 }
@@ -90,10 +95,10 @@ case "$cmd" in
   all)
     t0=$SECONDS
     # cheap ones first so a debootstrap problem does not block the fast tests
-    for f in synthetic hostile debian netstacks; do build_one "$f"; done
+    for f in synthetic hostile windows debian netstacks; do build_one "$f"; done
     log "all fixtures ready in $((SECONDS - t0))s under $(cache_root)"
     ;;
-  debian | demo | synthetic | hostile | netstacks)
+  debian | demo | synthetic | hostile | netstacks | windows)
     build_one "$cmd"
     ;;
   path | dir)

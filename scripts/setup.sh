@@ -28,6 +28,8 @@ PACKAGES=(
   # a TCG Debian guest. The -sysv flavour keeps apt from pulling (and upgrading) systemd.
   qemu-system-x86 libvirt-daemon-system libvirt-daemon-system-sysv
   xorriso               # builds the small ISO images that the iso insert/eject tests put in a CD-ROM
+  libhivex-bin          # hivexget: reads Windows registry hives (inspection of Windows guests)
+  libwin-hivex-perl     # hivexregedit: fills the Windows fixture's registry hives
 )
 
 missing=()

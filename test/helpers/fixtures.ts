@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
 
-export type FixtureName = 'debian' | 'synthetic' | 'synthetic-qcow2' | 'synthetic-whole' | 'hostile' | 'netstacks';
+export type FixtureName = 'debian' | 'synthetic' | 'synthetic-qcow2' | 'synthetic-whole' | 'hostile' | 'netstacks' | 'windows';
 
 export const FIXTURE_NAMES: readonly FixtureName[] = [
   'debian',
@@ -23,6 +23,7 @@ export const FIXTURE_NAMES: readonly FixtureName[] = [
   'synthetic-whole',
   'hostile',
   'netstacks',
+  'windows',
 ];
 
 const BUILD_SCRIPT = join('scripts', 'build-fixtures.sh');
