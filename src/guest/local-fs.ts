@@ -17,13 +17,16 @@ import { guestPathError } from '../util/errors.js';
 const OPEN_NOFOLLOW = C.O_NOFOLLOW | C.O_NONBLOCK;
 
 export class LocalGuestFs implements GuestFs {
+  /** Look names up ignoring case when they do not exist as typed (set for Windows guests). */
+  ignoreCase = false;
+
   constructor(
     readonly root: string,
     readonly readOnly: boolean,
   ) {}
 
   resolve(path: string, followLast = true): Resolved {
-    return resolveGuestPath(this.root, path, { followLast });
+    return resolveGuestPath(this.root, path, { followLast, ignoreCase: this.ignoreCase });
   }
 
   async readFile(path: string): Promise<Buffer> {

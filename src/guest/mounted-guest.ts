@@ -8,6 +8,7 @@ import { ResourceStack } from '../resources/stack.js';
 import type { Volume } from '../image/volumes.js';
 import { findByDeviceName } from '../image/volumes.js';
 import { mountVolume } from '../image/mount-volume.js';
+import { mapDrives } from '../windows/drive-letters.js';
 
 // A guest whose root is a host directory: a mounted disk image, or a plain tree.
 
@@ -20,7 +21,7 @@ export interface ImageParts {
 export class MountedGuest implements Guest {
   readonly fs: LocalGuestFs;
   readonly capabilities: ReadonlySet<GuestCapability>;
-  os: OsInfo = emptyOsInfo();
+  private osInfo: OsInfo = emptyOsInfo();
   readonly notes: string[] = [];
   /** The image and its backing files, top first, as checked before opening (empty for a directory). */
   chain: { path: string; format: string }[] = [];
@@ -38,6 +39,17 @@ export class MountedGuest implements Guest {
   ) {
     this.fs = new LocalGuestFs(root, readOnly);
     this.capabilities = new Set<GuestCapability>(image ? ['fs', 'exec', 'mount'] : ['fs', 'exec']);
+  }
+
+  get os(): OsInfo {
+    return this.osInfo;
+  }
+
+  /** A Windows guest's paths are case-insensitive, and its drive letters name this image's partitions. */
+  set os(info: OsInfo) {
+    const windows = info.type === 'windows';
+    this.fs.ignoreCase = windows;
+    this.osInfo = windows && info.drives && this.image ? { ...info, drives: mapDrives(info.drives, this.image.volumes) } : info;
   }
 
   recordMount(m: MountInfo): void {

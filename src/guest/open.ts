@@ -18,7 +18,7 @@ export interface OpenOptions {
   format?: string;
 }
 
-const LINUX_ROOT_TYPES = ['ext4', 'ext3', 'ext2', 'xfs', 'btrfs'];
+const LINUX_ROOT_TYPES = ['ext4', 'ext3', 'ext2', 'xfs', 'btrfs', 'ntfs'];
 
 /** Open a disk image or a directory as a guest. Everything acquired is released on failure. */
 export async function openTarget(target: string, opts: OpenOptions): Promise<MountedGuest> {
