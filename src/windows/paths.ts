@@ -38,6 +38,7 @@ function driveDirectory(letter: string, layout: WindowsLayout, mounts: readonly 
     if (letter !== layout.systemDrive) throw new CliError('not-found', `drive ${letter} is ${drive.device}, which is not mounted (mount ${drive.device} DIR)`);
   }
   if (letter === layout.systemDrive) return '/';
+  if (drive) throw new CliError('not-found', `drive ${letter} is on no partition of this image (another disk?)`);
   throw new CliError('not-found', `no drive ${letter} in this guest (drives: ${knownLetters(layout)})`);
 }
 
