@@ -34,7 +34,7 @@ export function emptyOsInfo(live = false): OsInfo {
 /** Whether a mounted filesystem looks like an operating system's root. */
 export async function looksLikeRoot(fs: GuestFs): Promise<boolean> {
   if ((await isFile(fs, '/etc/os-release')) || (await isFile(fs, '/usr/lib/os-release'))) return true;
-  if (await isDir(fs, '/Windows/System32')) return true;
+  if ((await isDir(fs, '/Windows/System32')) || (await findSoftwareHive(fs)) !== null) return true;
   const hasBin = (await isDir(fs, '/bin')) || (await isDir(fs, '/usr/bin'));
   return hasBin && (await isFile(fs, '/etc/fstab'));
 }
