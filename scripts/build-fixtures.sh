@@ -2,10 +2,10 @@
 # Build (or find in the cache) the disk images guestctl's tests run against.
 #
 #   bash scripts/build-fixtures.sh all                    build every fixture not cached yet
-#   bash scripts/build-fixtures.sh debian|synthetic|hostile|netstacks|layouts
+#   bash scripts/build-fixtures.sh debian|synthetic|hostile|netstacks|layouts|windows
 #   bash scripts/build-fixtures.sh demo                   = debian
 #   bash scripts/build-fixtures.sh path NAME              print the image path (builds if missing)
-#        NAME: debian | synthetic | synthetic-qcow2 | synthetic-whole | hostile | netstacks
+#        NAME: debian | synthetic | synthetic-qcow2 | synthetic-whole | hostile | netstacks | windows
 #              | layouts-<image> (layouts-lvm-mbr, layouts-raid1-a, ...: see image_of)
 #   bash scripts/build-fixtures.sh dir NAME               print the fixture directory
 #
@@ -33,6 +33,7 @@ synthetic_inputs() { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/synthetic.sh";
 hostile_inputs()   { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/hostile.sh"; }
 netstacks_inputs() { echo "$(debian_inputs)" "$FX/netstacks.sh"; }
 layouts_inputs()   { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/layouts-lib.sh" "$FX/md-superblock.mjs" "$FX/layouts.sh"; }
+windows_inputs()   { echo "$FX/lib.sh" "$FX/regf-writer.mjs" "$FX/windows.sh"; }
 
 hash_of() { local files; read -r -a files <<<"$("$1")"; fixture_hash "${files[@]}"; }
 
@@ -47,6 +48,7 @@ ensure_debian() {
 ensure_synthetic() { local h; h="$(hash_of synthetic_inputs)"; ensure_cached synthetic "$h" "$FX/synthetic.sh"; }
 ensure_hostile()   { local h; h="$(hash_of hostile_inputs)"; ensure_cached hostile "$h" "$FX/hostile.sh"; }
 ensure_layouts()   { local h; h="$(hash_of layouts_inputs)"; ensure_cached layouts "$h" "$FX/layouts.sh"; }
+ensure_windows()   { local h; h="$(hash_of windows_inputs)"; ensure_cached windows "$h" "$FX/windows.sh"; }
 ensure_netstacks() {
   local h debian_dir
   debian_dir="$(ensure_debian)"
@@ -67,7 +69,8 @@ image_of() {
       layouts-raid1-a | layouts-raid1-b | layouts-raid1-090-a | layouts-raid1-090-b | layouts-logical-mbr | layouts-whole-xfs | \
       layouts-two-disk-a | layouts-two-disk-b)
                      echo "layouts ${1#layouts-}.qcow2" ;;
-    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks, layouts-*)" ;;
+    windows)         echo "windows windows.raw" ;;
+    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks, windows, layouts-*)" ;;
   esac
 }
 
@@ -80,6 +83,7 @@ preflight_synthetic()     { preflight_common; need_cmds busybox openssl; }
 preflight_hostile()       { preflight_common; need_cmds busybox; }
 preflight_netstacks()     { need_root; need_cmds qemu-img node bwrap slirp4netns; }
 preflight_layouts()       { preflight_common; need_cmds busybox node unshare losetup mount lvm cryptsetup mkfs.xfs xfs_repair mkfs.btrfs btrfs mkswap; }
+preflight_windows()       { preflight_common; need_cmds node mkntfs ntfs-3g losetup hivexregedit hivexget; }
 
 usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -90,6 +94,7 @@ build_one() {
     hostile)       ensure_hostile >/dev/null ;;
     netstacks)     ensure_netstacks >/dev/null ;;
     layouts)       ensure_layouts >/dev/null ;;
+    windows)       ensure_windows >/dev/null ;;
     *) usage ;;
   esac
 }
@@ -99,10 +104,10 @@ case "$cmd" in
   all)
     t0=$SECONDS
     # cheap ones first so a debootstrap problem does not block the fast tests
-    for f in synthetic hostile layouts debian netstacks; do build_one "$f"; done
+    for f in synthetic hostile layouts windows debian netstacks; do build_one "$f"; done
     log "all fixtures ready in $((SECONDS - t0))s under $(cache_root)"
     ;;
-  debian | demo | synthetic | hostile | netstacks | layouts)
+  debian | demo | synthetic | hostile | netstacks | layouts | windows)
     build_one "$cmd"
     ;;
   path | dir)

@@ -33,6 +33,8 @@ PACKAGES=(
   cryptsetup-bin        # LUKS1/LUKS2 headers on plain files (no dm-crypt needed), luksDump
   btrfs-progs           # mkfs.btrfs, subvolumes, dump-super/dump-tree/restore
   mdadm                 # mdadm --examine of the RAID1 members (reads files, no md driver needed)
+  libhivex-bin          # hivexget: reads Windows registry hives (inspection of Windows guests)
+  libwin-hivex-perl     # hivexregedit: fills the Windows fixture's registry hives
 )
 
 missing=()

@@ -2,6 +2,9 @@ import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { unescapeContent } from '../../src/shell/parse-line.js';
 import { statOrNull } from '../../src/guest/stat-or-null.js';
+import { matchLineEndings } from '../../src/editors/line-endings.js';
+
+const LINE_ENDING_SNIFF_MAX = 16 * 1024 * 1024;
 
 export const write = defineCommand({
   name: 'write',
@@ -10,7 +13,8 @@ export const write = defineCommand({
   description:
     'CONTENT is one argument: quote it. The file is written under a temporary name and renamed into place, so readers ' +
     'see the old or the new content, never a mix. An existing file keeps its owner, mode and extended attributes; a new ' +
-    'one is root:root 0644. A symlink is written through, resolved inside the guest. No newline is added: end CONTENT with \\n.',
+    'one is root:root 0644. A symlink is written through, resolved inside the guest. No newline is added: end CONTENT with \\n. ' +
+    'A file whose lines all end in CRLF (Windows text) keeps CRLF: the new line breaks are written as CRLF too.',
   examples: ["write /etc/hostname 'web01\\n'", "write /etc/motd 'Welcome\\nAuthorized use only\\n'", "write --append /etc/hosts '10.0.0.5 db\\n'"],
   positionals: [
     { name: 'PATH', complete: 'guest-path', description: 'guest file' },
@@ -24,10 +28,13 @@ export const write = defineCommand({
   async run(ctx, args) {
     const fs = ctx.guest.fs;
     const path = ctx.guestPath(args.str('PATH'));
-    let data = Buffer.from(unescapeContent(args.str('CONTENT')), 'utf8');
+    let data: Buffer = Buffer.from(unescapeContent(args.str('CONTENT')), 'utf8');
     const append = args.flag('append');
     const before = await statOrNull(fs, path);
-    if (append && before) data = Buffer.concat([await fs.readFile(path), data]);
+    // The old text is read for its line endings; a big file is not read just for that.
+    const old = before?.type === 'file' && (append || before.size <= LINE_ENDING_SNIFF_MAX) ? await fs.readFile(path) : null;
+    if (old) data = matchLineEndings(old, data);
+    if (append && old) data = Buffer.concat([old, data]);
     await fs.writeFile(path, data);
     const st = await fs.stat(path);
     return { path: st.path, size: st.size, created: before === null, appended: append && before !== null };

@@ -16,6 +16,7 @@ export const run = defineCommand({
     { name: 'PROGRAM', description: 'a program in the guest' },
     { name: 'ARGS', optional: true, variadic: true },
   ],
+  os: ['linux'],
   needs: ['exec'],
   mayWrite: true,
   rawArgs: true,

@@ -27,7 +27,7 @@ export const info = defineCommand({
       ...g.os,
       mounts: g.mounts().map((m) => ({ device: m.device, mountpoint: m.mountpoint, fstype: m.fstype, options: m.options })),
       chain: g.chain ?? [],
-      notes: g.notes ?? [],
+      notes: [...(g.notes ?? []), ...(g.os.notes ?? [])],
     };
   },
   render(d: InfoData, out: Output) {
@@ -39,9 +39,7 @@ export const info = defineCommand({
       ['Product', d.product ?? 'unknown'],
       ['Architecture', d.arch ?? 'unknown'],
       ['Hostname', d.hostname ?? 'unknown'],
-      ['Packages', d.packageFormat ? `${d.packageFormat} (${d.packageManager})` : 'unknown'],
-      ['Init system', d.initSystem ?? 'unknown'],
-      ['Kernels', d.kernels.length > 0 ? d.kernels.join(', ') : 'none in /boot'],
+      ...(d.type === 'windows' ? windowsRows(d) : linuxRows(d)),
     ];
     if (d.chain.length > 0) rows.push(['Image', d.chain.map((l) => `${l.path} (${l.format})`).join(' → ')]);
     const width = Math.max(...rows.map(([k]) => k.length));
@@ -50,3 +48,21 @@ export const info = defineCommand({
     for (const m of d.mounts) out.line(escapeForTerminal(`  ${m.device} on ${m.mountpoint} type ${m.fstype}${m.options ? ` (${m.options})` : ''}`));
   },
 });
+
+function linuxRows(d: InfoData): [string, string][] {
+  return [
+    ['Packages', d.packageFormat ? `${d.packageFormat} (${d.packageManager})` : 'unknown'],
+    ['Init system', d.initSystem ?? 'unknown'],
+    ['Kernels', d.kernels.length > 0 ? d.kernels.join(', ') : 'none in /boot'],
+  ];
+}
+
+function windowsRows(d: InfoData): [string, string][] {
+  const drives = (d.drives ?? []).map((x) => `${x.letter} ${x.device ?? '(no partition of this image)'}`);
+  return [
+    ['Edition', d.edition ?? 'unknown'],
+    ['Build', d.build ?? 'unknown'],
+    ['Installed', d.installDate ?? 'unknown'],
+    ['Drives', drives.length > 0 ? drives.join(', ') : 'none in the registry'],
+  ];
+}

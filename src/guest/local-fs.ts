@@ -17,6 +17,9 @@ import { guestPathError } from '../util/errors.js';
 const OPEN_NOFOLLOW = C.O_NOFOLLOW | C.O_NONBLOCK;
 
 export class LocalGuestFs implements GuestFs {
+  /** Look names up ignoring case when they do not exist as typed (set for Windows guests). */
+  ignoreCase = false;
+
   constructor(
     readonly root: string,
     readonly readOnly: boolean,
@@ -25,7 +28,7 @@ export class LocalGuestFs implements GuestFs {
   ) {}
 
   resolve(path: string, followLast = true): Resolved {
-    return resolveGuestPath(this.root, path, { followLast });
+    return resolveGuestPath(this.root, path, { followLast, ignoreCase: this.ignoreCase });
   }
 
   async readFile(path: string): Promise<Buffer> {

@@ -8,6 +8,7 @@ import { ResourceStack } from '../resources/stack.js';
 import type { Volume } from '../image/volumes.js';
 import { findByDeviceName } from '../image/volumes.js';
 import { mountVolume } from '../image/mount-volume.js';
+import { mapDrives } from '../windows/drive-letters.js';
 
 // A guest whose root is a host directory: a mounted disk image, or a plain tree.
 //
@@ -38,7 +39,7 @@ interface MountRecord {
 export class MountedGuest implements Guest {
   readonly fs: LocalGuestFs;
   readonly capabilities: ReadonlySet<GuestCapability>;
-  os: OsInfo = emptyOsInfo();
+  private osInfo: OsInfo = emptyOsInfo();
   readonly notes: string[] = [];
   /** When no OS was found: why each filesystem looked at is not a root. */
   noOsReasons: string[] = [];
@@ -61,6 +62,17 @@ export class MountedGuest implements Guest {
     this.writableNow = !readOnly && image === null;
     this.fs = new LocalGuestFs(root, readOnly, () => this.prepareWrite());
     this.capabilities = new Set<GuestCapability>(image ? ['fs', 'exec', 'mount'] : ['fs', 'exec']);
+  }
+
+  get os(): OsInfo {
+    return this.osInfo;
+  }
+
+  /** A Windows guest's paths are case-insensitive, and its drive letters name this image's partitions. */
+  set os(info: OsInfo) {
+    const windows = info.type === 'windows';
+    this.fs.ignoreCase = windows;
+    this.osInfo = windows && info.drives && this.image ? { ...info, drives: mapDrives(info.drives, this.image.volumes) } : info;
   }
 
   recordMount(vol: Volume, hostDir: string, info: MountInfo, wish: MountWish): void {

@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { CliError, guestPathError } from '../util/errors.js';
 
 // Guest paths resolve with chroot semantics: `..` stops at the guest root, an absolute
@@ -12,6 +12,8 @@ export interface ResolverIo {
   /** Kind of the host path, or null when it does not exist. */
   kind(hostPath: string): NodeKind | null;
   readlink(hostPath: string): string;
+  /** The entry of directory `hostDir` named `name` ignoring case, or null (for ignoreCase). */
+  nameIgnoringCase?(hostDir: string, name: string): string | null;
 }
 
 export const hostIo: ResolverIo = {
@@ -27,6 +29,10 @@ export const hostIo: ResolverIo = {
     }
   },
   readlink: (hostPath) => readlinkSync(hostPath),
+  nameIgnoringCase(hostDir, name) {
+    const lower = name.toLowerCase();
+    return readdirSync(hostDir).find((entry) => entry.toLowerCase() === lower) ?? null;
+  },
 };
 
 export interface Resolved {
@@ -45,11 +51,13 @@ const MAX_SYMLINKS = 40;
  * followLast: whether a symlink in the last component is followed (stat vs lstat semantics).
  * A missing last component is fine (kind null: the caller may create it); a missing
  * or non-directory intermediate component is an error.
+ * ignoreCase (Windows guests): a component that does not exist as typed is looked up ignoring
+ * case among its directory's entries, as Windows would.
  */
 export function resolveGuestPath(
   root: string,
   guestPath: string,
-  opts: { cwd?: string; followLast?: boolean; io?: ResolverIo } = {},
+  opts: { cwd?: string; followLast?: boolean; io?: ResolverIo; ignoreCase?: boolean } = {},
 ): Resolved {
   const io = opts.io ?? hostIo;
   const followLast = opts.followLast ?? true;
@@ -63,15 +71,21 @@ export function resolveGuestPath(
   let kind: NodeKind | null = 'directory';
 
   while (todo.length > 0) {
-    const name = todo.shift()!;
+    let name = todo.shift()!;
     if (name === '.') continue;
     if (name === '..') {
       done.pop();
       kind = 'directory';
       continue;
     }
-    const host = hostOf(rootDir, [...done, name]);
-    const k = io.kind(host);
+    let host = hostOf(rootDir, [...done, name]);
+    let k = io.kind(host);
+    const other = k === null && opts.ignoreCase ? io.nameIgnoringCase?.(hostOf(rootDir, done), name) : null;
+    if (other) {
+      name = other;
+      host = hostOf(rootDir, [...done, name]);
+      k = io.kind(host);
+    }
     const isLast = todo.length === 0;
     if (k === null) {
       if (!isLast) throw guestPathError('ENOENT', joinGuest([...done, name]));

@@ -195,6 +195,26 @@ export interface OsInfo {
   initSystem: string | null; // systemd, openrc, sysvinit, busybox
   kernels: string[];
   live: boolean;
+  // Windows guests (from the registry hives, see src/windows/inspect.ts):
+  edition?: string | null; // EditionID, e.g. ServerStandard
+  build?: string | null; // CurrentBuildNumber
+  installDate?: string | null; // ISO 8601
+  /** The drive letter of the Windows directory (from SystemRoot), e.g. C: */
+  systemDrive?: string | null;
+  /** Drive letters from SYSTEM\MountedDevices, with the guest device each one names. */
+  drives?: DriveLetter[];
+  /** Facts inspection could not read (e.g. a damaged registry hive), one line each. */
+  notes?: string[];
+}
+
+export interface DriveLetter {
+  /** "C:" */
+  letter: string;
+  /** The guest device of the partition (/dev/sda1), null when no partition of the image matches. */
+  device: string | null;
+  mbrSignature?: string; // 8 hex digits, as blkid prints PTUUID
+  offset?: number;
+  partitionGuid?: string;
 }
 
 export type GuestCapability = 'fs' | 'exec' | 'live' | 'mount';

@@ -2,6 +2,7 @@ import type { GuestFs, OsInfo } from '../guest/types.js';
 import { osShortName, parseOsRelease } from '../parsers/os-release.js';
 import { elfArch } from '../parsers/elf.js';
 import { isDir, isFile } from '../guest/stat-or-null.js';
+import { findSoftwareHive, inspectWindows } from '../windows/inspect.js';
 
 // What an offline guest is, read from its own files (the way virt-inspector does it).
 
@@ -33,17 +34,19 @@ export function emptyOsInfo(live = false): OsInfo {
 /** Whether a mounted filesystem looks like an operating system's root. */
 export async function looksLikeRoot(fs: GuestFs): Promise<boolean> {
   if ((await isFile(fs, '/etc/os-release')) || (await isFile(fs, '/usr/lib/os-release'))) return true;
-  if (await isDir(fs, '/Windows/System32')) return true;
+  if ((await isDir(fs, '/Windows/System32')) || (await findSoftwareHive(fs)) !== null) return true;
   const hasBin = (await isDir(fs, '/bin')) || (await isDir(fs, '/usr/bin'));
   return hasBin && (await isFile(fs, '/etc/fstab'));
 }
 
 export async function inspectOs(fs: GuestFs): Promise<OsInfo> {
   const info = emptyOsInfo();
-  if (await isDir(fs, '/Windows/System32')) {
+  const softwareHive = await findSoftwareHive(fs);
+  if (softwareHive !== null || (await isDir(fs, '/Windows/System32'))) {
     info.type = 'windows';
     info.distro = 'windows';
-    info.product = 'Windows';
+    if (softwareHive !== null) Object.assign(info, await inspectWindows(fs, softwareHive));
+    info.product ??= 'Windows';
     return info;
   }
   const osRelease = (await readText(fs, '/etc/os-release')) ?? (await readText(fs, '/usr/lib/os-release'));

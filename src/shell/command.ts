@@ -6,6 +6,8 @@ import type { CategoryId } from './categories.js';
 // A command is a plain object: its help text, argument spec and implementation live
 // together, and `help`, usage lines, completion and the README table are generated from it.
 
+export type GuestOsType = 'linux' | 'windows';
+
 export type Completion = 'guest-path' | 'guest-dir' | 'host-path' | 'device' | 'command' | 'none';
 
 export interface PositionalSpec {
@@ -35,6 +37,8 @@ export interface CommandDef {
   options?: Readonly<Record<string, OptionSpec>>;
   /** What the guest must offer; the registry refuses the command with a reason otherwise. */
   needs?: GuestCapability[];
+  /** The guests it applies to (default: its category's, see src/shell/guest-os.ts); refused on others. */
+  os?: readonly GuestOsType[];
   /**
    * Changes the guest: refused on a read-only session. A function decides from the arguments
    * (e.g. `hostname` shows without one and sets with one); `--dry-run` never counts as a change.

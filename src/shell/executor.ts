@@ -8,6 +8,7 @@ import { pipeToHost } from './host-pipe.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
 import { unservableReason, type Registry } from './registry.js';
+import { windowsToGuestPath } from '../windows/paths.js';
 import { DRY_RUN } from './dry-run.js';
 
 // Runs one line: parse, find the command, check the guest can serve it, run it, print
@@ -74,8 +75,12 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
       signal,
       json: env.out.json,
       commands: env.registry.commands,
-      // A Windows guest path (C:\x, \\server\share) is absolute too.
-      guestPath: (p) => (p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\') ? p : posix.join(env.session.cwd, p)),
+      guestPath: (typed) => {
+        // An offline Windows guest's C:\x is a path in the mounted image; a live one's agent takes it as it is.
+        const p = env.guest.os.type === 'windows' && env.guest.kind !== 'live' ? windowsToGuestPath(typed, env.guest.os, env.guest.mounts()) : typed;
+        // A Windows guest path (C:\x, \\server\share) is absolute too.
+        return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\') ? p : posix.join(env.session.cwd, p);
+      },
       setExitCode: (code) => {
         exitCode = code;
       },

@@ -1,6 +1,7 @@
 import { CliError } from '../util/errors.js';
 import type { CommandDef } from './command.js';
-import type { Guest } from '../guest/types.js';
+import type { Guest, OsInfo } from '../guest/types.js';
+import { wrongOsReason } from './guest-os.js';
 import { category as categoryOf, type CategoryId } from './categories.js';
 
 // Every command of every category plugin, looked up by name or alias.
@@ -72,7 +73,9 @@ export function closestNames(name: string, candidates: readonly string[], max = 
  * starts with the command's name; undefined when it can. The executor refuses with it and
  * `help` marks the command with it.
  */
-export function unservableReason(cmd: CommandDef, guest: Pick<Guest, 'capabilities' | 'kind'>): string | undefined {
+export function unservableReason(cmd: CommandDef, guest: Pick<Guest, 'capabilities' | 'kind'> & { os?: Pick<OsInfo, 'type'> }): string | undefined {
+  const wrongOs = wrongOsReason(cmd, guest.os?.type);
+  if (wrongOs !== undefined) return wrongOs;
   const missing = (cmd.needs ?? []).find((need) => !guest.capabilities.has(need));
   if (missing === undefined) return undefined;
   if (missing === 'live') return 'needs a running guest: open it with --domain NAME';

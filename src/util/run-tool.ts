@@ -21,6 +21,7 @@ const debianPackageOf: Record<string, string> = {
   fusefat: 'fusefat',
   fuseiso: 'fuseiso',
   'ntfs-3g': 'ntfs-3g',
+  hivexget: 'libhivex-bin',
   fusermount3: 'fuse3',
   sync: 'coreutils',
   cryptsetup: 'cryptsetup-bin',

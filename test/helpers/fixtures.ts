@@ -40,6 +40,7 @@ export type FixtureName =
   | 'synthetic-whole'
   | 'hostile'
   | 'netstacks'
+  | 'windows'
   | LayoutImage;
 
 export const FIXTURE_NAMES: readonly FixtureName[] = [
@@ -50,6 +51,7 @@ export const FIXTURE_NAMES: readonly FixtureName[] = [
   'hostile',
   'netstacks',
   ...LAYOUT_IMAGES,
+  'windows',
 ];
 
 const BUILD_SCRIPT = join('scripts', 'build-fixtures.sh');
