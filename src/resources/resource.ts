@@ -6,6 +6,8 @@ export type Resource =
   | { kind: 'loop'; device: string; backing: string; offset: number }
   | { kind: 'daemon'; pid: number; program: string }
   | { kind: 'dir'; path: string }
+  /** A device-mapper device guestctl created (an LV), under its own unique guestctl-... name. */
+  | { kind: 'dm'; name: string }
   | { kind: 'file'; path: string }
   /** A file guestctl created inside the guest for a while (the jail's policy-rc.d): removed only
    *  while the path still leads, through real directories, to that very inode. */
@@ -19,6 +21,8 @@ export function describeResource(r: Resource): string {
       return `loop device ${r.device}`;
     case 'daemon':
       return `${r.program} (pid ${r.pid})`;
+    case 'dm':
+      return `device-mapper device ${r.name}`;
     case 'dir':
     case 'file':
       return r.path;

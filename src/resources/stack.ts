@@ -112,6 +112,8 @@ async function release(r: Resource): Promise<void> {
       return detachLoop(r);
     case 'daemon':
       return stopDaemon(r.pid, r.program);
+    case 'dm':
+      return removeDm(r.name);
     case 'dir':
       await fsp.rmdir(r.path).catch(ignoreMissing);
       return;
@@ -192,6 +194,19 @@ async function detachLoop(r: { device: string; backing: string; offset: number }
     if (d.code === 0) return;
     if (/No such device or address/i.test(d.stderr)) return; // detached in between
     if (!/busy/i.test(d.stderr)) throw new Error(d.stderr.trim() || `losetup -d exited ${d.code}`);
+    await sleep(100);
+  }
+  throw new Error('still busy');
+}
+
+/** Remove a dm device of ours; only guestctl-... names are ever touched. */
+async function removeDm(name: string): Promise<void> {
+  if (!name.startsWith('guestctl-')) throw new Error(`refusing to remove ${name}: not a name guestctl gives`);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const r = await runTool('dmsetup', ['remove', name]);
+    if (r.code === 0) return;
+    if (/No such device or address|not found|does not exist/i.test(r.stderr)) return; // gone already
+    if (!/busy/i.test(r.stderr)) throw new Error(r.stderr.trim() || `dmsetup remove exited ${r.code}`);
     await sleep(100);
   }
   throw new Error('still busy');

@@ -55,6 +55,7 @@ const FIELDS: Record<Resource['kind'], Record<string, 'string' | 'number'>> = {
   loop: { device: 'string', backing: 'string', offset: 'number' },
   daemon: { pid: 'number', program: 'string' },
   dir: { path: 'string' },
+  dm: { name: 'string' },
   file: { path: 'string' },
   'guest-file': { path: 'string', dev: 'number', ino: 'number' },
 };

@@ -23,6 +23,7 @@ const debianPackageOf: Record<string, string> = {
   'ntfs-3g': 'ntfs-3g',
   fusermount3: 'fuse3',
   sync: 'coreutils',
+  dmsetup: 'dmsetup',
 };
 
 export function missingToolError(tool: string): CliError {

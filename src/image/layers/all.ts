@@ -1,4 +1,5 @@
 import type { Layer } from './index.js';
+import { lvmLayer } from './lvm.js';
 
 /** The layers a session opens, in the order each round tries them. */
-export const LAYERS: Layer[] = [];
+export const LAYERS: Layer[] = [lvmLayer];
