@@ -173,6 +173,7 @@ async function place(vol: Volume, vg: VolumeGroup, lv: LogicalVolume, members: M
     vol.offset = 0;
     return undefined;
   } catch (err) {
-    return `LV ${id}: ${(err as Error).message}`;
+    const msg = (err as Error).message;
+    return msg.startsWith(`LV ${id}`) ? msg : `LV ${id}: ${msg}`;
   }
 }
