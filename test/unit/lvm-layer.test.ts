@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lvmCrc } from '../../src/lvm/crc.js';
+import { parsePvLabel } from '../../src/lvm/pv-label.js';
 import { lvmLayer } from '../../src/image/layers/lvm.js';
 import { createDmDevice, dmCreateArgs, hostHasDeviceMapper, mapperName, sessionDmName } from '../../src/image/layers/lvm-dm.js';
 import { validLvmName } from '../../src/image/layers/lvm-checks.js';
@@ -178,6 +179,11 @@ describe('LVM layer on real metadata', () => {
     ])
       expect(findVolume(all, spec)?.device, spec.value).toBe('/dev/debian-vg/root');
     expect(findVolume(all, { kind: 'device', value: '/dev/mapper/debian-vg-root' })).toBeUndefined();
+  });
+
+  it('reads the pv_header extension (version 2, in use) after the metadata area list', () => {
+    const path = pvFile({ uuid: TINY_PV, text: tinyText(), size: 20 * MiB });
+    expect(parsePvLabel(readFileSync(path).subarray(0, 2048)).extension).toEqual({ version: 2, inUse: true });
   });
 
   it('Debian 7 vgcfgbackup metadata: one linear LV over the whole PV', async () => {
