@@ -17,7 +17,7 @@ export interface MountedVolume {
 
 const UNMOUNTABLE: Record<string, string> = {
   swap: 'swap space',
-  LVM2_member: 'an LVM physical volume: LVM needs device-mapper, which guestctl does not use yet',
+  LVM2_member: 'an LVM physical volume: its logical volumes are listed as /dev/VG/LV',
   crypto_LUKS: 'a LUKS encrypted container: its opened contents are /dev/mapper/luks-UUID (give its key with --key)',
   linux_raid_member: 'a Linux RAID member: software RAID is not supported yet',
   BitLocker: 'a BitLocker encrypted volume',

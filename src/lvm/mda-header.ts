@@ -81,8 +81,13 @@ export function metadataTextLocation(header: MdaHeader, areaSize: number): TextP
 /** The current metadata text of an area, given the whole area's bytes (header first). */
 export function extractMetadataText(area: Buffer, header: MdaHeader): string {
   if (area.length < header.size) throw new Error(`metadata area: ${area.length} bytes given, the header says ${header.size}`);
+  return readMetadataText(header, (offset, length) => area.subarray(offset, offset + length));
+}
+
+/** The current metadata text of an area, reading only its pieces (`read` takes offsets inside the area). */
+export function readMetadataText(header: MdaHeader, read: (offset: number, length: number) => Buffer): string {
   const pieces = metadataTextLocation(header, header.size);
-  const bytes = Buffer.concat(pieces.map((p) => area.subarray(p.offset, p.offset + p.length)));
+  const bytes = Buffer.concat(pieces.map((p) => read(p.offset, p.length)));
   const crc = lvmCrc(bytes);
   if (crc !== header.locations[0]!.checksum) throw new Error(`metadata text: checksum mismatch (stored ${header.locations[0]!.checksum}, computed ${crc})`);
   const end = bytes.indexOf(0);

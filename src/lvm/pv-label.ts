@@ -26,7 +26,11 @@ export interface PvLabel {
   deviceSize: number;
   dataAreas: DiskArea[];
   metadataAreas: DiskArea[];
+  /** The pv_header extension (lvm2 2.02.110 and later): its version and whether the PV belongs to a VG. */
+  extension?: { version: number; inUse: boolean };
 }
+
+const PV_EXT_USED = 1;
 
 export function formatLvmUuid(raw: string): string {
   if (raw.length !== PV_UUID_LEN) throw new Error(`LVM UUID has ${raw.length} characters, expected ${PV_UUID_LEN}`);
@@ -75,7 +79,13 @@ export function parsePvLabel(head: Buffer): PvLabel {
   const deviceSize = u64(sector, pvOffset + PV_UUID_LEN, 'PV header');
   const data = readAreaList(sector, pvOffset + PV_UUID_LEN + 8, 'PV header data areas');
   const meta = readAreaList(sector, data.next, 'PV header metadata areas');
-  return { sector: s, uuid: formatLvmUuid(rawUuid), deviceSize, dataAreas: data.areas, metadataAreas: meta.areas };
+  const label: PvLabel = { sector: s, uuid: formatLvmUuid(rawUuid), deviceSize, dataAreas: data.areas, metadataAreas: meta.areas };
+  // Older lvm2 leaves these bytes zero: version 0 means no extension.
+  if (meta.next + 8 <= SECTOR) {
+    const version = u32(sector, meta.next, 'PV header extension');
+    if (version !== 0) label.extension = { version, inUse: (u32(sector, meta.next + 4, 'PV header extension') & PV_EXT_USED) !== 0 };
+  }
+  return label;
 }
 
 function hex(n: number): string {

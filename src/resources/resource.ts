@@ -7,7 +7,8 @@ export type Resource =
   | { kind: 'daemon'; pid: number; program: string }
   | { kind: 'dir'; path: string }
   | { kind: 'file'; path: string }
-  /** A device-mapper device (an opened LUKS volume), removed with `dmsetup remove` whichever tool made it. */
+  /** A device-mapper device guestctl created (an LV, an opened LUKS volume) under its own unique
+   *  guestctl-... name, removed with `dmsetup remove` whichever tool made it. */
   | { kind: 'dm'; name: string; tool: 'cryptsetup' | 'dmsetup' }
   /** A file guestctl created inside the guest for a while (the jail's policy-rc.d): removed only
    *  while the path still leads, through real directories, to that very inode. */
@@ -21,12 +22,12 @@ export function describeResource(r: Resource): string {
       return `loop device ${r.device}`;
     case 'daemon':
       return `${r.program} (pid ${r.pid})`;
+    case 'dm':
+      return `device-mapper device ${r.name}`;
     case 'dir':
     case 'file':
       return r.path;
     case 'guest-file':
       return `created file ${r.path}`;
-    case 'dm':
-      return `device-mapper device ${r.name}`;
   }
 }

@@ -112,6 +112,8 @@ async function release(r: Resource): Promise<void> {
       return detachLoop(r);
     case 'daemon':
       return stopDaemon(r.pid, r.program);
+    case 'dm':
+      return removeDm(r.name);
     case 'dir':
       await fsp.rmdir(r.path).catch(ignoreMissing);
       return;
@@ -120,8 +122,6 @@ async function release(r: Resource): Promise<void> {
       return;
     case 'guest-file':
       return removeCreatedFile(r);
-    case 'dm':
-      return removeDm(r.name);
   }
 }
 
@@ -199,11 +199,13 @@ async function detachLoop(r: { device: string; backing: string; offset: number }
   throw new Error('still busy');
 }
 
+/** Remove a dm device of ours; only guestctl-... names are ever touched. */
 async function removeDm(name: string): Promise<void> {
+  if (!name.startsWith('guestctl-')) throw new Error(`refusing to remove ${name}: not a name guestctl gives`);
   for (let attempt = 0; attempt < 20; attempt++) {
-    const r = await runTool('dmsetup', ['remove', '--', name]);
+    const r = await runTool('dmsetup', ['remove', name]);
     if (r.code === 0) return;
-    if (/No such device|not found/i.test(r.stderr)) return; // removed already
+    if (/No such device or address|not found|does not exist/i.test(r.stderr)) return; // gone already
     if (!/busy/i.test(r.stderr)) throw new Error(r.stderr.trim() || `dmsetup remove exited ${r.code}`);
     await sleep(100);
   }

@@ -43,13 +43,14 @@ describe('real Proxmox VE metadata (lvm2 2.03.31)', () => {
   it('reads the PV label', () => {
     const head = Buffer.concat([Buffer.alloc(512), proxmoxLabelSector(), Buffer.alloc(1024)]);
     const label = parsePvLabel(head);
-    // The pv_header extension after the metadata list (version 2, PV_EXT_USED) is not read.
+    // The pv_header extension after the metadata list: version 2, PV_EXT_USED.
     expect([label.uuid, label.deviceSize, label.dataAreas, label.metadataAreas]).toEqual([
       'yxhnW6-0DET-oVIx-SEGy-GtZp-sKd0-F9ELSf',
       0x7430b01e00,
       [{ offset: 0x100000, size: 0 }],
       [{ offset: 0x1000, size: 0xff000 }],
     ]);
+    expect(label.extension).toEqual({ version: 2, inUse: true });
   });
 
   it('extracts the text from a metadata area laid out as captured and parses the VG', () => {
