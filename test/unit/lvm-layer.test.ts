@@ -334,7 +334,7 @@ describe('device-mapper for LVs that need it (argv and names only: no dm-mod on 
       { tool: 'dmsetup', args: ['create', '--readonly', 'guestctl-s-v-l'], input: table },
       { tool: 'dmsetup', args: ['mknodes', 'guestctl-s-v-l'], input: undefined },
     ]);
-    expect(pushed).toEqual([{ kind: 'dm', name: 'guestctl-s-v-l' }]);
+    expect(pushed).toEqual([{ kind: 'dm', name: 'guestctl-s-v-l', tool: 'dmsetup' }]);
     const failing = async () => ({ code: 1, stdout: '', stderr: 'device-mapper: reload ioctl failed: Invalid argument\n' });
     await expect(createDmDevice('guestctl-x', table, false, { push: async () => {} }, failing)).rejects.toThrow(
       'dmsetup create guestctl-x: device-mapper: reload ioctl failed: Invalid argument',
