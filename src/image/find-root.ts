@@ -19,9 +19,12 @@ export interface RootProbe {
 
 export async function findRoot(guest: MountedGuest, volumes: Volume[], stack: ResourceStack): Promise<RootProbe> {
   const reasons: string[] = [];
+  const parents = new Set(volumes.map((v) => v.parent));
   for (const vol of volumes) {
+    // A PV, a RAID member or an opened LUKS container is not a filesystem, and its volumes are listed.
+    if (parents.has(vol.device)) continue;
     const why = whyUnmountable(vol);
-    if (why && vol.fstype && vol.fstype !== 'swap') guest.notes.push(`${vol.device}: ${why}`);
+    if (why && vol.fstype && vol.fstype !== 'swap' && !guest.notes.some((n) => n.includes(why))) guest.notes.push(`${vol.device}: ${why}`);
   }
   const candidates = volumes.filter((v) => v.fstype && ROOT_TYPES.includes(v.fstype) && !v.unusable).sort((a, b) => b.size - a.size);
   for (const vol of candidates) {
