@@ -8,6 +8,7 @@ import { describeChain } from '../image/chain.js';
 import { normalizeFormat } from '../image/qemu-img.js';
 import { diskDevice, listVolumes, type Volume } from '../image/volumes.js';
 import { mountFstab } from '../image/fstab-mounts.js';
+import { addCrypttabAliases } from '../image/crypttab-aliases.js';
 import { findRoot } from '../image/find-root.js';
 import { expandLayers, type LayerContext } from '../image/layers/index.js';
 import { LAYERS } from '../image/layers/all.js';
@@ -105,6 +106,7 @@ async function openImages(images: { path: string; isDevice: boolean }[], opts: O
       guest.notes.push('no operating system found: use `filesystems` and `mount DEVICE DIR` to look around');
       return guest;
     }
+    guest.notes.push(...(await addCrypttabAliases(guest.fs, volumes)));
     guest.notes.push(...(await mountFstab(guest, volumes)));
     guest.os = await inspectOs(guest.fs);
     return guest;
