@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import os from 'node:os';
 import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
 import { pushMount, type ResourceStack } from '../resources/stack.js';
@@ -47,8 +49,28 @@ function kernelOptions(fstype: string, readOnly: boolean, extra: string[]): stri
   const opts = [readOnly ? 'ro' : 'rw', 'nodev', 'nosuid'];
   if (readOnly && (fstype === 'ext3' || fstype === 'ext4')) opts.push('noload');
   if (readOnly && fstype === 'xfs') opts.push('norecovery');
-  if (readOnly && fstype === 'btrfs') opts.push('nologreplay');
+  if (readOnly && fstype === 'btrfs') opts.push(btrfsNoLogReplay(kernelHasBtrfsRescue()));
   return [...opts, ...extra].join(',');
+}
+
+/** Kernels since 5.9 only take `rescue=nologreplay` (newer ones reject the bare `nologreplay`). */
+export function btrfsNoLogReplay(hasRescue: boolean): string {
+  return hasRescue ? 'rescue=nologreplay' : 'nologreplay';
+}
+
+let rescueKnown: boolean | undefined;
+/** The btrfs module lists its rescue= options here (5.11+); otherwise the running kernel's version decides. */
+function kernelHasBtrfsRescue(): boolean {
+  if (rescueKnown !== undefined) return rescueKnown;
+  rescueKnown = existsSync('/sys/fs/btrfs/features/supported_rescue_options') || kernelAtLeast(os.release(), 5, 9);
+  return rescueKnown;
+}
+
+export function kernelAtLeast(release: string, major: number, minor: number): boolean {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (!m) return false;
+  const [a, b] = [Number(m[1]), Number(m[2])];
+  return a > major || (a === major && b >= minor);
 }
 
 /** Options from the guest's fstab worth keeping (which subvolume, for instance). */
