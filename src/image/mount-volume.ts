@@ -21,7 +21,7 @@ const UNMOUNTABLE: Record<string, string> = {
   swap: 'swap space',
   LVM2_member: 'an LVM physical volume: LVM needs device-mapper, which guestctl does not use yet',
   crypto_LUKS: 'a LUKS encrypted volume: LUKS needs device-mapper, which guestctl does not use yet',
-  linux_raid_member: 'a Linux RAID member: software RAID is not supported yet',
+  linux_raid_member: 'a Linux RAID member: its array is opened as /dev/mdN (see filesystems)',
   BitLocker: 'a BitLocker encrypted volume',
 };
 

@@ -1,4 +1,5 @@
 import type { Layer } from './index.js';
+import { mdLayer } from './md.js';
 
 /** The layers a session opens, in the order each round tries them. */
-export const LAYERS: Layer[] = [];
+export const LAYERS: Layer[] = [mdLayer];
