@@ -12,6 +12,8 @@ import type { Volume } from './volumes.js';
 
 export interface MountedVolume {
   driver: 'kernel' | 'fuse';
+  /** The loop device it is mounted from (another subvolume of the same btrfs must share it). */
+  loop: string;
   options: string;
   readOnly: boolean;
   note?: string;
@@ -82,21 +84,28 @@ export function carriedOptions(fstype: string, fstabOptions: string[]): string[]
 export async function mountVolume(
   vol: Volume,
   hostDir: string,
-  opts: { readOnly: boolean; stack: ResourceStack; fstabOptions?: string[]; fstype?: string },
+  opts: { readOnly: boolean; stack: ResourceStack; fstabOptions?: string[]; fstype?: string; loop?: string },
 ): Promise<MountedVolume> {
   const fstype = opts.fstype ?? vol.fstype;
   const why = whyUnmountable({ ...vol, fstype: fstype ?? null });
   if (why || !fstype) throw new CliError('unsupported', `cannot mount ${vol.device}: ${why ?? 'unknown filesystem'}`);
   const forcedReadOnly = !opts.readOnly && vol.readOnlyReason !== undefined;
   const readOnly = opts.readOnly || forcedReadOnly;
+  // Two loop devices over one btrfs would be two filesystems writing the same blocks: its
+  // subvolumes are mounted from the loop device its first mount uses (opts.loop).
+  if (opts.loop) return { ...(await mountLoop(vol, fstype, opts.loop, hostDir, { ...opts, readOnly })), ...(forcedReadOnly ? { note: forcedNote(vol) } : {}) };
   const loop = await attachLoop(vol.source, { offset: vol.offset, size: vol.size }, readOnly, opts.stack);
   try {
     const m = await mountLoop(vol, fstype, loop, hostDir, { ...opts, readOnly });
-    return forcedReadOnly ? { ...m, note: `${vol.device} is mounted read-only: ${vol.readOnlyReason}` } : m;
+    return forcedReadOnly ? { ...m, note: forcedNote(vol) } : m;
   } catch (err) {
     await opts.stack.release((r) => r.kind === 'loop' && r.device === loop);
     throw err;
   }
+}
+
+function forcedNote(vol: Volume): string {
+  return `${vol.device} is mounted read-only: ${vol.readOnlyReason}`;
 }
 
 async function mountLoop(
@@ -112,7 +121,7 @@ async function mountLoop(
   const r = await runTool('mount', ['-i', '-t', fstype, '-o', options, '--', loop, hostDir]);
   if (r.code === 0) {
     await pushMount(opts.stack, hostDir, loop);
-    return { driver: 'kernel', options, readOnly: opts.readOnly };
+    return { driver: 'kernel', loop, options, readOnly: opts.readOnly };
   }
   if (!/unknown filesystem type|no such device/i.test(r.stderr))
     throw new CliError('failed', `cannot mount ${vol.device} (${fstype}): ${r.stderr.trim()}`);
@@ -148,7 +157,7 @@ async function mountWithFuse(
   if (r.code !== 0) throw new CliError('failed', `cannot mount ${vol.device} with ${driver.program}: ${r.stderr.trim() || `exit ${r.code}`}`);
   await pushMount(opts.stack, hostDir, loop);
   const note = readOnly && !opts.readOnly ? `${vol.device} (${fstype}) is mounted read-only through ${driver.program}: the kernel has no ${fstype} driver` : undefined;
-  return { driver: 'fuse', options, readOnly, note };
+  return { driver: 'fuse', loop, options, readOnly, note };
 }
 
 function driverArgs(program: string, device: string, dir: string, readOnly: boolean): string[] {
