@@ -59,7 +59,10 @@ function requireRoot(): void {
 async function openDirectory(path: string, opts: OpenOptions): Promise<MountedGuest> {
   const guest = new MountedGuest('directory', basename(path), path, opts.readOnly, null);
   guest.os = await inspectOs(guest.fs);
-  if (guest.os.type === 'unknown') guest.notes.push(`no operating system found in ${path}`);
+  if (guest.os.type === 'unknown') {
+    guest.notes.push(`no operating system found in ${path}`);
+    guest.noOsReasons = [`${path}: no os-release, no \\Windows\\System32, no /bin with an /etc/fstab`];
+  }
   return guest;
 }
 

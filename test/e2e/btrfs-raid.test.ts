@@ -73,7 +73,7 @@ describe('md RAID1 over two disks', () => {
       const info = await interactive(disks, ['info'], ['--json']);
       expect(info.code, info.stderr).toBe(0);
       const d = JSON.parse(info.stdout);
-      expect(d).toMatchObject({ type: 'linux', distro: 'debian', hostname });
+      expect(d).toMatchObject({ type: 'linux', distro: 'debian', version: '12.7', hostname });
       expect(d.mounts).toEqual([expect.objectContaining({ device: '/dev/md0', mountpoint: '/' })]);
       expect(disks.map(sha)).toEqual(before);
     });
