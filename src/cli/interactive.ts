@@ -8,6 +8,7 @@ import { defineCliCommand, useColor } from './spec.js';
 const options = {
   ro: { type: 'boolean', description: 'read-only, truly (also an image a running VM holds)' },
   format: { type: 'string', valueName: 'FMT', description: 'the image format, instead of detecting it from the content' },
+  'rw-raid': { type: 'boolean', description: 'assemble md RAID arrays with the host md driver (RAID1 read-write, other levels at all)' },
   command: { type: 'string', short: 'c', valueName: 'CMD', multiple: true, description: 'run this shell command line and exit (repeatable)' },
   json: jsonOption,
   'keep-going': { type: 'boolean', description: 'in a script (-c or stdin), go on after a failing command' },
@@ -25,7 +26,7 @@ const interactive = defineCliCommand<InteractiveOptions>({
   description:
     "Without -c, commands come from the prompt (on a terminal) or one per line from stdin. Inside the shell, 'help' lists the commands.",
   forms: [
-    'IMAGE|DIR [IMAGE...] [--ro] [--format] [-c] [--json] [--keep-going]',
+    'IMAGE|DIR [IMAGE...] [--ro] [--format] [--rw-raid] [-c] [--json] [--keep-going]',
     '--domain [--connect] [--ro] [-c] [--json] [--keep-going]',
     '--agent-socket [--ro] [-c] [--json] [--keep-going]',
   ],
@@ -57,6 +58,7 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
   if (v['agent-socket'] !== undefined && v.domain !== undefined) throw new CliError('usage', 'give either --domain NAME or --agent-socket PATH, not both');
   if (v.connect !== undefined && v.domain === undefined) throw new CliError('usage', '--connect goes with --domain NAME');
   if (live && target) throw new CliError('usage', `unexpected argument '${target}': a running guest is opened with --domain or --agent-socket alone`);
+  if (live && v['rw-raid'] === true) throw new CliError('usage', '--rw-raid is for disk images, not running guests');
   if (live && v.format !== undefined) throw new CliError('usage', '--format is for disk images, not running guests');
   if (!live && !target)
     throw new CliError('usage', 'guestctl interactive needs an image file, a directory, --domain NAME or --agent-socket PATH: guestctl interactive vm.qcow2');
@@ -68,6 +70,7 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
     ...(v.connect !== undefined ? { connect: v.connect } : {}),
     readOnly: v.ro === true,
     format: v.format,
+    ...(v['rw-raid'] === true ? { rwRaid: true } : {}),
     commands: v.command ?? [],
     json: v.json === true,
     keepGoing: v['keep-going'] === true,

@@ -19,6 +19,8 @@ export interface OpenOptions {
   format?: string;
   /** Keys for LUKS volumes (from --key and the prompt). */
   keyFor?: LayerContext['keyFor'];
+  /** --rw-raid: assemble md arrays with the host's md driver. */
+  rwRaid?: boolean;
 }
 
 /** Open disk images (the disks of one machine, in order) or a directory as a guest. Everything acquired is released on failure. */
@@ -91,7 +93,7 @@ async function openImages(images: { path: string; isDevice: boolean }[], opts: O
       const label = images.length > 1 ? `${diskDevice(i)}: ` : '';
       if (disk.chain.length > 1) notes.push(`${label}backing chain: ${describeChain(disk.chain)}`);
     }
-    volumes = await expandLayers(volumes, LAYERS, { readOnly: opts.readOnly, workDir, stack, note: (t) => notes.push(t), keyFor: opts.keyFor });
+    volumes = await expandLayers(volumes, LAYERS, { readOnly: opts.readOnly, workDir, stack, note: (t) => notes.push(t), keyFor: opts.keyFor, rwRaid: opts.rwRaid });
 
     const name = images.map((i) => basename(i.path)).join(' + ');
     const guest = new MountedGuest('image', name, rootDir, opts.readOnly, {

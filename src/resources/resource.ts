@@ -5,6 +5,8 @@ export type Resource =
   | { kind: 'mount'; path: string; source: string }
   | { kind: 'loop'; device: string; backing: string; offset: number }
   | { kind: 'daemon'; pid: number; program: string }
+  /** A guest md array assembled with the host's md driver (--rw-raid), stopped with mdadm --stop. */
+  | { kind: 'md'; device: string }
   | { kind: 'dir'; path: string }
   | { kind: 'file'; path: string }
   /** A file guestctl created inside the guest for a while (the jail's policy-rc.d): removed only
@@ -19,6 +21,8 @@ export function describeResource(r: Resource): string {
       return `loop device ${r.device}`;
     case 'daemon':
       return `${r.program} (pid ${r.pid})`;
+    case 'md':
+      return `md array ${r.device}`;
     case 'dir':
     case 'file':
       return r.path;

@@ -25,6 +25,8 @@ export interface InteractiveOptions {
   connect?: string;
   readOnly: boolean;
   format?: string;
+  /** Assemble md arrays with the host's md driver (read-write RAID1, other levels). */
+  rwRaid?: boolean;
   commands: string[];
   json: boolean;
   keepGoing: boolean;
@@ -54,7 +56,7 @@ async function runSession(opts: InteractiveOptions, registry: Registry, out: Out
         ? import('../guest/agent-guest.js').then(({ openAgentGuest }) =>
             openAgentGuest({ socket: opts.agentSocket, domain: opts.domain, connect: opts.connect, readOnly: opts.readOnly }),
           )
-        : openTarget([opts.target, ...(opts.moreDisks ?? [])], { readOnly: opts.readOnly, format: opts.format }),
+        : openTarget([opts.target, ...(opts.moreDisks ?? [])], { readOnly: opts.readOnly, format: opts.format, rwRaid: opts.rwRaid }),
     );
     for (const note of guest.notes ?? []) out.note(note);
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;

@@ -13,6 +13,8 @@ export interface LayerContext {
   stack: ResourceStack;
   /** Tells the user something about the layout (shown when the session opens). */
   note(text: string): void;
+  /** --rw-raid: assemble md arrays with the host's md driver (when it has one) instead of reading one mirror half. */
+  rwRaid?: boolean;
   /** Keys for LUKS volumes (--key and the prompt); null when none was given for this volume. */
   keyFor?(vol: Volume, luksUuid: string | null): Promise<Buffer | null>;
 }

@@ -1,6 +1,8 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readSuperblock, type MdSuperblock } from '../../md/superblock.js';
 import { probeRange, type Probe } from '../probe.js';
+import { attachLoop } from '../attach.js';
+import { assembleArray, hostHasMdDriver } from '../../md/assemble.js';
 import type { Volume } from '../volumes.js';
 import type { Layer, LayerContext } from './index.js';
 
@@ -87,6 +89,10 @@ async function arrayVolume(array: MdArray, names: { device: string; aliases: str
     partType: null,
   };
   const blank: Probe = { fstype: null, uuid: null, label: null, usage: null };
+  if (ctx.rwRaid) {
+    if (hostHasMdDriver()) return assembled(array, base, memberList, ctx);
+    ctx.note(`--rw-raid: this host has no md driver (no /proc/mdstat): ${names.device} is read through one member`);
+  }
   if (first.sb.level !== 1) {
     const why = `${levelName(first.sb.level)} ${names.device} needs the md driver to assemble: not supported yet`;
     ctx.note(`${names.device} (${memberList}): ${why}`);
@@ -97,6 +103,15 @@ async function arrayVolume(array: MdArray, names: { device: string; aliases: str
   const note = `RAID1 of ${first.sb.raidDisks} over ${memberList}${missing > 0 ? ` (${missing} not found)` : ''}, read through ${first.vol.device}`;
   if (!ctx.readOnly) ctx.note(`${names.device} is opened read-only: ${RAID1_READ_ONLY}`);
   return { ...base, ...probe, readOnlyReason: RAID1_READ_ONLY, note };
+}
+
+/** The whole array through the host's md driver, from the session's own loop devices over its members. */
+async function assembled(array: MdArray, base: Omit<Volume, keyof Probe>, memberList: string[] | string, ctx: LayerContext): Promise<Volume> {
+  const loops: string[] = [];
+  for (const m of array.members) loops.push(await attachLoop(m.vol.source, { offset: m.vol.offset, size: m.vol.size }, ctx.readOnly, ctx.stack));
+  const md = await assembleArray(loops, { readOnly: ctx.readOnly, stack: ctx.stack });
+  const probe = await probeRange(md.device, 0, md.size);
+  return { ...base, source: md.device, offset: 0, size: md.size, ...probe, note: `assembled by the host's md driver as ${md.device} from ${memberList}` };
 }
 
 function rangeReader(vol: Volume): (offset: number, length: number) => Buffer {
