@@ -4,6 +4,7 @@ import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
 import { pushMount, type ResourceStack } from '../resources/stack.js';
 import { attachLoop } from './attach.js';
+import { featureHint } from './fs-features.js';
 import type { Volume } from './volumes.js';
 
 // Mount one volume at a host directory: the kernel driver where there is one, a
@@ -124,7 +125,7 @@ async function mountLoop(
     return { driver: 'kernel', loop, options, readOnly: opts.readOnly };
   }
   if (!/unknown filesystem type|no such device/i.test(r.stderr))
-    throw new CliError('failed', `cannot mount ${vol.device} (${fstype}): ${r.stderr.trim()}`);
+    throw new CliError('failed', `cannot mount ${vol.device} (${fstype}): ${r.stderr.trim()}${featureHint(fstype, vol.source, vol.offset)}`);
   return mountWithFuse(vol, fstype, loop, hostDir, opts);
 }
 
