@@ -11,6 +11,8 @@ interface InfoData extends OsInfo {
   /** Image layers, top first (an overlay and its backing files); empty for a directory or a running VM. */
   chain: { path: string; format: string }[];
   notes: string[];
+  /** When no OS was found: why each filesystem looked at is not a root. */
+  noOsReasons: string[];
 }
 
 export const info = defineCommand({
@@ -19,7 +21,7 @@ export const info = defineCommand({
   summary: 'Show what the guest is: OS, version, architecture, hostname, packaging, init, kernels, mounts',
   examples: ['info'],
   async run(ctx): Promise<InfoData> {
-    const g = ctx.guest as typeof ctx.guest & { notes?: string[]; chain?: { path: string; format: string }[] };
+    const g = ctx.guest as typeof ctx.guest & { notes?: string[]; chain?: { path: string; format: string }[]; noOsReasons?: string[] };
     return {
       name: g.name,
       kind: g.kind,
@@ -28,6 +30,7 @@ export const info = defineCommand({
       mounts: g.mounts().map((m) => ({ device: m.device, mountpoint: m.mountpoint, fstype: m.fstype, options: m.options })),
       chain: g.chain ?? [],
       notes: [...(g.notes ?? []), ...(g.os.notes ?? [])],
+      noOsReasons: g.os.type === 'unknown' ? (g.noOsReasons ?? []) : [],
     };
   },
   render(d: InfoData, out: Output) {
@@ -41,6 +44,7 @@ export const info = defineCommand({
       ['Hostname', d.hostname ?? 'unknown'],
       ...(d.type === 'windows' ? windowsRows(d) : linuxRows(d)),
     ];
+    for (const [i, reason] of d.noOsReasons.entries()) rows.push([i === 0 ? 'No OS found' : '', reason]);
     if (d.chain.length > 0) rows.push(['Image', d.chain.map((l) => `${l.path} (${l.format})`).join(' → ')]);
     const width = Math.max(...rows.map(([k]) => k.length));
     for (const [k, v] of rows) out.line(`${out.color.bold(k.padEnd(width))}  ${escapeForTerminal(String(v))}`);

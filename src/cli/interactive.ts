@@ -15,6 +15,7 @@ const options = {
     multiple: true,
     description: 'the key of a LUKS volume (DEV: /dev/sda2, a LUKS UUID, or all); prefer file: or the prompt, since a key: is in your shell history',
   },
+  'rw-raid': { type: 'boolean', description: 'assemble md RAID arrays with the host md driver (RAID1 read-write, other levels at all)' },
   command: { type: 'string', short: 'c', valueName: 'CMD', multiple: true, description: 'run this shell command line and exit (repeatable)' },
   json: jsonOption,
   'keep-going': { type: 'boolean', description: 'in a script (-c or stdin), go on after a failing command' },
@@ -33,8 +34,8 @@ const interactive = defineCliCommand<InteractiveOptions>({
   description:
     "Without -c, commands come from the prompt (on a terminal) or one per line from stdin. Inside the shell, 'help' lists the commands.",
   forms: [
-    'IMAGE|DIR [IMAGE...] [--ro] [--format] [--key] [-c] [--json] [--keep-going]',
-    '--domain [--connect] [--offline] [--key] [--ro] [-c] [--json] [--keep-going]',
+    'IMAGE|DIR [IMAGE...] [--ro] [--format] [--key] [--rw-raid] [-c] [--json] [--keep-going]',
+    '--domain [--connect] [--offline] [--key] [--rw-raid] [--ro] [-c] [--json] [--keep-going]',
     '--agent-socket [--ro] [-c] [--json] [--keep-going]',
   ],
   positionals: [
@@ -67,6 +68,7 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
   if (v.connect !== undefined && v.domain === undefined) throw new CliError('usage', '--connect goes with --domain NAME');
   if (v.offline === true && v.domain === undefined) throw new CliError('usage', '--offline goes with --domain NAME');
   if (live && target) throw new CliError('usage', `unexpected argument '${target}': a running guest is opened with --domain or --agent-socket alone`);
+  if (v['agent-socket'] !== undefined && v['rw-raid'] === true) throw new CliError('usage', '--rw-raid is for disk images (and --domain opened offline), not running guests');
   if (live && v.format !== undefined) throw new CliError('usage', '--format is for disk images, not running guests');
   if (v['agent-socket'] !== undefined && v.key !== undefined) throw new CliError('usage', '--key is for disk images (and --domain opened offline), not running guests');
   const keys = (v.key ?? []).map((k) => {
@@ -88,6 +90,7 @@ export function parseInteractiveArgs(argv: string[], env: NodeJS.ProcessEnv): In
     readOnly: v.ro === true,
     format: v.format,
     keys,
+    ...(v['rw-raid'] === true ? { rwRaid: true } : {}),
     commands: v.command ?? [],
     json: v.json === true,
     keepGoing: v['keep-going'] === true,

@@ -32,8 +32,17 @@ interface MountWish {
 interface MountRecord {
   vol: Volume;
   hostDir: string;
+  /** The loop device, shared by the mounts of one btrfs's subvolumes. */
+  loop: string;
   info: MountInfo;
   wish: MountWish;
+}
+
+/** A btrfs mounted again with another subvol=/subvolid= (/ on @, /home on @home). */
+function otherSubvolume(vol: Volume, mounted: string[] = [], wanted: string[] = []): boolean {
+  if (vol.fstype !== 'btrfs') return false;
+  const pick = (o: string[]) => o.filter((x) => /^(subvol|subvolid)=/.test(x)).join(',');
+  return pick(mounted) !== pick(wanted);
 }
 
 export class MountedGuest implements Guest {
@@ -75,8 +84,8 @@ export class MountedGuest implements Guest {
     this.osInfo = windows && info.drives && this.image ? { ...info, drives: mapDrives(info.drives, this.image.volumes) } : info;
   }
 
-  recordMount(vol: Volume, hostDir: string, info: MountInfo, wish: MountWish): void {
-    this.records.push({ vol, hostDir, info, wish });
+  recordMount(vol: Volume, hostDir: string, loop: string, info: MountInfo, wish: MountWish): void {
+    this.records.push({ vol, hostDir, loop, info, wish });
   }
 
   mounts(): MountInfo[] {
@@ -134,17 +143,20 @@ export class MountedGuest implements Guest {
     if (this.writableNow || !this.image) return;
     const stack = this.image.stack;
     const records = [...this.records];
-    for (const r of [...records].reverse()) await this.release(r);
+    for (const [i, r] of [...records].reverse().entries()) await this.release(r, records.slice(0, records.length - 1 - i));
     const failures: string[] = [];
-    for (const r of records) {
+    for (const [i, r] of records.entries()) {
       const readOnly = r.wish.readOnly === true;
+      const loop = records.slice(0, i).find((x) => x.vol === r.vol)?.loop;
       try {
-        const m = await mountVolume(r.vol, r.hostDir, { readOnly, stack, fstype: r.wish.fstype, fstabOptions: r.wish.fstabOptions });
+        const m = await mountVolume(r.vol, r.hostDir, { readOnly, stack, fstype: r.wish.fstype, fstabOptions: r.wish.fstabOptions, loop });
         r.info = { ...r.info, options: m.options, driver: m.driver, note: m.note };
+        r.loop = m.loop;
       } catch (err) {
         failures.push(`${r.vol.device} on ${r.info.mountpoint}: ${describeError(err)}`);
-        const m = await mountVolume(r.vol, r.hostDir, { readOnly: true, stack, fstype: r.wish.fstype, fstabOptions: r.wish.fstabOptions });
+        const m = await mountVolume(r.vol, r.hostDir, { readOnly: true, stack, fstype: r.wish.fstype, fstabOptions: r.wish.fstabOptions, loop });
         r.info = { ...r.info, options: m.options, driver: m.driver, note: m.note };
+        r.loop = m.loop;
       }
     }
     if (failures.length > 0) throw new CliError('failed', `cannot make the guest writable: ${failures.join('; ')}`);
@@ -155,16 +167,17 @@ export class MountedGuest implements Guest {
     if (!this.image) throw new CliError('unsupported', 'mount needs a disk image: this guest is a directory');
     const vol = findByDeviceName(this.image.volumes, device);
     if (!vol) throw new CliError('not-found', `no such device in this image: ${device} (see 'filesystems')`);
-    if (this.records.some((m) => m.vol === vol)) throw new CliError('exists', `${vol.device} is already mounted`);
+    const sameVolume = this.records.find((m) => m.vol === vol);
+    if (sameVolume && !otherSubvolume(vol, sameVolume.wish.fstabOptions, opts.fstabOptions)) throw new CliError('exists', `${vol.device} is already mounted`);
     const dir = this.fs.resolve(guestDir, true);
     if (dir.kind !== 'directory') throw new CliError('not-found', `mount point is not a directory in the guest: ${dir.guestPath}`);
     if (this.records.some((m) => m.info.mountpoint === dir.guestPath))
       throw new CliError('exists', `something is already mounted on ${dir.guestPath}`);
     const wish = { ...opts, readOnly: this.readOnly || opts.readOnly === true };
     const readOnly = wish.readOnly || !this.writableNow;
-    const m = await mountVolume(vol, dir.hostPath, { readOnly, stack: this.image.stack, fstype: opts.fstype, fstabOptions: opts.fstabOptions });
+    const m = await mountVolume(vol, dir.hostPath, { readOnly, stack: this.image.stack, fstype: opts.fstype, fstabOptions: opts.fstabOptions, loop: sameVolume?.loop });
     const info: MountInfo = { device: vol.device, mountpoint: dir.guestPath, fstype: opts.fstype ?? vol.fstype ?? '?', options: m.options, driver: m.driver, note: m.note };
-    this.records.push({ vol, hostDir: dir.hostPath, info, wish });
+    this.records.push({ vol, hostDir: dir.hostPath, loop: m.loop, info, wish });
     return info;
   }
 
@@ -176,14 +189,16 @@ export class MountedGuest implements Guest {
     if (m.info.mountpoint === '/') throw new CliError('refused', 'refusing to unmount the guest root: end the session instead');
     const nested = this.records.filter((x) => x !== m && x.info.mountpoint.startsWith(`${m.info.mountpoint}/`));
     if (nested.length > 0) throw new CliError('refused', `unmount ${nested.map((x) => x.info.mountpoint).join(', ')} first`);
-    await this.release(m);
+    await this.release(m, this.records.filter((x) => x !== m));
     this.records.splice(this.records.indexOf(m), 1);
   }
 
-  private async release(m: MountRecord): Promise<void> {
+  /** Unmount one record; its loop device goes too unless another mounted subvolume still uses it. */
+  private async release(m: MountRecord, stillMounted: MountRecord[]): Promise<void> {
     const stack = this.image!.stack;
     await stack.release((r) => r.kind === 'mount' && r.path === m.hostDir);
-    await stack.release((r) => r.kind === 'loop' && r.offset === m.vol.offset && r.backing === m.vol.source);
+    if (stillMounted.some((x) => x.loop === m.loop)) return;
+    await stack.release((r) => r.kind === 'loop' && r.device === m.loop);
   }
 
   async close(): Promise<void> {

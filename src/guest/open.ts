@@ -20,6 +20,8 @@ export interface OpenOptions {
   format?: string;
   /** Keys for LUKS volumes (from --key and the prompt). */
   keyFor?: LayerContext['keyFor'];
+  /** --rw-raid: assemble md arrays with the host's md driver. */
+  rwRaid?: boolean;
 }
 
 /** Open disk images (the disks of one machine, in order) or a directory as a guest. Everything acquired is released on failure. */
@@ -60,7 +62,10 @@ function requireRoot(): void {
 async function openDirectory(path: string, opts: OpenOptions): Promise<MountedGuest> {
   const guest = new MountedGuest('directory', basename(path), path, opts.readOnly, null);
   guest.os = await inspectOs(guest.fs);
-  if (guest.os.type === 'unknown') guest.notes.push(`no operating system found in ${path}`);
+  if (guest.os.type === 'unknown') {
+    guest.notes.push(`no operating system found in ${path}`);
+    guest.noOsReasons = [`${path}: no os-release, no \\Windows\\System32, no /bin with an /etc/fstab`];
+  }
   return guest;
 }
 
@@ -89,7 +94,7 @@ async function openImages(images: { path: string; isDevice: boolean }[], opts: O
       const label = images.length > 1 ? `${diskDevice(i)}: ` : '';
       if (disk.chain.length > 1) notes.push(`${label}backing chain: ${describeChain(disk.chain)}`);
     }
-    volumes = await expandLayers(volumes, LAYERS, { readOnly: opts.readOnly, workDir, stack, note: (t) => notes.push(t), keyFor: opts.keyFor });
+    volumes = await expandLayers(volumes, LAYERS, { readOnly: opts.readOnly, workDir, stack, note: (t) => notes.push(t), keyFor: opts.keyFor, rwRaid: opts.rwRaid });
 
     const name = images.map((i) => basename(i.path)).join(' + ');
     const guest = new MountedGuest('image', name, rootDir, opts.readOnly, {

@@ -194,6 +194,8 @@ export interface OsInfo {
   packageManager: string | null; // apt, dnf, yum, zypper, apk, pacman
   initSystem: string | null; // systemd, openrc, sysvinit, busybox
   kernels: string[];
+  /** How many packages are installed (dpkg, apk, pacman; rpm databases are not read). */
+  installedPackages?: number | null;
   live: boolean;
   // Windows guests (from the registry hives, see src/windows/inspect.ts):
   edition?: string | null; // EditionID, e.g. ServerStandard

@@ -3,6 +3,7 @@ import { osShortName, parseOsRelease } from '../parsers/os-release.js';
 import { elfArch } from '../parsers/elf.js';
 import { isDir, isFile } from '../guest/stat-or-null.js';
 import { findSoftwareHive, inspectWindows } from '../windows/inspect.js';
+import { countApkInstalled, countDpkgInstalled, debianPointRelease, preciser, redhatReleaseVersion } from './os-details.js';
 
 // What an offline guest is, read from its own files (the way virt-inspector does it).
 
@@ -59,12 +60,48 @@ export async function inspectOs(fs: GuestFs): Promise<OsInfo> {
     info.product = fields.PRETTY_NAME ?? fields.NAME ?? null;
     info.shortName = osShortName(fields) || null;
   }
+  info.version = await minorVersion(fs, info.distro, info.version);
   info.arch = await guestArch(fs);
   info.hostname = await guestHostname(fs);
   Object.assign(info, await packaging(fs, info.distro));
   info.initSystem = await initSystem(fs);
   info.kernels = await kernels(fs);
+  info.installedPackages = await installedPackages(fs, info.packageFormat);
   return info;
+}
+
+const REDHAT_FAMILY = new Set(['rhel', 'centos', 'fedora', 'rocky', 'almalinux', 'ol', 'scientific']);
+
+async function minorVersion(fs: GuestFs, distro: string | null, version: string | null): Promise<string | null> {
+  if (distro === 'debian') {
+    const text = await readText(fs, '/etc/debian_version');
+    return (text !== null && debianPointRelease(version, text)) || version;
+  }
+  if (distro === null || REDHAT_FAMILY.has(distro)) {
+    const text = await readText(fs, '/etc/redhat-release');
+    return text === null ? version : preciser(version, redhatReleaseVersion(text));
+  }
+  return version;
+}
+
+async function installedPackages(fs: GuestFs, format: string | null): Promise<number | null> {
+  switch (format) {
+    case 'deb': {
+      const status = await readText(fs, '/var/lib/dpkg/status');
+      return status === null ? null : countDpkgInstalled(status);
+    }
+    case 'apk': {
+      const db = await readText(fs, '/lib/apk/db/installed');
+      return db === null ? null : countApkInstalled(db);
+    }
+    case 'pacman':
+      return fs.list('/var/lib/pacman/local').then(
+        (entries) => entries.filter((e) => e.type === 'directory').length,
+        () => null,
+      );
+    default:
+      return null; // rpm keeps its database in SQLite or Berkeley DB, which is not read here
+  }
 }
 
 export async function guestArch(fs: GuestFs): Promise<string | null> {

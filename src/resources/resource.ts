@@ -5,6 +5,8 @@ export type Resource =
   | { kind: 'mount'; path: string; source: string }
   | { kind: 'loop'; device: string; backing: string; offset: number }
   | { kind: 'daemon'; pid: number; program: string }
+  /** A guest md array assembled with the host's md driver (--rw-raid), stopped with mdadm --stop. */
+  | { kind: 'md'; device: string }
   | { kind: 'dir'; path: string }
   | { kind: 'file'; path: string }
   /** A device-mapper device guestctl created (an LV, an opened LUKS volume) under its own unique
@@ -24,6 +26,8 @@ export function describeResource(r: Resource): string {
       return `${r.program} (pid ${r.pid})`;
     case 'dm':
       return `device-mapper device ${r.name}`;
+    case 'md':
+      return `md array ${r.device}`;
     case 'dir':
     case 'file':
       return r.path;

@@ -114,6 +114,8 @@ async function release(r: Resource): Promise<void> {
       return stopDaemon(r.pid, r.program);
     case 'dm':
       return removeDm(r.name);
+    case 'md':
+      return stopArray(r.device);
     case 'dir':
       await fsp.rmdir(r.path).catch(ignoreMissing);
       return;
@@ -177,6 +179,13 @@ export async function pushMount(stack: ResourceStack, path: string, expected: st
     throw err;
   }
   await stack.push({ kind: 'mount', path, source: source ?? expected });
+}
+
+async function stopArray(device: string): Promise<void> {
+  // Only arrays guestctl named: a state file must never stop one of the host's own.
+  if (!/^\/dev\/md\/guestctl-[0-9a-f]{8}$/.test(device)) throw new Error(`${device} is not an array guestctl assembled: not stopping it`);
+  const r = await runTool('mdadm', ['--stop', device]);
+  if (r.code !== 0) throw new Error(`mdadm --stop: ${r.stderr.trim() || `exit ${r.code}`}`);
 }
 
 async function detachLoop(r: { device: string; backing: string; offset: number }): Promise<void> {

@@ -54,6 +54,7 @@ const FIELDS: Record<Resource['kind'], Record<string, 'string' | 'number'>> = {
   mount: { path: 'string', source: 'string' },
   loop: { device: 'string', backing: 'string', offset: 'number' },
   daemon: { pid: 'number', program: 'string' },
+  md: { device: 'string' },
   dir: { path: 'string' },
   file: { path: 'string' },
   'guest-file': { path: 'string', dev: 'number', ino: 'number' },

@@ -1,7 +1,7 @@
 import { CliError } from '../util/errors.js';
 import { openTarget } from '../guest/open.js';
 import type { Guest } from '../guest/types.js';
-import type { InteractiveOptions } from './session.js';
+import type { InteractiveOptions } from './interactive-options.js';
 import { makeKeyFor } from '../luks/key-provider.js';
 import { TtyPrompter } from './prompter.js';
 
@@ -14,7 +14,7 @@ export type OpenedGuest = Guest & { notes?: string[] };
 export async function openGuest(opts: InteractiveOptions): Promise<OpenedGuest> {
   if (opts.agentSocket !== undefined) return openAgent(opts);
   if (opts.domain !== undefined) return openDomain(opts.domain, opts);
-  return openTarget([opts.target, ...(opts.moreDisks ?? [])], { readOnly: opts.readOnly, format: opts.format, keyFor: keyFor(opts) });
+  return openTarget([opts.target, ...(opts.moreDisks ?? [])], { readOnly: opts.readOnly, format: opts.format, keyFor: keyFor(opts), rwRaid: opts.rwRaid });
 }
 
 /** LUKS keys from --key, else asked before the shell exists, on stderr (stdout may be --json): only with a terminal on both. */
@@ -36,7 +36,7 @@ async function openDomain(domain: string, opts: InteractiveOptions): Promise<Ope
     throw new CliError('refused', `domain ${domain} is running: its disks are opened offline only read-only (add --ro), or open the running VM without --offline`);
   const dom = await offlineDomain(domain, vopts);
   const readOnly = opts.readOnly || dom.readOnlyReason !== undefined;
-  const guest = await openTarget(dom.disks, { readOnly, keyFor: keyFor(opts) });
+  const guest = await openTarget(dom.disks, { readOnly, keyFor: keyFor(opts), rwRaid: opts.rwRaid });
   guest.notes.unshift(
     `domain ${domain} is ${active ? 'running' : 'not running'}: its disks are opened offline${readOnly && !opts.readOnly ? `, read-only: ${dom.readOnlyReason}` : ''}`,
   );

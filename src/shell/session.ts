@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline';
 import { openGuest, type OpenedGuest } from './open-guest.js';
+import type { InteractiveOptions } from './interactive-options.js';
 import type { Guest } from '../guest/types.js';
 import { reportError } from '../util/errors.js';
 import { Output } from './output.js';
@@ -15,27 +16,7 @@ import { Lifecycle } from './lifecycle.js';
 // the prompt), and always close the guest on the way out, whatever the way out is.
 // The command registry is handed in by the caller (src/ does not import commands/).
 
-export interface InteractiveOptions {
-  /** An image or directory; empty when a running guest is opened (--domain / --agent-socket). */
-  target: string;
-  /** The machine's other disks, in order (the first is `target`). */
-  moreDisks?: string[];
-  /** A running VM: its guest agent socket, or its libvirt domain (and URI). */
-  agentSocket?: string;
-  domain?: string;
-  connect?: string;
-  /** With --domain: open the domain's disks even when it runs (read-only then). */
-  offline?: boolean;
-  readOnly: boolean;
-  format?: string;
-  /** --key: keys for LUKS volumes. */
-  keys: KeySpec[];
-  commands: string[];
-  json: boolean;
-  keepGoing: boolean;
-  color: boolean;
-  debug: boolean;
-}
+export type { InteractiveOptions } from './interactive-options.js';
 
 export async function runInteractive(opts: InteractiveOptions, registry: Registry): Promise<number> {
   const out = new Output(opts.json, opts.color);

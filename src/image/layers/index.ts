@@ -13,6 +13,8 @@ export interface LayerContext {
   stack: ResourceStack;
   /** Tells the user something about the layout (shown when the session opens). */
   note(text: string): void;
+  /** --rw-raid: assemble md arrays with the host's md driver (when it has one) instead of reading one mirror half. */
+  rwRaid?: boolean;
   /** Keys for LUKS volumes (--key, then the prompt on a terminal); null when there is none (more). */
   keyFor?(vol: Volume, luksUuid: string | null, luksVersion?: number): Promise<Buffer | null>;
 }
