@@ -1,12 +1,10 @@
 import { createInterface } from 'node:readline';
 import { openGuest, type OpenedGuest } from './open-guest.js';
 import type { InteractiveOptions } from './interactive-options.js';
-import type { Guest } from '../guest/types.js';
 import { reportError } from '../util/errors.js';
 import { Output } from './output.js';
 import type { Registry } from './registry.js';
 import { TtyPrompter } from './prompter.js';
-import type { KeySpec } from '../luks/key-spec.js';
 import type { ShellEnv } from './executor.js';
 import { runScript } from './script.js';
 import { runRepl } from './repl.js';
