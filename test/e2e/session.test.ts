@@ -57,7 +57,7 @@ describe('opening images', () => {
     expect(r.code).toBe(0);
     const [infoText, runText] = r.stdout.split(/\n(?=\{)/);
     const info = json(infoText!);
-    expect(info).toMatchObject({ distro: 'debian', version: '12', packageFormat: 'deb', packageManager: 'apt', initSystem: 'systemd', arch: 'x86_64', hostname: 'deb12-fixture' });
+    expect(info).toMatchObject({ distro: 'debian', version: expect.stringMatching(/^12\.\d+$/), packageFormat: 'deb', packageManager: 'apt', initSystem: 'systemd', arch: 'x86_64', hostname: 'deb12-fixture' });
     expect(info.kernels.length).toBeGreaterThan(0);
     const byPoint = Object.fromEntries(info.mounts.map((m: any) => [m.mountpoint, m]));
     expect(byPoint['/'].device).toBe('/dev/sda4');
