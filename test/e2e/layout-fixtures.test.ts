@@ -3,7 +3,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, writ
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { leftovers, tempDir } from '../helpers/cli.js';
-import { fixtureInfo, fixturePath, type LayoutImage } from '../helpers/fixtures.js';
+import { layoutsInfo, passphraseFile } from '../helpers/layouts.js';
+import { fixturePath, type LayoutImage } from '../helpers/fixtures.js';
 
 // The "layouts" fixture (scripts/fixtures/layouts.sh) checked from outside guestctl, with
 // the standard tools, against what its fixture.json promises: partition tables (sfdisk),
@@ -34,9 +35,8 @@ interface Machine {
 }
 
 const dir = tempDir('guestctl-layouts-');
-const info = fixtureInfo('layouts-lvm-mbr') as { passphrase: string; machines: Record<string, Machine> };
-const keyFile = join(dir.path, 'passphrase');
-writeFileSync(keyFile, info.passphrase, { mode: 0o600 });
+const info = layoutsInfo<Machine>();
+const keyFile = passphraseFile(dir.path, info.passphrase);
 
 afterAll(() => {
   expect(leftovers(dir.path)).toEqual([]);

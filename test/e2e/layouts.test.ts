@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { guestctl, leftovers, tempDir } from '../helpers/cli.js';
-import { fixtureInfo, workCopy, type LayoutImage } from '../helpers/fixtures.js';
+import { layoutsInfo, passphraseFile } from '../helpers/layouts.js';
+import { workCopy, type LayoutImage } from '../helpers/fixtures.js';
 
 // The images people really have (the "layouts" fixture: LVM, LUKS, btrfs subvolumes, md RAID1,
 // several disks, logical partitions, whole-disk xfs), each opened by guestctl as the machine
@@ -20,9 +21,8 @@ interface Machine {
 }
 
 const dir = tempDir('guestctl-layouts-open-');
-const info = fixtureInfo('layouts-lvm-mbr') as { passphrase: string; machines: Record<string, Machine> };
-const keyFile = join(dir.path, 'passphrase');
-writeFileSync(keyFile, info.passphrase, { mode: 0o600 });
+const info = layoutsInfo<Machine>();
+const keyFile = passphraseFile(dir.path, info.passphrase);
 
 afterAll(() => {
   expect(leftovers(dir.path)).toEqual([]);

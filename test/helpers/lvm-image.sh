@@ -27,9 +27,9 @@ q lvcreate -q -an -Zn -Wn -n scratch -L 4M "$vg"
 q lvcreate -q -an -Zn -Wn -n data -L 16M "$vg"
 q lvcreate -q -an -Zn -Wn -n notes -L 8M "$vg"
 q lvextend -q -L 8M "$vg/scratch"
-pe_start="$(pvs --noheadings --units b --nosuffix -o pe_start "$loop" 2>/dev/null | tr -d ' ')"
+pe_start="$(pvs --noheadings --units b --nosuffix -o pe_start "$loop" | tr -d ' ')"
 for lv in root data notes; do
-  ranges="$(lvs --noheadings -o seg_pe_ranges "$vg/$lv" 2>/dev/null | tr -d ' ')"
+  ranges="$(lvs --noheadings -o seg_pe_ranges "$vg/$lv" | tr -d ' ')"
   first="${ranges##*:}"; first="${first%-*}"; last="${ranges##*-}"
   echo "$lv $((part_start + pe_start + first * 4 * 1048576)) $(((last - first + 1) * 4 * 1048576))"
 done
