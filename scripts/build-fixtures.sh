@@ -2,10 +2,11 @@
 # Build (or find in the cache) the disk images guestctl's tests run against.
 #
 #   bash scripts/build-fixtures.sh all                    build every fixture not cached yet
-#   bash scripts/build-fixtures.sh debian|synthetic|hostile|netstacks|layouts|windows
+#   bash scripts/build-fixtures.sh debian|synthetic|hostile|netstacks|layouts|windows|hostile-layers
 #   bash scripts/build-fixtures.sh demo                   = debian
 #   bash scripts/build-fixtures.sh path NAME              print the image path (builds if missing)
 #        NAME: debian | synthetic | synthetic-qcow2 | synthetic-whole | hostile | netstacks | windows
+#              | hostile-lvm | hostile-windows | hostile-windows-link
 #              | layouts-<image> (layouts-lvm-mbr, layouts-raid1-a, ...: see image_of)
 #   bash scripts/build-fixtures.sh dir NAME               print the fixture directory
 #
@@ -34,6 +35,7 @@ hostile_inputs()   { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/hostile.sh"; }
 netstacks_inputs() { echo "$(debian_inputs)" "$FX/netstacks.sh"; }
 layouts_inputs()   { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/layouts-lib.sh" "$FX/md-superblock.mjs" "$FX/layouts.sh"; }
 windows_inputs()   { echo "$FX/lib.sh" "$FX/regf-writer.mjs" "$FX/windows.sh"; }
+hostile_layers_inputs() { echo "$FX/lib.sh" "$FX/busybox-root.sh" "$FX/lvm-pv-writer.mjs" "$FX/regf-writer.mjs" "$FX/hostile-layers.sh"; }
 
 hash_of() { local files; read -r -a files <<<"$("$1")"; fixture_hash "${files[@]}"; }
 
@@ -49,6 +51,7 @@ ensure_synthetic() { local h; h="$(hash_of synthetic_inputs)"; ensure_cached syn
 ensure_hostile()   { local h; h="$(hash_of hostile_inputs)"; ensure_cached hostile "$h" "$FX/hostile.sh"; }
 ensure_layouts()   { local h; h="$(hash_of layouts_inputs)"; ensure_cached layouts "$h" "$FX/layouts.sh"; }
 ensure_windows()   { local h; h="$(hash_of windows_inputs)"; ensure_cached windows "$h" "$FX/windows.sh"; }
+ensure_hostile-layers() { local h; h="$(hash_of hostile_layers_inputs)"; ensure_cached hostile-layers "$h" "$FX/hostile-layers.sh"; }
 ensure_netstacks() {
   local h debian_dir
   debian_dir="$(ensure_debian)"
@@ -70,7 +73,9 @@ image_of() {
       layouts-two-disk-a | layouts-two-disk-b)
                      echo "layouts ${1#layouts-}.qcow2" ;;
     windows)         echo "windows windows.raw" ;;
-    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks, windows, layouts-*)" ;;
+    hostile-lvm | hostile-windows | hostile-windows-link)
+                     echo "hostile-layers $1.raw" ;;
+    *) die "unknown fixture image '$1' (debian, synthetic, synthetic-qcow2, synthetic-whole, hostile, netstacks, windows, layouts-*, hostile-lvm, hostile-windows, hostile-windows-link)" ;;
   esac
 }
 
@@ -84,6 +89,7 @@ preflight_hostile()       { preflight_common; need_cmds busybox; }
 preflight_netstacks()     { need_root; need_cmds qemu-img node bwrap slirp4netns; }
 preflight_layouts()       { preflight_common; need_cmds busybox node unshare losetup mount lvm cryptsetup mkfs.xfs xfs_repair mkfs.btrfs btrfs mkswap; }
 preflight_windows()       { preflight_common; need_cmds node mkntfs ntfs-3g losetup hivexregedit hivexget; }
+preflight_hostile-layers() { preflight_common; need_cmds busybox node mkntfs ntfs-3g losetup; }
 
 usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
@@ -95,6 +101,7 @@ build_one() {
     netstacks)     ensure_netstacks >/dev/null ;;
     layouts)       ensure_layouts >/dev/null ;;
     windows)       ensure_windows >/dev/null ;;
+    hostile-layers) ensure_hostile-layers >/dev/null ;;
     *) usage ;;
   esac
 }
@@ -104,10 +111,10 @@ case "$cmd" in
   all)
     t0=$SECONDS
     # cheap ones first so a debootstrap problem does not block the fast tests
-    for f in synthetic hostile layouts windows debian netstacks; do build_one "$f"; done
+    for f in synthetic hostile layouts windows hostile-layers debian netstacks; do build_one "$f"; done
     log "all fixtures ready in $((SECONDS - t0))s under $(cache_root)"
     ;;
-  debian | demo | synthetic | hostile | netstacks | layouts | windows)
+  debian | demo | synthetic | hostile | netstacks | layouts | windows | hostile-layers)
     build_one "$cmd"
     ;;
   path | dir)

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { GuestFs } from '../guest/types.js';
-import { CliError } from '../util/errors.js';
+import { CliError, describeError } from '../util/errors.js';
 
 // hivex runs on the HOST, so it must never be handed a guest path: a hive that is a symlink (or
 // sits under one) could point it at a host file. The hive is read through the guest fs instead,
@@ -18,10 +18,14 @@ export interface HiveCopy {
 }
 
 export async function privateHiveCopy(fs: GuestFs, guestPath: string): Promise<HiveCopy> {
-  const st = await fs.stat(guestPath);
+  // A hive that is a link to a path the guest lacks (e.g. /etc/shadow on Windows) is a note, not a failed open.
+  const unreadable = (err: unknown): never => {
+    throw new CliError('failed', `registry hive ${guestPath}: ${describeError(err)}`);
+  };
+  const st = await fs.stat(guestPath).catch(unreadable);
   if (st.type !== 'file') throw new CliError('failed', `registry hive ${guestPath} is not a regular file (${st.type})`);
   if (st.size > MAX_HIVE_BYTES) throw new CliError('failed', `registry hive ${guestPath} is ${st.size} bytes, more than the ${MAX_HIVE_BYTES} read`);
-  const data = await fs.readFile(guestPath);
+  const data = await fs.readFile(guestPath).catch(unreadable);
   const dir = await mkdtemp(join(tmpdir(), 'guestctl-hive-'));
   const file = join(dir, 'hive');
   try {

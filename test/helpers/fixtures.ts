@@ -41,6 +41,9 @@ export type FixtureName =
   | 'hostile'
   | 'netstacks'
   | 'windows'
+  | 'hostile-lvm'
+  | 'hostile-windows'
+  | 'hostile-windows-link'
   | LayoutImage;
 
 export const FIXTURE_NAMES: readonly FixtureName[] = [
@@ -52,6 +55,9 @@ export const FIXTURE_NAMES: readonly FixtureName[] = [
   'netstacks',
   ...LAYOUT_IMAGES,
   'windows',
+  'hostile-lvm',
+  'hostile-windows',
+  'hostile-windows-link',
 ];
 
 const BUILD_SCRIPT = join('scripts', 'build-fixtures.sh');
