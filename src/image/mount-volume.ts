@@ -22,7 +22,7 @@ export interface MountedVolume {
 
 const UNMOUNTABLE: Record<string, string> = {
   swap: 'swap space',
-  LVM2_member: 'an LVM physical volume: its logical volumes are listed as /dev/VG/LV',
+  LVM2_member: 'an LVM physical volume, not a filesystem (the logical volumes of a readable VG are /dev/VG/LV)',
   crypto_LUKS: 'a LUKS encrypted container: its opened contents are /dev/mapper/luks-UUID (give its key with --key)',
   linux_raid_member: 'a Linux RAID member: its array is opened as /dev/mdN (see filesystems)',
   BitLocker: 'a BitLocker encrypted volume',

@@ -41,7 +41,8 @@ export function runHivexTool(tool: string, args: string[], label: string, limits
 export async function readHiveKey(hiveFile: string, key: string, label: string, limits?: HivexLimits): Promise<RegValue[] | null> {
   const r = await runHivexTool('hivexget', [hiveFile, key], label, limits);
   if (r.code !== 0) {
-    const why = r.stderr.split('\n').map((l) => l.replace(/^hivexsh:\s*/, '').trim()).find((l) => l.length > 0) ?? `exit status ${r.code}`;
+    // (hivex names the private copy it read: the guest's path is in the label already)
+    const why = r.stderr.split('\n').map((l) => l.replace(/^hivexsh:\s*/, '').replaceAll(hiveFile, 'the hive').trim()).find((l) => l.length > 0) ?? `exit status ${r.code}`;
     if (/cd: subkey '.*' not found/.test(why)) return null;
     throw new CliError('failed', `reading registry hive ${label}: ${why}`);
   }

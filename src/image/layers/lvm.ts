@@ -59,6 +59,8 @@ export function groupVolumeGroups(pvs: PvOnDisk[], ctx: Pick<LayerContext, 'note
   for (const pv of pvs) {
     if (!pv.vg) continue;
     const had = newest.get(pv.vg.uuid);
+    if (had && had.seqno === pv.vg.seqno && had.name !== pv.vg.name)
+      ctx.note(`LVM: two PVs of VG ${had.name} (${pv.vg.uuid}) disagree at the same metadata version ${had.seqno} (${pv.vol.device} says VG ${pv.vg.name}): the first is used`);
     if (!had || pv.vg.seqno > had.seqno) newest.set(pv.vg.uuid, pv.vg);
   }
   const groups: VgGroup[] = [];
