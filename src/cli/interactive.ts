@@ -54,7 +54,7 @@ const interactive = defineCliCommand<InteractiveOptions>({
   parse: parseInteractiveArgs,
   async run(opts, deps) {
     const { runInteractive } = await import('../shell/session.js');
-    return runInteractive(opts, await deps.loadRegistry());
+    return runInteractive(opts, () => deps.loadRegistry());
   },
 });
 export default interactive;

@@ -19,6 +19,11 @@ export interface RootProbe {
   reasons: string[];
 }
 
+/** A volume its installer called the root (LV root, label root or /): tried first, which spares mounting the others. */
+function namedRoot(v: Volume): boolean {
+  return /\/root$/.test(v.device) || v.label === 'root' || v.label === '/';
+}
+
 export async function findRoot(guest: MountedGuest, volumes: Volume[], stack: ResourceStack): Promise<RootProbe> {
   const reasons: string[] = [];
   const parents = new Set(volumes.map((v) => v.parent));
@@ -28,7 +33,9 @@ export async function findRoot(guest: MountedGuest, volumes: Volume[], stack: Re
     const why = whyUnmountable(vol);
     if (why && vol.fstype && vol.fstype !== 'swap' && !guest.notes.some((n) => n.includes(why))) guest.notes.push(`${vol.device}: ${why}`);
   }
-  const candidates = volumes.filter((v) => v.fstype && ROOT_TYPES.includes(v.fstype) && !v.unusable).sort((a, b) => b.size - a.size);
+  const candidates = volumes
+    .filter((v) => v.fstype && ROOT_TYPES.includes(v.fstype) && !v.unusable)
+    .sort((a, b) => Number(namedRoot(b)) - Number(namedRoot(a)) || b.size - a.size);
   for (const vol of candidates) {
     try {
       const found = vol.fstype === 'btrfs' ? await tryBtrfs(guest, vol, stack) : await tryMount(guest, vol, stack, []);

@@ -2,6 +2,7 @@ import { promises as fsp, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { CliError } from '../util/errors.js';
 import { runTool } from '../util/run-tool.js';
+import { mountSourceAt } from '../parsers/mountinfo.js';
 import { trustedStateDir } from './state-dir.js';
 import { describeResource, type Resource } from './resource.js';
 import { writeStateFile } from './state-file.js';
@@ -147,13 +148,9 @@ function ignoreMissingStat(err: NodeJS.ErrnoException): null {
   throw err;
 }
 
-/** The source of what is mounted at path (null: nothing); a failed findmnt is an error, not "unmounted". */
+/** The source of what is mounted at path (null: nothing), from this process's mount table; an unreadable table is an error, not "unmounted". */
 export async function mountSource(path: string): Promise<string | null> {
-  const r = await runTool('findmnt', ['-n', '-o', 'SOURCE', '--mountpoint', path]);
-  if (r.code === 1 && r.stderr.trim() === '') return null;
-  if (r.code !== 0) throw new Error(`findmnt: ${r.stderr.trim() || `exit ${r.code}`}`);
-  const sources = r.stdout.trim().split('\n');
-  return sources[sources.length - 1] ?? null;
+  return mountSourceAt(await fsp.readFile('/proc/self/mountinfo', 'utf8'), path);
 }
 
 /** Unmount path, but only while what is mounted there is still the recorded source. */
@@ -188,16 +185,25 @@ async function stopArray(device: string): Promise<void> {
   if (r.code !== 0) throw new Error(`mdadm --stop: ${r.stderr.trim() || `exit ${r.code}`}`);
 }
 
-async function detachLoop(r: { device: string; backing: string; offset: number }): Promise<void> {
-  const info = await runTool('losetup', ['--json', '--list', '-O', 'NAME,BACK-FILE,OFFSET', r.device]);
-  if (info.code !== 0) {
-    if (/No such device|No such file/i.test(info.stderr)) return; // the device node is gone
-    throw new Error(`losetup --list: ${info.stderr.trim() || `exit ${info.code}`}`);
+/** The file a loop device reads and where from, as the kernel says in sysfs; null when it is not attached. */
+async function loopBacking(device: string): Promise<{ backing: string; offset: number } | null> {
+  const name = /^\/dev\/(loop\d+)$/.exec(device)?.[1];
+  if (!name) throw new Error(`${device} is not a loop device name`);
+  const dir = `/sys/block/${name}/loop`;
+  try {
+    const backing = (await fsp.readFile(`${dir}/backing_file`, 'utf8')).replace(/\n$/, '').replace(/ \(deleted\)$/, '');
+    const offset = Number((await fsp.readFile(`${dir}/offset`, 'utf8')).trim());
+    return { backing, offset };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
   }
-  const dev = (JSON.parse(info.stdout || '{"loopdevices":[]}').loopdevices ?? [])[0] as { 'back-file'?: string | null; offset?: number | string | null } | undefined;
-  if (!dev || !dev['back-file']) return; // detached already
-  const backing = String(dev['back-file']).replace(/ \(deleted\)$/, '');
-  if (backing !== r.backing || Number(dev.offset ?? 0) !== r.offset) return; // reused by someone else since
+}
+
+async function detachLoop(r: { device: string; backing: string; offset: number }): Promise<void> {
+  const attached = await loopBacking(r.device);
+  if (!attached) return; // detached already (or the device node is gone)
+  if (attached.backing !== r.backing || attached.offset !== r.offset) return; // reused by someone else since
   for (let attempt = 0; attempt < 20; attempt++) {
     const d = await runTool('losetup', ['-d', r.device]);
     if (d.code === 0) return;

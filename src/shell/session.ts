@@ -16,7 +16,8 @@ import { Lifecycle } from './lifecycle.js';
 
 export type { InteractiveOptions } from './interactive-options.js';
 
-export async function runInteractive(opts: InteractiveOptions, registry: Registry): Promise<number> {
+/** The registry (given as its loader) loads while the guest opens, which mostly waits on tools. */
+export async function runInteractive(opts: InteractiveOptions, registry: Registry | (() => Promise<Registry>)): Promise<number> {
   const out = new Output(opts.json, opts.color);
   const lifecycle = new Lifecycle(out);
   lifecycle.install();
@@ -30,9 +31,17 @@ export async function runInteractive(opts: InteractiveOptions, registry: Registr
   return lifecycle.closeFailed && code === 0 ? 1 : code;
 }
 
-async function runSession(opts: InteractiveOptions, registry: Registry, out: Output, lifecycle: Lifecycle): Promise<number> {
+async function runSession(opts: InteractiveOptions, registryLoad: Registry | (() => Promise<Registry>), out: Output, lifecycle: Lifecycle): Promise<number> {
   try {
-    const guest = await lifecycle.open<OpenedGuest>(() => openGuest(opts));
+    // The open starts first (its first tool runs at once); both settle before either failure is
+    // reported, so an opened guest is always known to lifecycle (and closed).
+    const opening = lifecycle.open<OpenedGuest>(() => openGuest(opts));
+    const loading = typeof registryLoad === 'function' ? registryLoad() : registryLoad;
+    const [opened, loaded] = await Promise.allSettled([opening, loading]);
+    if (opened.status === 'rejected') throw opened.reason;
+    if (loaded.status === 'rejected') throw loaded.reason;
+    const guest = opened.value;
+    const registry = loaded.value;
     for (const note of guest.notes ?? []) out.note(note);
     const interactive = process.stdin.isTTY === true && opts.commands.length === 0;
     const env: ShellEnv = {
