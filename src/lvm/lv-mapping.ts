@@ -71,7 +71,11 @@ export function linearMapping(vg: VolumeGroup, lvName: string): Mapping<LinearEx
 }
 
 /** A dmsetup table for the LV; `device` names the host device of a PV (by its UUID). */
-export function dmTable(vg: VolumeGroup, lvName: string, device: (pvUuid: string) => string): Mapping<string> {
+/**
+ * The dm table of an LV (512-byte sectors). `device` names the block device for a PV; with
+ * `fromDataArea` that device starts at the PV's data area (pe_start) rather than at the PV label.
+ */
+export function dmTable(vg: VolumeGroup, lvName: string, device: (pvUuid: string) => string, fromDataArea = false): Mapping<string> {
   const lv = findLv(vg, lvName);
   const why = notPlain(vg, lv);
   if (why) return unsupported(why);
@@ -81,7 +85,7 @@ export function dmTable(vg: VolumeGroup, lvName: string, device: (pvUuid: string
     const length = seg.extentCount * vg.extentSize;
     const areas = seg.stripes.map((a) => {
       const pv = pvOf(vg, a.on, lv);
-      return `${device(pv.uuid)} ${areaStart(vg, lv, seg, pv, a.startExtent)}`;
+      return `${device(pv.uuid)} ${areaStart(vg, lv, seg, pv, a.startExtent) - (fromDataArea ? pv.peStart : 0)}`;
     });
     if (areas.length === 0) return unsupported(`${vg.name}/${lv.name} has a segment with no stripes`);
     if (areas.length === 1) lines.push(`${start} ${length} linear ${areas[0]}`);

@@ -55,6 +55,8 @@ describe('parseVolumeGroup on real metadata', () => {
       value: [{ pvUuid: 'JIrYxo-FzX5-5oMa-qwO7-SPnQ-noZ2-K4WEY5', pvOffsetBytes: 1 * MiB, lengthBytes: 1279 * EXTENT }],
     });
     expect(dmTable(vg, 'lv', () => '/dev/loop7')).toEqual({ ok: true, value: '0 10477568 linear /dev/loop7 2048\n' });
+    // Devices that start at the PV's data area (pe_start 2048 sectors) instead of its label:
+    expect(dmTable(vg, 'lv', () => '/dev/loop7', true)).toEqual({ ok: true, value: '0 10477568 linear /dev/loop7 0\n' });
   });
 
   it('Ubuntu 14.04 apollo-vg (lvm2 2.02.98, hand-edited): root in 5 segments over 4 PVs, swap_1', () => {
@@ -98,6 +100,7 @@ describe('parseVolumeGroup on constructed layouts', () => {
     expect(linearMapping(vg, 'fast')).toEqual({ ok: false, unsupported: 'data_vg/fast is striped over 2 PVs (needs device-mapper)' });
     const dev = (uuid: string) => (uuid.startsWith('PV0') ? '/dev/loop1' : '/dev/loop2');
     expect(dmTable(vg, 'fast', dev)).toEqual({ ok: true, value: `0 ${512 * 8192} striped 2 128 /dev/loop1 2048 /dev/loop2 2048\n` });
+    expect(dmTable(vg, 'fast', dev, true)).toEqual({ ok: true, value: `0 ${512 * 8192} striped 2 128 /dev/loop1 0 /dev/loop2 0\n` });
   });
 
   it.each([

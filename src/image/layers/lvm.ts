@@ -167,9 +167,12 @@ async function place(vol: Volume, vg: VolumeGroup, lv: LogicalVolume, members: M
     for (const uuid of new Set(lv.segments.flatMap((s) => s.stripes.map((a) => vg.pvs.find((p) => p.key === a.on)!.uuid)))) {
       if (dm.loops.has(uuid)) continue;
       const pv = members.get(uuid)!;
-      dm.loops.set(uuid, await attachLoop(pv.source, { offset: pv.offset, size: pv.size }, dm.ctx.readOnly, dm.ctx.stack));
+      // The loop starts at the PV's data area, not at its label: a block device showing an LVM
+      // label is what the host's udev rules hand to the host's LVM (event activation).
+      const dataArea = vg.pvs.find((p) => p.uuid === uuid)!.peStart * SECTOR;
+      dm.loops.set(uuid, await attachLoop(pv.source, { offset: pv.offset + dataArea, size: pv.size - dataArea }, dm.ctx.readOnly, dm.ctx.stack));
     }
-    const table = dmTable(vg, lv.name, (uuid) => dm.loops.get(uuid)!);
+    const table = dmTable(vg, lv.name, (uuid) => dm.loops.get(uuid)!, true);
     if (!table.ok) return `LV ${table.unsupported}`;
     vol.source = await createDmDevice(sessionDmName(dm.session, vg.name, lv.name), table.value, dm.ctx.readOnly, dm.ctx.stack);
     vol.offset = 0;
