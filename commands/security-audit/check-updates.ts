@@ -23,6 +23,8 @@ export const checkUpdatesCommand = defineCommand({
     timeout: { type: 'string', valueName: 'SECONDS', description: 'give the package manager this long (default 600)' },
   },
   needs: ['exec'],
+  // On a writable guest it refreshes the guest's own package lists.
+  mayWrite: true,
   async run(ctx, args): Promise<UpdateCheck> {
     const timeoutMs = parseSeconds(args.optStr('timeout'), 600, '--timeout', 24 * 3600) * 1000;
     const check = await checkUpdates({ guest: ctx.guest, signal: ctx.signal, timeoutMs }, { securityOnly: args.flag('security') });
