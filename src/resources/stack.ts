@@ -18,6 +18,8 @@ export class ResourceStack {
   private statePath: string | null = null;
   private readonly started = new Date().toISOString();
   private unwound = false;
+  /** Set once unwinding starts: a resource acquired after that (a command still running when the session ends) is released at once. */
+  private closing = false;
 
   constructor(readonly target: string) {}
 
@@ -26,6 +28,10 @@ export class ResourceStack {
   }
 
   async push(resource: Resource): Promise<void> {
+    if (this.closing) {
+      const problems = await releaseAll([resource], async () => {});
+      throw new CliError('failed', `the session is closing: ${describeResource(resource)} was acquired too late${problems.length > 0 ? ` and could not be released: ${problems.join('; ')}` : ' and is released again'}`);
+    }
     this.resources.push(resource);
     await this.save();
   }
@@ -42,6 +48,7 @@ export class ResourceStack {
   /** Release everything in reverse order; what fails stays recorded, the problems are returned. */
   async unwind(): Promise<string[]> {
     if (this.unwound) return [];
+    this.closing = true;
     const problems = await releaseAll([...this.resources], (r) => this.drop(r));
     problems.push(...this.takeSaveErrors());
     if (problems.length > 0) return problems;

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, guestctl, leftovers, tempDir, waitFor } from '../helpers/cli.js';
 
-// LUKS images built here: an MBR disk whose partition 1 is a LUKS1 container (made by qemu-img)
+// LUKS images built here: an MBR disk whose partition 1 is a LUKS1 container (cryptsetup + qemu-img)
 // holding an ext4, and a whole-disk LUKS2 container (cryptsetup formats a plain file without
 // device-mapper). GUESTCTL_NO_DM=1 takes the userspace path even on a host with dm-crypt.
 
@@ -27,7 +27,12 @@ beforeAll(() => {
   const secret = `${dir.path}/secret`;
   writeFileSync(secret, PASS, { mode: 0o600 });
   const container = `${dir.path}/c.luks`;
-  execFileSync('qemu-img', ['convert', '--object', `secret,id=s,file=${secret}`, '-O', 'luks', '-o', 'key-secret=s,iter-time=10', fs, container]);
+  // cryptsetup writes the LUKS1 header with a fixed iteration count (qemu-img's own luks create
+  // times the PBKDF, which fails under load: "Unable to get accurate CPU usage"), then qemu-img's
+  // userspace luks driver encrypts the payload into it.
+  execFileSync('truncate', ['-s', '26M', container]);
+  execFileSync('cryptsetup', ['luksFormat', '-q', '--type', 'luks1', '--pbkdf-force-iterations', '1000', '--key-file', secret, container]);
+  execFileSync('qemu-img', ['convert', '-n', '--object', `secret,id=s,file=${secret}`, '-f', 'raw', fs, '--target-image-opts', `driver=luks,key-secret=s,file.filename=${container}`]);
   execFileSync('truncate', ['-s', '40M', disk]);
   execFileSync('sfdisk', ['-q', disk], { input: 'start=2048, type=83\n' });
   execFileSync('dd', [`if=${container}`, `of=${disk}`, 'bs=1M', 'seek=1', 'conv=notrunc', 'status=none']);

@@ -235,7 +235,8 @@ describe('ending a session', () => {
   it('SIGTERM while a command runs closes everything', async () => {
     const img = await workCopy('synthetic-qcow2', dir.path);
     const child = spawn(process.execPath, ['bin/guestctl.js', 'interactive', img, '-c', 'run sleep 30'], { stdio: 'ignore', env: { ...process.env, ...sessionEnv(img) } });
-    await waitFor(() => leftovers(img.replace(/[^/]+$/, '')).some((l) => l.startsWith('mount')));
+    // The command runs once its jail does (the mounts come and go read-write before that).
+    await waitFor(() => leftovers(img.replace(/[^/]+$/, '')).some((l) => l.startsWith('process') && l.includes('bwrap')));
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((res) => child.on('exit', (c, s) => res(c ?? (s ? 128 : null))));
     expect(code).not.toBe(0);
@@ -267,7 +268,7 @@ describe('ending a session', () => {
     const stateEnv = { ...sessionEnv(img), GUESTCTL_STATE_DIR: `${dir.path}/state-sigkill` };
     const env = { ...process.env, ...stateEnv };
     const child = spawn(process.execPath, ['bin/guestctl.js', 'interactive', img, '-c', writer], { stdio: 'ignore', env });
-    await waitFor(() => leftovers(img).some((l) => l.startsWith('process')) && leftovers(dir.path).some((l) => l.includes('/data')));
+    await waitFor(() => leftovers(dir.path).some((l) => l.startsWith('process') && l.includes('bwrap')) && leftovers(dir.path).some((l) => l.includes('/data')));
     await new Promise((res) => setTimeout(res, 700));
     child.kill('SIGKILL');
     await new Promise((res) => child.on('exit', res));
