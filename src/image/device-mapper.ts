@@ -1,26 +1,33 @@
-import { constants, promises as fsp } from 'node:fs';
-import { runTool } from '../util/run-tool.js';
+import { promises as fsp } from 'node:fs';
+import { runTool, type ToolResult } from '../util/run-tool.js';
 
-// Whether this host's kernel offers device-mapper (dm-crypt, dm-linear...): the control node
-// opens and `dmsetup version` answers. GUESTCTL_NO_DM=1 says no, to use the userspace paths.
+// Whether this host's kernel offers device-mapper (dm-crypt for LUKS, dm-linear/striped for
+// LVM): the control node opens and `dmsetup version` answers. Checked once per process;
+// GUESTCTL_NO_DM=1 says no, to use the userspace paths.
 
-let cached: Promise<boolean> | null = null;
+export type Runner = (tool: string, args: string[], options?: { input?: string }) => Promise<ToolResult>;
 
-export function hasDeviceMapper(env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+let cached: Promise<boolean> | undefined;
+
+export function hasDeviceMapper(run: Runner = runTool, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   if (env.GUESTCTL_NO_DM === '1') return Promise.resolve(false);
-  cached ??= probe();
+  cached ??= probe(run);
   return cached;
 }
 
-async function probe(): Promise<boolean> {
+async function probe(run: Runner): Promise<boolean> {
   try {
-    const fh = await fsp.open('/dev/mapper/control', constants.O_RDWR);
+    const fh = await fsp.open('/dev/mapper/control', 'r+');
     await fh.close();
   } catch (err) {
-    // No node, or no device-mapper in the kernel behind it (ENODEV, as in many containers).
-    if (['ENOENT', 'ENODEV', 'ENXIO'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
+    // No node, no device-mapper in the kernel behind it (ENODEV, as in many containers), or not ours to use.
+    if (['ENOENT', 'ENODEV', 'ENXIO', 'EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
     throw err;
   }
-  const r = await runTool('dmsetup', ['version']);
-  return r.code === 0;
+  try {
+    return (await run('dmsetup', ['version'])).code === 0;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'missing-tool') return false;
+    throw err;
+  }
 }

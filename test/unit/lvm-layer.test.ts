@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lvmCrc } from '../../src/lvm/crc.js';
 import { parsePvLabel } from '../../src/lvm/pv-label.js';
 import { lvmLayer } from '../../src/image/layers/lvm.js';
-import { createDmDevice, dmCreateArgs, hostHasDeviceMapper, mapperName, sessionDmName } from '../../src/image/layers/lvm-dm.js';
+import { createDmDevice, dmCreateArgs, mapperName, sessionDmName } from '../../src/image/layers/lvm-dm.js';
+import { hasDeviceMapper } from '../../src/image/device-mapper.js';
 import { validLvmName } from '../../src/image/layers/lvm-checks.js';
 import type { LayerContext } from '../../src/image/layers/index.js';
 import { findVolume } from '../../src/image/volumes.js';
@@ -345,7 +346,7 @@ describe('device-mapper for LVs that need it (argv and names only: no dm-mod on 
     const run = async () => {
       throw new Error('must not run');
     };
-    expect(await hostHasDeviceMapper(run, { GUESTCTL_NO_DM: '1' })).toBe(false);
+    expect(await hasDeviceMapper(run, { GUESTCTL_NO_DM: '1' })).toBe(false);
   });
 
   it('a dm resource survives the state file round trip (for guestctl cleanup)', async () => {

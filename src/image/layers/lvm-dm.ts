@@ -1,38 +1,11 @@
-import { promises as fsp } from 'node:fs';
-import { runTool, type ToolResult } from '../../util/run-tool.js';
+import { runTool } from '../../util/run-tool.js';
+import type { Runner } from '../device-mapper.js';
 import type { ResourceStack } from '../../resources/stack.js';
 
 // Device-mapper for LVs that are not one linear piece of one PV (several segments, striped):
 // `dmsetup create` under a name of our own, never the guest's VG name, so nothing of the guest
 // reaches the host's LVM. This machine's kernel has no dm-mod, so only the argv/name/table logic
 // is tested here (with a fake runner), not a real dmsetup.
-
-export type Runner = (tool: string, args: string[], options?: { input?: string }) => Promise<ToolResult>;
-
-let cached: Promise<boolean> | undefined;
-
-/** Whether the host can build dm devices (checked once per process); GUESTCTL_NO_DM=1 says no. */
-export function hostHasDeviceMapper(run: Runner = runTool, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  if (env.GUESTCTL_NO_DM === '1') return Promise.resolve(false);
-  cached ??= probeDeviceMapper(run);
-  return cached;
-}
-
-async function probeDeviceMapper(run: Runner): Promise<boolean> {
-  try {
-    const fh = await fsp.open('/dev/mapper/control', 'r+');
-    await fh.close();
-  } catch (err) {
-    if (['ENOENT', 'ENODEV', 'ENXIO', 'EACCES', 'EPERM'].includes((err as NodeJS.ErrnoException).code ?? '')) return false;
-    throw err;
-  }
-  try {
-    return (await run('dmsetup', ['version'])).code === 0;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'missing-tool') return false;
-    throw err;
-  }
-}
 
 /** The name the guest's udev gives an LV under /dev/mapper: each '-' in a name doubled. */
 export function mapperName(vg: string, lv: string): string {

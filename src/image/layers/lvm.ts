@@ -7,7 +7,8 @@ import type { LogicalVolume, VolumeGroup } from '../../lvm/metadata.js';
 import type { Volume } from '../volumes.js';
 import type { Layer, LayerContext } from './index.js';
 import { readPv, type PvOnDisk } from './lvm-read.js';
-import { createDmDevice, hostHasDeviceMapper, mapperName, sessionDmName } from './lvm-dm.js';
+import { createDmDevice, mapperName, sessionDmName } from './lvm-dm.js';
+import { hasDeviceMapper } from '../device-mapper.js';
 import { lvProblems, validLvmName } from './lvm-checks.js';
 
 // LVM2: the PVs among the volumes (blkid's LVM2_member), grouped into VGs by the metadata they
@@ -160,7 +161,7 @@ async function place(vol: Volume, vg: VolumeGroup, lv: LogicalVolume, members: M
       return undefined;
     }
     const shape = lv.segments.length > 1 ? `has ${lv.segments.length} segments` : `is striped over ${lv.segments[0]?.stripes.length ?? 0} PVs`;
-    if (!(await hostHasDeviceMapper()))
+    if (!(await hasDeviceMapper()))
       return `LV ${id} ${shape}: opening it needs device-mapper (dm-mod), which this host's kernel lacks`;
     const check = dmTable(vg, lv.name, () => '/dev/null');
     if (!check.ok) return `LV ${check.unsupported}`;
