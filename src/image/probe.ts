@@ -9,10 +9,13 @@ export interface Probe {
 }
 
 /** Low-level probe of a byte range of a raw disk file (no loop device needed). */
+/** What a probe gives for bytes it recognises nothing in. */
+export const NOTHING_FOUND: Probe = { fstype: null, uuid: null, label: null, usage: null };
+
 export async function probeRange(rawPath: string, offset: number, size: number): Promise<Probe> {
   const r = await runTool('blkid', ['-p', '-o', 'export', '-O', String(offset), '-S', String(size), '--', rawPath]);
   // blkid exits 2 when it finds nothing it recognises: an empty or unknown volume, not a failure.
-  if (r.code === 2) return { fstype: null, uuid: null, label: null, usage: null };
+  if (r.code === 2) return NOTHING_FOUND;
   // 8: several signatures disagree (e.g. leftovers of an older filesystem): nothing is mounted from it.
   if (r.code === 8) return { fstype: null, uuid: null, label: null, usage: 'ambivalent' };
   if (r.code !== 0) throw new CliError('failed', `blkid on ${rawPath} at offset ${offset}: ${r.stderr.trim() || `exit ${r.code}`}`);

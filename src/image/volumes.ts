@@ -65,14 +65,15 @@ export function readTable(rawPath: string, size: number): PartitionTable {
   }
 }
 
-const NO_PARTITION = { partuuid: null, partlabel: null, partType: null };
+/** The partition fields of a volume that is not a partition (a whole disk, an LV, an array, an opened LUKS volume). */
+export const NOT_A_PARTITION = { partition: null, partuuid: null, partlabel: null, partType: null } as const;
 
 export async function listVolumes(disk: RawDisk, index = 0): Promise<{ table: PartitionTable; volumes: Volume[] }> {
   const table = readTable(disk.rawPath, disk.size);
   const device = diskDevice(index);
   if (table.type === 'none' || table.partitions.length === 0) {
     const p = await probeRange(disk.rawPath, 0, disk.size);
-    const whole: Volume = { device, disk: index, layer: 'disk', source: disk.rawPath, partition: null, offset: 0, size: disk.size, ...p, ...NO_PARTITION };
+    const whole: Volume = { device, disk: index, layer: 'disk', source: disk.rawPath, offset: 0, size: disk.size, ...p, ...NOT_A_PARTITION };
     return { table, volumes: [whole] };
   }
   const volumes = await Promise.all(

@@ -5,7 +5,7 @@ import { hasDeviceMapper } from '../device-mapper.js';
 import { openLuksDm } from '../luks-dm.js';
 import { openLuksUserspace, WRONG_KEY, type OpenedLuks } from '../luks-userspace.js';
 import { probeRange, type Probe } from '../probe.js';
-import type { Volume } from '../volumes.js';
+import { NOT_A_PARTITION, type Volume } from '../volumes.js';
 import type { Layer, LayerContext } from './index.js';
 
 // LUKS containers, opened with their key: through the host's dm-crypt when the kernel has
@@ -55,13 +55,10 @@ export function makeLuksLayer(deps: LuksDeps): Layer {
           layer: 'luks',
           parent: vol.device,
           source: opened.source,
-          partition: null,
           offset: 0,
           size: opened.size,
           ...probe,
-          partuuid: null,
-          partlabel: null,
-          partType: null,
+          ...NOT_A_PARTITION,
         });
       }
       return { used, made };

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { attachLoop } from '../attach.js';
-import { probeRange } from '../probe.js';
+import { NOTHING_FOUND, probeRange } from '../probe.js';
 import { dmTable, linearMapping } from '../../lvm/lv-mapping.js';
 import { SECTOR } from '../../lvm/pv-label.js';
 import type { LogicalVolume, VolumeGroup } from '../../lvm/metadata.js';
-import type { Volume } from '../volumes.js';
+import { NOT_A_PARTITION, type Volume } from '../volumes.js';
 import type { Layer, LayerContext } from './index.js';
 import { readPv, type PvOnDisk } from './lvm-read.js';
 import { createDmDevice, mapperName, sessionDmName } from './lvm-dm.js';
@@ -125,16 +125,10 @@ async function lvVolume(vg: VolumeGroup, lv: LogicalVolume, members: Map<string,
     layer: 'lv',
     parent: home.device,
     source: home.source,
-    partition: null,
     offset: 0,
     size: Number.isSafeInteger(size) ? size : 0,
-    fstype: null,
-    uuid: null,
-    label: null,
-    partuuid: null,
-    partlabel: null,
-    partType: null,
-    usage: null,
+    ...NOTHING_FOUND,
+    ...NOT_A_PARTITION,
   };
   const why = problem ?? (await place(vol, vg, lv, members, dm));
   if (why) {

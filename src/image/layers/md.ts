@@ -1,9 +1,9 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { readSuperblock, type MdSuperblock } from '../../md/superblock.js';
-import { probeRange, type Probe } from '../probe.js';
+import { NOTHING_FOUND, probeRange, type Probe } from '../probe.js';
 import { attachLoop } from '../attach.js';
 import { assembleArray, hostHasMdDriver } from '../../md/assemble.js';
-import type { Volume } from '../volumes.js';
+import { NOT_A_PARTITION, type Volume } from '../volumes.js';
 import type { Layer, LayerContext } from './index.js';
 
 // Linux software RAID: members (blkid type linux_raid_member) are grouped by their array's UUID.
@@ -81,14 +81,11 @@ async function arrayVolume(array: MdArray, names: { device: string; aliases: str
     layer: 'md' as const,
     parent: first.vol.device,
     source: first.vol.source,
-    partition: null,
     offset: first.vol.offset + first.sb.dataOffset,
     size: first.sb.dataSize,
-    partuuid: null,
-    partlabel: null,
-    partType: null,
+    ...NOT_A_PARTITION,
   };
-  const blank: Probe = { fstype: null, uuid: null, label: null, usage: null };
+  const blank = NOTHING_FOUND;
   if (ctx.rwRaid) {
     if (hostHasMdDriver()) return assembled(array, base, memberList, ctx);
     ctx.note(`--rw-raid: this host has no md driver (no /proc/mdstat): ${names.device} is read through one member`);
