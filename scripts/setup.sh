@@ -35,6 +35,7 @@ PACKAGES=(
   mdadm                 # mdadm --examine of the RAID1 members (reads files, no md driver needed)
   libhivex-bin          # hivexget: reads Windows registry hives (inspection of Windows guests)
   libwin-hivex-perl     # hivexregedit: fills the Windows fixture's registry hives
+  tar zstd              # backup: GNU tar reads the mounted guest tree (--xattrs --acls), .tar.zst archives
 )
 
 missing=()
