@@ -47,6 +47,8 @@ export class AgentGuest implements Guest {
   }
 
   async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+    // The guest's own /dev already has its devices; the option is only for the offline jail.
+    if (opts.blockDevices) throw new CliError('unsupported', 'blockDevices is for disk images only: a running guest has its own /dev');
     this.fs.invalidate();
     try {
       const r = await this.client.exec(argv, { stdin: opts.stdin, env: opts.env, cwd: opts.cwd, signal: opts.signal, timeoutMs: opts.timeoutMs });

@@ -47,7 +47,38 @@ export interface JailPlan {
   resolvConf?: { fd: number; path: string };
   /** Also keep CAP_NET_ADMIN (only over the jail's own, unconnected network namespace). */
   netAdmin?: boolean;
+  /** Block devices bound into /dev (needs `dev`), each with a /dev/disk/by-uuid link when it has a uuid. */
+  devices?: JailBlockDevice[];
   argv: string[];
+}
+
+export interface JailBlockDevice {
+  /** Host path of the device node (/dev/loop3); a link to `name` in the jail. */
+  host: string;
+  /** Its path inside the jail: the guest's own name for it (/dev/sda4). */
+  name: string;
+  uuid: string | null;
+}
+
+const DEVICE_PATH = /^\/dev\/(?!.*\.\.)[A-Za-z0-9_.+/-]+$/;
+// Names bwrap's --dev already has, and loop names: grub-mkconfig_lib takes /dev/loop[0-9] for a
+// loop-mounted file and asks losetup for it.
+const RESERVED = /^\/dev\/(null|zero|full|random|urandom|tty|console|ptmx|pts|shm|fd|stdin|stdout|stderr|core|disk|loop[^/]*)(\/|$)/;
+const FS_UUID = /^[A-Za-z0-9-]+$/;
+
+function deviceArgs(devices: JailBlockDevice[]): string[] {
+  const args: string[] = [];
+  for (const d of devices) {
+    if (!DEVICE_PATH.test(d.host)) throw new Error(`not a device path: ${d.host}`);
+    if (!DEVICE_PATH.test(d.name) || RESERVED.test(d.name)) throw new Error(`not a usable device name in the jail: ${d.name}`);
+    args.push('--dev-bind', d.host, d.name);
+    // The kernel's mountinfo names the host path; grub-probe takes the canonical path of what
+    // it finds there, so a link from it reaches the guest's name.
+    args.push('--symlink', d.name, d.host);
+    // A filesystem uuid comes from the image: only a plain one becomes a file name.
+    if (d.uuid !== null && FS_UUID.test(d.uuid)) args.push('--symlink', d.name, `/dev/disk/by-uuid/${d.uuid}`);
+  }
+  return args;
 }
 
 export function jailArgs(p: JailPlan): string[] {
@@ -72,6 +103,10 @@ export function jailArgs(p: JailPlan): string[] {
   }
   if (p.dev) args.push('--dev', '/dev');
   if (p.sys) args.push('--ro-bind', '/sys', '/sys');
+  if (p.devices?.length) {
+    if (!p.dev) throw new Error('block devices need the guest to have a /dev directory');
+    args.push(...deviceArgs(p.devices));
+  }
   if (p.run) args.push('--perms', '0755', '--tmpfs', '/run');
   // 0644 like the file it covers: the guest's unprivileged resolvers (apt's _apt user) must read it.
   if (p.resolvConf) args.push('--perms', '0644', '--ro-bind-data', String(p.resolvConf.fd), p.resolvConf.path);

@@ -2,6 +2,7 @@ import type { ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, M
 import { LocalGuestFs } from './local-fs.js';
 import { checkArch } from './arch.js';
 import { sandboxExec } from './sandbox.js';
+import type { JailBlockDevice } from './jail-args.js';
 import { emptyOsInfo } from '../inspect/os.js';
 import { CliError, describeError } from '../util/errors.js';
 import { ResourceStack } from '../resources/stack.js';
@@ -115,14 +116,28 @@ export class MountedGuest implements Guest {
   async exec(argv: string[], opts: ExecOptions = {}): Promise<ExecResult> {
     if (argv.length === 0) throw new CliError('usage', 'nothing to run');
     await this.checkArch();
+    if (opts.blockDevices && !this.image) throw new CliError('unsupported', 'this guest is a directory: it has no block devices to give the jail');
     return sandboxExec(this.root, argv, {
       ...opts,
+      devices: opts.blockDevices ? this.blockDevices() : undefined,
       hostname: this.os.hostname ?? undefined,
       debianFamily: this.os.packageFormat === 'deb',
       // Until something made the session writable, the guest's programs see it read-only.
       readOnly: this.readOnly || !this.writableNow,
       stack: this.stack,
     });
+  }
+
+  /**
+   * The devices the mounted filesystems come from, once each (btrfs subvolumes share one), named
+   * /dev/guestctl-loopN in the jail: grub-mkconfig takes a /dev/loop[0-9] for a loop-mounted file
+   * (and asks losetup for it), and a guest-like /dev/sda4 for a partition of a /dev/sda that
+   * is not there; a name grub does not know is a disk of its own to it.
+   */
+  private blockDevices(): JailBlockDevice[] {
+    const seen = new Map<string, JailBlockDevice>();
+    for (const r of this.records) if (!seen.has(r.loop)) seen.set(r.loop, { host: r.loop, name: `/dev/guestctl-${r.loop.replace(/^.*\//, '')}`, uuid: r.vol.uuid ?? null });
+    return [...seen.values()];
   }
 
   private archChecked = false;

@@ -14,7 +14,7 @@ import { execa } from 'execa';
 import { CliError } from '../util/errors.js';
 import { firstLine, missingToolError } from '../util/run-tool.js';
 import type { ResourceStack } from '../resources/stack.js';
-import { jailArgs, parseJailStatus } from './jail-args.js';
+import { jailArgs, parseJailStatus, type JailBlockDevice } from './jail-args.js';
 import { childPidOf, endJail, killJail } from './jail-process.js';
 import { JAIL_RESOLV_CONF, startJailNetwork, type JailNetwork } from './jail-network.js';
 import { acquirePolicyRcD } from './policy-rc-d.js';
@@ -42,6 +42,8 @@ export interface SandboxOptions extends ExecOptions {
   readOnly?: boolean;
   /** The session's resource stack: what the jail writes into the guest is recorded there. */
   stack?: ResourceStack;
+  /** With blockDevices: the devices the session mounted from (see ExecOptions.blockDevices). */
+  devices?: JailBlockDevice[];
 }
 
 export async function sandboxExec(root: string, argv: string[], opts: SandboxOptions = {}): Promise<ExecResult> {
@@ -75,6 +77,8 @@ export async function sandboxExec(root: string, argv: string[], opts: SandboxOpt
   if (opts.network && !slirp) throw missingToolError('slirp4netns');
   // CAP_NET_ADMIN is only harmless over the jail's own namespace while it has no way out.
   if (opts.network && opts.netAdmin) throw new CliError('usage', 'run: network and netAdmin cannot be combined');
+  if (opts.blockDevices && !opts.devices?.length) throw new CliError('unsupported', 'run: this guest has no block devices to give the jail');
+  if (opts.blockDevices && !isRealDir(path.join(hostRoot, 'dev'))) throw new CliError('unsupported', 'run: the guest has no /dev directory to bind its block devices into');
 
   const release = opts.debianFamily && !opts.readOnly ? await acquirePolicyRcD(hostRoot, opts.stack) : undefined;
   let result: ExecResult;
@@ -181,6 +185,7 @@ async function runJail(p: RunPlan): Promise<ExecResult> {
     blockFd: network ? BLOCK_FD : undefined,
     resolvConf: resolvTarget ? { fd: RESOLV_FD, path: resolvTarget } : undefined,
     netAdmin: opts.netAdmin === true,
+    devices: opts.blockDevices ? opts.devices : undefined,
     argv: p.argv,
   });
 

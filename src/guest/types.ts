@@ -134,6 +134,14 @@ export interface ExecOptions {
    * check a ruleset); refused together with `network`, where the namespace has a way out.
    */
   netAdmin?: boolean;
+  /**
+   * Offline image only, for the one call that needs it (grub-mkconfig): bind the block devices
+   * the session mounted the guest's filesystems from (its own loop devices, nothing else of the
+   * host's /dev) into the jail's /dev, with /dev/disk/by-uuid/<uuid> links to them, so
+   * grub-probe finds the device of / and /boot and 10_linux writes root=UUID=. Refused on a
+   * running guest and on a directory.
+   */
+  blockDevices?: boolean;
   env?: Record<string, string>;
   cwd?: string;
   /** Stream output to the terminal instead of capturing it. */

@@ -1,0 +1,60 @@
+import type { Guest } from '../../../src/guest/types.js';
+import { statOrNull } from '../../../src/guest/stat-or-null.js';
+
+// Where a guest keeps its GRUB files: Debian/Ubuntu /boot/grub, Fedora/RHEL/SUSE /boot/grub2.
+
+export interface GrubFiles {
+  /** The generated grub.cfg that exists, or null. */
+  grubCfg: string | null;
+  grubCfgCandidates: string[];
+  grubenv: string | null;
+}
+
+const DIRS = ['/boot/grub', '/boot/grub2'];
+
+async function isFile(guest: Guest, path: string): Promise<boolean> {
+  return (await statOrNull(guest.fs, path))?.type === 'file';
+}
+
+export async function findGrubFiles(guest: Guest): Promise<GrubFiles> {
+  let grubCfg: string | null = null;
+  let grubenv: string | null = null;
+  for (const d of DIRS) {
+    grubCfg ??= (await isFile(guest, `${d}/grub.cfg`)) ? `${d}/grub.cfg` : null;
+    grubenv ??= (await isFile(guest, `${d}/grubenv`)) ? `${d}/grubenv` : null;
+  }
+  return { grubCfg, grubCfgCandidates: DIRS.map((d) => `${d}/grub.cfg`), grubenv };
+}
+
+export interface OtherLoader {
+  loader: 'systemd-boot' | 'extlinux' | 'syslinux';
+  config: string;
+}
+
+const OTHER: OtherLoader[] = [
+  { loader: 'systemd-boot', config: '/boot/efi/loader/loader.conf' },
+  { loader: 'systemd-boot', config: '/efi/loader/loader.conf' },
+  { loader: 'systemd-boot', config: '/boot/loader/loader.conf' },
+  { loader: 'extlinux', config: '/boot/extlinux/extlinux.conf' },
+  { loader: 'extlinux', config: '/extlinux.conf' },
+  { loader: 'syslinux', config: '/boot/syslinux/syslinux.cfg' },
+  { loader: 'syslinux', config: '/syslinux.cfg' },
+];
+
+/** The boot loader a guest without GRUB configures instead, or null. */
+export async function otherBootLoader(guest: Guest): Promise<OtherLoader | null> {
+  for (const o of OTHER) if (await isFile(guest, o.config)) return o;
+  return null;
+}
+
+/** The guest's grub-mkconfig and where its output goes, or null. */
+export async function findMkconfig(guest: Guest): Promise<{ mkconfig: string; scriptCheck: string; output: string } | null> {
+  const tools = [
+    { mkconfig: 'grub-mkconfig', scriptCheck: 'grub-script-check', output: '/boot/grub/grub.cfg' },
+    { mkconfig: 'grub2-mkconfig', scriptCheck: 'grub2-script-check', output: '/boot/grub2/grub.cfg' },
+  ];
+  for (const t of tools) {
+    for (const dir of ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) if (await isFile(guest, `${dir}/${t.mkconfig}`)) return t;
+  }
+  return null;
+}
