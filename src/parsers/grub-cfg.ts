@@ -19,7 +19,7 @@ export interface GrubMenuEntry {
 
 export interface GrubCfg {
   entries: GrubMenuEntry[];
-  /** The value of the first `set default=` outside any block (may be "${saved_entry}"). */
+  /** The value of the last `set default=` outside menu entries (may be "${saved_entry}"). */
   setDefault: string | null;
   /** The value of `set timeout=`, as written. */
   setTimeout: string | null;
@@ -118,8 +118,10 @@ export function parseGrubCfg(text: string): GrubCfg {
       continue;
     }
     if (stack.every((f) => f.kind === 'other')) {
-      setDefault ??= valueOf(words, 'default');
-      setTimeout ??= valueOf(words, 'timeout');
+      // The last one: 00_header sets them in if/else branches, the usual case (no
+      // recordfail, no next_entry) last.
+      setDefault = valueOf(words, 'default') ?? setDefault;
+      setTimeout = valueOf(words, 'timeout') ?? setTimeout;
     }
   }
   return { entries, setDefault, setTimeout };

@@ -5,6 +5,16 @@ const plan: JailPlan = { root: '/tmp/g/root', readOnly: false, proc: true, dev: 
 const pairs = (args: string[], flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
 
 describe('jailArgs', () => {
+  it('binds block devices only when asked, under their jail name, with by-uuid links (grub-mkconfig)', () => {
+    expect(jailArgs(plan).join(' ')).not.toMatch(/--dev-bind|--symlink/);
+    const a = jailArgs({ ...plan, devices: [{ host: '/dev/loop3', name: '/dev/guestctl-loop3', uuid: '7007f5a1-2b3c' }, { host: '/dev/loop4', name: '/dev/guestctl-loop4', uuid: '../../etc/x' }] }).join(' ');
+    expect(a).toContain('--dev /dev --ro-bind /sys /sys --dev-bind /dev/loop3 /dev/guestctl-loop3 --symlink /dev/guestctl-loop3 /dev/loop3 --symlink /dev/guestctl-loop3 /dev/disk/by-uuid/7007f5a1-2b3c --dev-bind /dev/loop4');
+    expect(a).not.toContain('etc/x');
+    for (const name of ['/dev/null', '/dev/loop3', '/dev/../etc/passwd', 'sda'])
+      expect(() => jailArgs({ ...plan, devices: [{ host: '/dev/loop3', name, uuid: null }] })).toThrow(/not a usable device name/);
+    expect(() => jailArgs({ ...plan, dev: false, devices: [{ host: '/dev/loop3', name: '/dev/guestctl-loop3', uuid: null }] })).toThrow(/\/dev directory/);
+  });
+
   it('binds the guest root as / and ends with the program after --', () => {
     const a = jailArgs(plan);
     expect(a.slice(a.indexOf('--bind'), a.indexOf('--bind') + 3)).toEqual(['--bind', '/tmp/g/root', '/']);

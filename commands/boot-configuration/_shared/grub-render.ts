@@ -1,5 +1,5 @@
 import type { Output } from '../../../src/shell/output.js';
-import { escapeForTerminal } from '../../../src/shell/escape.js';
+import { escapeForTerminal, escapeLinesForTerminal } from '../../../src/shell/escape.js';
 import type { GrubShown } from './grub-show.js';
 import type { GrubSet } from './grub-set.js';
 import type { GrubUpdated } from './grub-update.js';
@@ -8,7 +8,7 @@ export type GrubResult = GrubShown | GrubSet | GrubUpdated;
 
 export function renderGrub(r: GrubResult, out: Output): void {
   if (r.action === 'set') {
-    if (r.dryRun) out.write(escapeForTerminal(r.diff));
+    if (r.dryRun) out.write(escapeLinesForTerminal(r.diff));
     if (r.grubby) out.line(`${r.dryRun ? 'would run' : 'ran'}: ${escapeForTerminal(r.grubby.join(' '))}`);
     out.line(!r.changed ? `${r.file}: nothing to change` : r.dryRun ? `dry run: would change ${r.file}` : `changed ${r.file}`);
     return;
