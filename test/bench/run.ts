@@ -90,6 +90,9 @@ async function benchSession(image: string, dir: string, env: NodeJS.ProcessEnv):
   // The guest's own tools through chroot on the same mounted root: what a sysadmin would run by hand.
   await compare('tune-show', '<= 3x chroot systemd-sysctl --cat-config', { label: 'chroot systemd-sysctl --cat-config', args: ['chroot', root, '/lib/systemd/systemd-sysctl', '--cat-config'] });
   await compare('audit-packages', '<= 1.5x chroot dpkg --verify', { label: 'chroot dpkg --verify', args: ['chroot', root, 'dpkg', '--verify'] });
+  const grubShow: number[] = [];
+  for (let i = 0; i < RUNS; i++) grubShow.push(await session.time('grub show'));
+  row('grub show (in session)', median(grubShow), '< 100 ms');
   const count = execFileSync('find', findArgs.slice(1), { encoding: 'utf8' }).split('\n').filter(Boolean).length;
   console.log(`\n(${count} *.conf files in the guest)`);
   await session.close();
