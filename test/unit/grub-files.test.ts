@@ -191,7 +191,6 @@ describe('/etc/default/grub editors', () => {
     ['console=tty1', 'console=ttyS0', 'console=tty1 console=ttyS0'],
     ['quiet loglevel=3', 'loglevel=7', 'quiet loglevel=7'],
     ['', 'quiet', 'quiet'],
-    ['quiet', 'quiet', 'quiet'],
   ])('addArg(%j, %s)', (cmdline, arg, want) => expect(addArg(cmdline, arg)).toBe(want));
 
   it.each([

@@ -31,19 +31,16 @@ export interface OtherLoader {
   config: string;
 }
 
-const OTHER: OtherLoader[] = [
-  { loader: 'systemd-boot', config: '/boot/efi/loader/loader.conf' },
-  { loader: 'systemd-boot', config: '/efi/loader/loader.conf' },
-  { loader: 'systemd-boot', config: '/boot/loader/loader.conf' },
-  { loader: 'extlinux', config: '/boot/extlinux/extlinux.conf' },
-  { loader: 'extlinux', config: '/extlinux.conf' },
-  { loader: 'syslinux', config: '/boot/syslinux/syslinux.cfg' },
-  { loader: 'syslinux', config: '/syslinux.cfg' },
+/** Each loader and where its configuration lives, in the order they are looked for. */
+const OTHER: [OtherLoader['loader'], string[]][] = [
+  ['systemd-boot', ['/boot/efi/loader/loader.conf', '/efi/loader/loader.conf', '/boot/loader/loader.conf']],
+  ['extlinux', ['/boot/extlinux/extlinux.conf', '/extlinux.conf']],
+  ['syslinux', ['/boot/syslinux/syslinux.cfg', '/syslinux.cfg']],
 ];
 
 /** The boot loader a guest without GRUB configures instead, or null. */
 export async function otherBootLoader(guest: Guest): Promise<OtherLoader | null> {
-  for (const o of OTHER) if (await isFile(guest, o.config)) return o;
+  for (const [loader, configs] of OTHER) for (const config of configs) if (await isFile(guest, config)) return { loader, config };
   return null;
 }
 
