@@ -53,7 +53,8 @@ function octal(buf: Buffer, start: number, len: number, what: string): number {
 function checksumOk(block: Buffer): boolean {
   let sum = 0;
   for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 32 : block[i]!;
-  return sum === octal(block, 148, 8, 'checksum');
+  const stored = text(block, 148, 8).trim();
+  return /^[0-7]+$/.test(stored) && sum === parseInt(stored, 8);
 }
 
 /** pax records "LEN KEY=VALUE\n": each length checked against the record it prefixes. */

@@ -116,7 +116,7 @@ describe('restore refuses a hostile archive entry by entry', () => {
       ['l', 'symlink to /, outside /srv/restore'],
       ['l/tmp/guestctl-backup-evil', 'goes through l, a symlink earlier in the archive'],
       ['h', 'hard link to an absolute path (/etc/shadow)'],
-      ['h2', 'hard link to an path with ".." (../../etc/shadow)'],
+      ['h2', 'hard link to a path with ".." (../../etc/shadow)'],
       ['gl/evil', 'goes through /srv/restore/gl, a symlink in the guest'],
     ]) expect(r.stdout).toContain(`  ${name}: ${why}`);
     expect(r.stdout).toContain('restored 1 member(s)');

@@ -71,7 +71,7 @@ export async function vetEntries(entries: TarEntry[], opts: VetOptions): Promise
     verdict.refused = await throughSymlink(parts);
     if (!verdict.refused && e.type === 'hardlink') {
       const linkParts = memberParts(e.linkpath ?? '');
-      verdict.refused = typeof linkParts === 'string' ? `hard link to an ${linkParts === 'absolute path' ? 'absolute path' : 'path with ".."'} (${e.linkpath})` : linkParts.length === 0 ? 'hard link to the target itself' : await throughSymlink([...linkParts, '']);
+      verdict.refused = typeof linkParts === 'string' ? `hard link to ${linkParts === 'absolute path' ? 'an absolute path' : 'a path with ".."'} (${e.linkpath})` : linkParts.length === 0 ? 'hard link to the target itself' : await throughSymlink([...linkParts, '']);
       if (verdict.refused && typeof linkParts !== 'string') verdict.refused = `hard link target ${verdict.refused}`;
     }
     if (!verdict.refused && e.type === 'symlink') {
