@@ -11,6 +11,7 @@ import { formatBytes } from '../../src/util/format.js';
 import { compressionOf } from './_shared/compression.js';
 import { GUEST_STORE, fsyncHostFile, guestFileToHost, guestTar, hostTar, memberNames, sha256OfHostFile, tempNameFor, type CreateSpec } from './_shared/create-archive.js';
 import { sha256OfGuestFile } from './_shared/guest-hash.js';
+import { guestTempDir } from './_shared/guest-temp.js';
 import { appendRecord, imageIdentity, indexPath } from './_shared/host-index.js';
 
 interface BackupResult {
@@ -43,7 +44,7 @@ async function toHost(ctx: CommandContext, spec: CreateSpec, dest: string): Prom
     if (ctx.guest.root && !spec.live) {
       await hostTar(ctx, spec, tmp);
     } else {
-      const guestTmp = `/var/tmp/.guestctl-backup-${posix.basename(tmp)}`;
+      const guestTmp = `${await guestTempDir(ctx.guest.fs)}/.guestctl-backup-${posix.basename(tmp)}`;
       try {
         await guestTar(ctx, spec, guestTmp);
         await guestFileToHost(ctx, guestTmp, tmp);

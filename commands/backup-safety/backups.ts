@@ -28,7 +28,7 @@ export const backups = defineCommand({
   description:
     `Guest backups: the archives in ${GUEST_STORE}, with their size, date and a sha256 computed now. Host backups: the host index ($XDG_DATA_HOME/guestctl/backups.jsonl) ` +
     'entries of this image (its absolute path, or the domain name), each marked missing when the host file is gone and changed when its size differs from the record.',
-  examples: ['backups', 'backups --json'],
+  examples: ['backups'],
   needs: ['fs'],
   async run(ctx) {
     const rows: Listed[] = [];

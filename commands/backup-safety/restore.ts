@@ -11,6 +11,7 @@ import { readTarHeaders } from '../../src/parsers/tar-headers.js';
 import { CliError } from '../../src/util/errors.js';
 import { decompress } from './_shared/compression.js';
 import { GUEST_STORE } from './_shared/create-archive.js';
+import { guestTempDir } from './_shared/guest-temp.js';
 import { vetEntries, type Verdict } from './_shared/vet-entries.js';
 
 interface RestoreResult {
@@ -39,7 +40,7 @@ async function readArchive(ctx: CommandContext, arg: string): Promise<{ name: st
 /** GNU tar in the guest (the jail on an image) extracts exactly the accepted members. */
 async function extract(ctx: CommandContext, tar: Buffer, names: string[], target: string): Promise<void> {
   await ctx.guest.prepareWrite?.();
-  const base = `/var/tmp/.guestctl-restore-${randomBytes(6).toString('hex')}`;
+  const base = `${await guestTempDir(ctx.guest.fs)}/.guestctl-restore-${randomBytes(6).toString('hex')}`;
   const [archive, list] = [`${base}.tar`, `${base}.list`];
   try {
     await ctx.guest.fs.writeFile(archive, tar, { mode: 0o600, uid: 0, gid: 0 });
@@ -101,7 +102,7 @@ export const restore = defineCommand({
     const refused = verdicts.filter((v) => v.refused);
     const dryRun = args.flag(DRY_RUN);
     if (!dryRun && restored.length > 0) await extract(ctx, tar, restored.map((v) => v.name.replace(/(.)\/+$/, '$1')), target);
-    if (refused.length > 0) ctx.setExitCode(1);
+    if (refused.length > 0 && !dryRun) ctx.setExitCode(1);
     return { archive: name, target, dryRun, restored, refused };
   },
   render(r: RestoreResult, out: Output) {

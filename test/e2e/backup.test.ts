@@ -142,4 +142,21 @@ describe('the hostile image', () => {
     const hostRoot = readFileSync('/etc/shadow', 'utf8').split('\n').find((l) => l.startsWith('root:'))!.split(':')[1]!;
     if (hostRoot.length > 2) expect(content).not.toContain(hostRoot);
   }, 300_000);
+
+  it('restore refuses members below its escaping links; its busybox has no tar, so nothing is written and the error says why', async () => {
+    const img = await workCopy('hostile', dir.path);
+    const bad = join(dir.path, 'into-hostile.tar');
+    py('hostile-archive.py', bad);
+    execFileSync('tar', ['--append', '-f', bad, '-C', join(REPO, 'test/e2e/backup'), 'manifest.py']);
+    const dry = await session(img, [`restore host:${bad} --to /root --dry-run`]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('  l: symlink to /, outside /root');
+    expect(dry.stdout).toContain('  h: hard link to an absolute path (/etc/shadow)');
+    const viaLink = await session(img, [`restore host:${bad} --to /root/.ssh --dry-run`]);
+    expect(viaLink.stdout).toContain('into /tmp'); // the guest's /tmp: /root/.ssh -> /tmp resolved inside the guest
+    const r = await session(img, [`restore host:${bad} --to /root`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("no such program in the guest: 'tar'");
+    for (const p of ['/tmp/guestctl-backup-abs', '/tmp/guestctl-backup-evil', '/root/ok', '/root/manifest.py']) expect(existsSync(p)).toBe(false);
+  }, 300_000);
 });
