@@ -68,7 +68,7 @@ export const restore = defineCommand({
     `ARCHIVE is host:PATH for a host file, a guest path, or a bare name of ${GUEST_STORE} (as \`backups\` lists them); gzip and zstd are recognised by content. ` +
     'Every member is checked before anything is written: an absolute name, a ".." component, a hard link to such a name, a symlink whose target leads outside the target directory, ' +
     'a member below a symlink (one from the archive or one already in the guest), and device nodes (unless --devices) are refused and named; the others are extracted by the ' +
-    "guest's own tar (in the jail on an image), so even a mistake cannot write a host file. --to defaults to / (in place, as tar -C / does). Exit status 1 when a member was refused.",
+    "guest's own tar (in the jail on an image), so even a mistake cannot write a host file. --to defaults to / (in place, as tar -C / does). A restore that refused a member exits with status 1 (--dry-run exits 0).",
   examples: ['restore host:/srv/backups/web1-etc.tar.gz --to /', 'restore etc-20260101T000000Z.tar.gz --to /srv/restored --dry-run', 'restore /root/old.tar --to /tmp/old'],
   positionals: [{ name: 'ARCHIVE', complete: 'guest-path', description: 'host:PATH, a guest path, or a backup name' }],
   options: {

@@ -25,6 +25,13 @@ async function manifest(img: string, name: string): Promise<unknown[]> {
   return JSON.parse(py('manifest.py', host)) as unknown[];
 }
 
+/** test/e2e/backup/hostile-archive.py's archive, written next to the images. */
+function hostileArchive(name: string): string {
+  const file = join(dir.path, name);
+  py('hostile-archive.py', file);
+  return file;
+}
+
 afterAll(() => {
   expect(leftovers(dir.path)).toEqual([]);
   dir.cleanup();
@@ -104,9 +111,7 @@ describe('backup and restore on the debian fixture', () => {
 
 describe('restore refuses a hostile archive entry by entry', () => {
   it('nothing is written outside the target, and each refused member is named', async () => {
-    const img = await workCopy('debian', dir.path);
-    const bad = join(dir.path, 'hostile.tar');
-    py('hostile-archive.py', bad);
+    const [img, bad] = [await workCopy('debian', dir.path), hostileArchive('hostile.tar')];
     const r = await session(img, ['mkdir -p /srv/restore', 'symlink /etc /srv/restore/gl', `restore host:${bad} --to /srv/restore`]);
     expect(r.code).toBe(1);
     for (const [name, why] of [
@@ -144,9 +149,7 @@ describe('the hostile image', () => {
   }, 300_000);
 
   it('restore refuses members below its escaping links; its busybox has no tar, so nothing is written and the error says why', async () => {
-    const img = await workCopy('hostile', dir.path);
-    const bad = join(dir.path, 'into-hostile.tar');
-    py('hostile-archive.py', bad);
+    const [img, bad] = [await workCopy('hostile', dir.path), hostileArchive('into-hostile.tar')];
     execFileSync('tar', ['--append', '-f', bad, '-C', join(REPO, 'test/e2e/backup'), 'manifest.py']);
     const dry = await session(img, [`restore host:${bad} --to /root --dry-run`]);
     expect(dry.code, dry.stderr).toBe(0);
