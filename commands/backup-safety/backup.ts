@@ -4,6 +4,7 @@ import { posix } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import type { CommandContext } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
+import type { ProgressReporter } from '../../src/shell/progress.js';
 import { resolveGuestPath } from '../../src/guest/resolve.js';
 import { isAbsent } from '../../src/guest/stat-or-null.js';
 import { CliError } from '../../src/util/errors.js';
@@ -38,11 +39,22 @@ async function withHostTemp<T>(dest: string, work: (tmp: string) => Promise<T>):
   }
 }
 
-async function toHost(ctx: CommandContext, spec: CreateSpec, dest: string): Promise<void> {
+/** On a terminal, the allocated size of the paths (the backend's du fast path) as the total to show. */
+async function progressFor(ctx: CommandContext, paths: string[]): Promise<{ reporter: ProgressReporter; onBytes?: (bytes: number) => void }> {
+  const label = `archiving ${paths.join(' ')}`;
+  const du = ctx.guest.fs.diskUsage?.bind(ctx.guest.fs);
+  if (!du || !ctx.out.isTTY || ctx.json || ctx.guest.kind === 'live') return { reporter: ctx.out.progress(label) };
+  let total = 0;
+  for (const p of paths) total += (await du(p, 0, ctx.signal)).rows.at(-1)?.size ?? 0;
+  const reporter = ctx.out.progress(label, { amount: total, text: formatBytes(total) });
+  return { reporter, onBytes: (bytes) => reporter.update(Math.min(bytes, total)) };
+}
+
+async function toHost(ctx: CommandContext, spec: CreateSpec, dest: string, onBytes?: (bytes: number) => void): Promise<void> {
   if (await fsp.lstat(dest).catch(() => null)) throw new CliError('exists', `backup: ${dest} already exists on the host`);
   await withHostTemp(dest, async (tmp) => {
     if (ctx.guest.root && !spec.live) {
-      await hostTar(ctx, spec, tmp);
+      await hostTar(ctx, spec, tmp, onBytes);
     } else {
       const guestTmp = `${await guestTempDir(ctx.guest.fs)}/.guestctl-backup-${posix.basename(tmp)}`;
       try {
@@ -61,7 +73,7 @@ async function toHost(ctx: CommandContext, spec: CreateSpec, dest: string): Prom
 }
 
 /** Into the guest's /var/backups/guestctl (0700), root:root 0600, renamed into place. */
-async function toGuest(ctx: CommandContext, spec: CreateSpec, name: string): Promise<{ file: string; size: number; sha256: string }> {
+async function toGuest(ctx: CommandContext, spec: CreateSpec, name: string, onBytes?: (bytes: number) => void): Promise<{ file: string; size: number; sha256: string }> {
   await ctx.guest.prepareWrite?.();
   await ctx.guest.fs.mkdir(GUEST_STORE, { parents: true, mode: 0o700 });
   const store = await ctx.guest.fs.realpath(GUEST_STORE);
@@ -73,7 +85,7 @@ async function toGuest(ctx: CommandContext, spec: CreateSpec, name: string): Pro
       const dir = resolveGuestPath(ctx.guest.root, store);
       if (dir.kind !== 'directory') throw new CliError('failed', `backup: ${store} is not a directory in the guest`);
       const hostTmp = `${dir.hostPath}/${tmpName}`;
-      await hostTar(ctx, spec, hostTmp);
+      await hostTar(ctx, spec, hostTmp, onBytes);
       await fsyncHostFile(hostTmp);
     } else {
       await guestTar(ctx, spec, tmp);
@@ -117,12 +129,12 @@ export const backup = defineCommand({
     const live = ctx.guest.kind === 'live';
     if (!ctx.guest.root && !ctx.guest.capabilities.has('exec')) throw new CliError('unsupported', 'backup: this guest can neither be read by the host tar nor run its own');
     const date = new Date();
-    const progress = ctx.out.progress(`archiving ${paths.join(' ')}`);
+    const { reporter: progress, onBytes } = await progressFor(ctx, paths);
     try {
       if (to) {
         const dest = resolve(to);
         const spec: CreateSpec = { members: memberNames(ctx, paths), compression: compressionOf(dest), excludes: args.list('exclude'), skipStore: false, live };
-        await toHost(ctx, spec, dest);
+        await toHost(ctx, spec, dest, onBytes);
         const size = (await fsp.stat(dest)).size;
         const sha256 = await sha256OfHostFile(dest);
         await appendRecord(indexPath(ctx.env), { image: imageIdentity(ctx.guest), file: dest, date: date.toISOString(), paths, size, sha256 });
@@ -130,7 +142,7 @@ export const backup = defineCommand({
       }
       const label = paths.length === 1 && paths[0] !== '/' ? posix.basename(paths[0]!) : paths[0] === '/' ? 'root' : 'paths';
       const spec: CreateSpec = { members: memberNames(ctx, paths), compression: 'gzip', excludes: args.list('exclude'), skipStore: true, live };
-      const done = await toGuest(ctx, spec, `${label}-${stamp(date)}.tar.gz`);
+      const done = await toGuest(ctx, spec, `${label}-${stamp(date)}.tar.gz`, onBytes);
       return { paths, where: 'guest', ...done, date: date.toISOString() };
     } finally {
       progress.end();

@@ -4,7 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import type { CommandContext } from '../../../src/shell/command.js';
 import { resolveGuestPath } from '../../../src/guest/resolve.js';
-import { runTool } from '../../../src/util/run-tool.js';
+import { execa } from 'execa';
+import { missingToolError } from '../../../src/util/run-tool.js';
 import { CliError } from '../../../src/util/errors.js';
 import { tarFlag, type Compression } from './compression.js';
 
@@ -54,16 +55,33 @@ export function memberNames(ctx: CommandContext, paths: string[]): string[] {
 }
 
 function tarFailure(stderr: string): string {
-  const lines = stderr.trim().split('\n').filter((l) => l && !/socket ignored$|Exiting with failure status/.test(l));
+  const lines = stderr.trim().split('\n').filter((l) => l && !/socket ignored$|Exiting with failure status|^tar: #\d+$/.test(l));
   return lines.length === 0 ? 'tar failed' : lines.length === 1 ? lines[0]! : `${lines[0]} (and ${lines.length - 1} more)`;
 }
 
-/** The host's tar writes the archive of the mounted guest to a host file. */
-export async function hostTar(ctx: CommandContext, spec: CreateSpec, hostFile: string): Promise<void> {
+const RECORD = 10240; // GNU tar's default record: 20 blocks of 512 bytes
+const CHECKPOINT = 100;
+
+/**
+ * The host's tar writes the archive of the mounted guest to a host file. With `onBytes`, tar
+ * reports every CHECKPOINT records it has read (`#N` on stderr), i.e. archive bytes so far.
+ */
+export async function hostTar(ctx: CommandContext, spec: CreateSpec, hostFile: string, onBytes?: (bytes: number) => void): Promise<void> {
   const root = ctx.guest.root!;
-  const r = await runTool('tar', [...createArgs(spec), '--file', hostFile, ...membersFrom(root)], { input: spec.members.map((m) => `${m}\0`).join(''), cancelSignal: ctx.signal });
+  const checkpoints = onBytes ? [`--checkpoint=${CHECKPOINT}`, '--checkpoint-action=echo=#%u'] : [];
+  const child = execa('tar', [...createArgs(spec), ...checkpoints, '--file', hostFile, ...membersFrom(root)], {
+    input: spec.members.map((m) => `${m}\0`).join(''),
+    cancelSignal: ctx.signal,
+    reject: false,
+    env: { LC_ALL: 'C' },
+  });
+  if (onBytes) child.stderr?.on('data', (d: Buffer) => {
+    for (const m of d.toString().matchAll(/#(\d+)/g)) onBytes(Number(m[1]) * RECORD);
+  });
+  const r = await child;
+  if ((r as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') throw missingToolError('tar');
   // Exit 1: "file changed as we read it" — only a live tree does that; an image is quiet.
-  if (r.code !== 0) throw new CliError('failed', `backup: tar: ${tarFailure(r.stderr)}`);
+  if (r.exitCode !== 0) throw new CliError('failed', `backup: tar: ${tarFailure(String(r.stderr))}`);
 }
 
 /** The guest's tar writes the archive to a guest file (live guests, or no host root). */
