@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +11,8 @@ import { backup } from '../../../commands/backup-safety/backup.js';
 import { backups } from '../../../commands/backup-safety/backups.js';
 import { restore } from '../../../commands/backup-safety/restore.js';
 import { vetEntries, symlinkDestination } from '../../../commands/backup-safety/_shared/vet-entries.js';
+import { appendRecord, readRecords } from '../../../commands/backup-safety/_shared/host-index.js';
+import { decompress } from '../../../commands/backup-safety/_shared/compression.js';
 import type { TarEntry } from '../../../src/parsers/tar-headers.js';
 
 // backup, backups and restore on fake guests: the live paths (the guest's tar through the
@@ -151,5 +155,23 @@ describe('vetEntries', () => {
     expect(await vet([e('etc/localtime', 'symlink', '/usr/share/zoneinfo/UTC')], '/')).toEqual([['etc/localtime', null]]);
     expect(await vet([e('bin/x')], '/', ['/bin'])).toEqual([['bin/x', 'goes through /bin, a symlink in the guest']]);
     expect(symlinkDestination('/a/b', '../../../../x')).toBe('/x');
+  });
+});
+
+describe('host index and compression', () => {
+  it('concurrent appends each land as one whole line', async () => {
+    const index = join(host, 'concurrent', 'backups.jsonl');
+    const rec = (i: number) => ({ image: '/img', file: `/b/${i}.tar`, date: 'd', paths: ['/etc'.repeat(500)], size: i, sha256: 'x' });
+    await Promise.all(Array.from({ length: 40 }, (_, i) => appendRecord(index, rec(i))));
+    const { records, bad } = await readRecords(index);
+    expect(bad).toBe(0);
+    expect(records.map((r) => r.size).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
+  it('gzip and zstd are recognised by content, whatever the name', async () => {
+    const plain = Buffer.from('plain tar bytes');
+    expect(await decompress(gzipSync(plain), 'x')).toEqual(plain);
+    expect(await decompress(execFileSync('zstd', ['-c'], { input: plain }), 'x')).toEqual(plain);
+    expect(await decompress(plain, 'x')).toEqual(plain);
   });
 });
