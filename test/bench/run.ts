@@ -9,6 +9,7 @@ import { median } from './transfer.js';
 import { benchScan, formatScanBench } from './scan.js';
 import { benchLiveVirsh, formatLiveBench } from './live.js';
 import { benchInstall, formatInstallBench } from './packages.js';
+import { benchBackup } from './backup.js';
 import { debianPlacements, lvmMbrPlacements, openByHand, type Placement } from './open-by-hand.js';
 
 // `npm run bench`: medians over RUNS runs, and ratios against GNU tools measured in the
@@ -19,7 +20,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const INSTALL_RUNS = Number(process.env.BENCH_INSTALL_RUNS ?? 3);
 /** BENCH_ONLY=open,session,...: run only these sections (all when unset). */
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
-const SECTIONS = ['version', 'open', 'session', 'install', 'agent', 'scan', 'live'] as const;
+const SECTIONS = ['version', 'open', 'session', 'install', 'agent', 'scan', 'live', 'backup'] as const;
 const unknownSection = ONLY?.find((s) => !(SECTIONS as readonly string[]).includes(s));
 if (unknownSection !== undefined) throw new Error(`BENCH_ONLY: unknown section '${unknownSection}' (expected ${SECTIONS.join(', ')})`);
 const wanted = (section: (typeof SECTIONS)[number]) => ONLY === undefined || ONLY.includes(section);
@@ -135,6 +136,14 @@ async function main(): Promise<void> {
     }
 
     if (wanted('session')) await benchSession(image, dir, env);
+
+    if (wanted('backup')) {
+      const s = new Session(image, { ...env, XDG_DATA_HOME: dir });
+      await s.time('pwd');
+      const r = await benchBackup((line) => s.time(line), join(dir, readdirSync(dir).find((n) => n.startsWith('guestctl-'))!, 'root'), dir);
+      row('backup /usr --to X.tar.gz (in session)', r.ours, '<= 1.2x GNU tar', { label: 'GNU tar --xattrs --acls -czf', ms: r.gnu });
+      await s.close();
+    }
 
     if (wanted('install')) {
       console.log("\ninstall hello on the Debian 12 fixture (the guest's apt-get, Debian's mirror):");
