@@ -2,6 +2,7 @@ import type { Plugin } from '../../src/shell/registry.js';
 import { cleanLogs } from './clean-logs.js';
 import { cleanCache } from './clean-cache.js';
 import { cleanTemp } from './clean-temp.js';
+import { sysprep } from './sysprep.js';
 
 const plugin: Plugin = {
   category: 'system-cleanup',
@@ -9,6 +10,7 @@ const plugin: Plugin = {
     cleanLogs,
     cleanCache,
     cleanTemp,
+    sysprep,
   ],
 };
 export default plugin;
