@@ -112,6 +112,6 @@ export const sysprep = defineCommand({
       for (const p of o.edited) out.line(`  ~ ${esc(p)}`);
     }
     if (r.dryRun) return out.line(`would free about ${formatBytes(r.listedBytes)}; nothing changed (--dry-run)`);
-    out.line(`freed ${formatBytes(r.freedBytes ?? 0)} measured on the filesystems`);
+    out.line(r.freedBytes === null ? 'bytes freed not measured' : `freed ${formatBytes(r.freedBytes)} measured on the filesystems`);
   },
 });

@@ -15,13 +15,13 @@ export interface Measured<T> {
   result: T;
   filesystems: FilesystemFree[];
   /** Sum of after - before over the filesystems involved (negative when they filled up). */
-  freedBytes: number;
+  freedBytes: number | null;
 }
 
 /** Free bytes of the filesystems holding `paths` (existing guest paths), by mount point. */
-export async function freeBytes(ctx: CommandContext, paths: string[]): Promise<Map<string, number>> {
+export async function freeBytes(ctx: CommandContext, paths: string[]): Promise<Map<string, number> | null> {
   const r = await ctx.guest.exec(['df', '-B1', '--output=target,avail', '--', ...paths], { env: { LC_ALL: 'C' }, signal: ctx.signal });
-  if (r.code === 127) throw new CliError('missing-tool', 'measuring free space: the guest has no df');
+  if (r.code === 127) return null;
   if (r.code !== 0) throw new CliError('failed', `measuring free space with the guest's df failed: ${r.stderr.trim().split('\n')[0] || `exit status ${r.code}`}`);
   return parseDfAvail(r.stdout);
 }
@@ -41,9 +41,13 @@ export async function measureFreed<T>(ctx: CommandContext, paths: string[], work
   const existing: string[] = [];
   for (const p of paths) if (await ctx.guest.fs.exists(p)) existing.push(p);
   if (existing.length === 0) return { result: await work(), filesystems: [], freedBytes: 0 };
-  const before = await freeBytes(ctx, existing);
+  const before = await freeBytes(ctx, existing).catch((err: unknown) => (err instanceof CliError && err.code === 'not-found' ? null : Promise.reject(err)));
+  if (!before) {
+    ctx.out.note('the guest has no df: the bytes freed are not measured');
+    return { result: await work(), filesystems: [], freedBytes: null };
+  }
   const result = await work();
-  const after = await freeBytes(ctx, [...before.keys()]);
+  const after = (await freeBytes(ctx, [...before.keys()])) ?? new Map<string, number>();
   const filesystems = [...before].map(([mountpoint, b]) => ({ mountpoint, before: b, after: after.get(mountpoint) ?? b }));
   return { result, filesystems, freedBytes: filesystems.reduce((n, f) => n + f.after - f.before, 0) };
 }

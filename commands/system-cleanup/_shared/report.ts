@@ -17,7 +17,7 @@ export interface CleanupReport {
   filesystems: FilesystemFree[];
 }
 
-export function report(dryRun: boolean, items: PathItem[], commands: string[], measured?: { freedBytes: number; filesystems: FilesystemFree[] }): CleanupReport {
+export function report(dryRun: boolean, items: PathItem[], commands: string[], measured?: { freedBytes: number | null; filesystems: FilesystemFree[] }): CleanupReport {
   return { dryRun, items, listedBytes: totalSize(items), commands, freedBytes: measured?.freedBytes ?? null, filesystems: measured?.filesystems ?? [] };
 }
 
@@ -35,5 +35,5 @@ export function summary(r: CleanupReport, out: Output, prefix = ''): void {
   const listed = `${r.items.length} path${r.items.length === 1 ? '' : 's'}, ${formatBytes(r.listedBytes)}`;
   if (r.dryRun) return out.line(`${prefix}would remove ${listed}; nothing changed (--dry-run)`);
   const fs = r.filesystems.map((f) => `${esc(f.mountpoint)} ${formatBytes(f.before)} -> ${formatBytes(f.after)} free`).join(', ');
-  out.line(`${prefix}removed ${listed}; freed ${formatBytes(r.freedBytes ?? 0)} measured on the filesystems${fs ? ` (${fs})` : ''}`);
+  out.line(`${prefix}removed ${listed}; ${r.freedBytes === null ? 'bytes freed not measured' : `freed ${formatBytes(r.freedBytes)} measured on the filesystems${fs ? ` (${fs})` : ''}`}`);
 }
