@@ -2,6 +2,7 @@ import type { Plugin } from '../../src/shell/registry.js';
 import { cleanLogs } from './clean-logs.js';
 import { cleanCache } from './clean-cache.js';
 import { cleanTemp } from './clean-temp.js';
+import { cleanKernels } from './clean-kernels.js';
 import { sysprep } from './sysprep.js';
 
 const plugin: Plugin = {
@@ -10,6 +11,7 @@ const plugin: Plugin = {
     cleanLogs,
     cleanCache,
     cleanTemp,
+    cleanKernels,
     sysprep,
   ],
 };

@@ -34,6 +34,11 @@ export function renderReport(r: CleanupReport, out: Output, what = 'nothing to r
 export function summary(r: CleanupReport, out: Output, prefix = ''): void {
   const listed = `${r.items.length} path${r.items.length === 1 ? '' : 's'}, ${formatBytes(r.listedBytes)}`;
   if (r.dryRun) return out.line(`${prefix}would remove ${listed}; nothing changed (--dry-run)`);
-  const fs = r.filesystems.map((f) => `${esc(f.mountpoint)} ${formatBytes(f.before)} -> ${formatBytes(f.after)} free`).join(', ');
-  out.line(`${prefix}removed ${listed}; ${r.freedBytes === null ? 'bytes freed not measured' : `freed ${formatBytes(r.freedBytes)} measured on the filesystems${fs ? ` (${fs})` : ''}`}`);
+  out.line(`${prefix}removed ${listed}; ${freedText(r.freedBytes, r.filesystems)}`);
+}
+
+/** "freed N measured on the filesystems (/ A -> B free)", or that it was not measured. */
+export function freedText(freedBytes: number | null, filesystems: FilesystemFree[]): string {
+  const fs = filesystems.map((f) => `${esc(f.mountpoint)} ${formatBytes(f.before)} -> ${formatBytes(f.after)} free`).join(', ');
+  return freedBytes === null ? 'bytes freed not measured' : `freed ${formatBytes(freedBytes)} measured on the filesystems${fs ? ` (${fs})` : ''}`;
 }
