@@ -71,9 +71,10 @@ describe('clean-* on the Debian 12 fixture', () => {
 
 describe('sysprep on the Debian 12 fixture', () => {
   let img: string;
+  const OLD_ID = '0123456789abcdef0123456789abcdef';
   beforeAll(async () => {
     img = await workCopy('debian', dir.path);
-    await ok(img, ['write /etc/machine-id 0123456789abcdef0123456789abcdef', 'adduser alice', "write /root/.bash_history 'secret'", 'run mkdir -p /home/alice', "write /home/alice/.bash_history 'x'"]);
+    await ok(img, ['write /etc/machine-id 0123456789abcdef0123456789abcdef', 'adduser alice', "write /root/.bash_history 'secret'", 'run mkdir -p /home/alice', "write /home/alice/.bash_history 'x'", `run mkdir /var/log/journal/${OLD_ID}`, `write /var/log/journal/${OLD_ID}/system.journal 'x'`]);
   });
 
   it('--list names every operation with its default', async () => {
@@ -92,6 +93,11 @@ describe('sysprep on the Debian 12 fixture', () => {
       'run id -u alice',
     ]);
     expect(r.stdout).toBe('0 /etc/machine-id\n0\nenabled\n0\n1000\n');
+  });
+
+  it('/var/log/journal stays (journald keeps a persistent journal only where it exists), with its mode, group and ACL; the old machine-id directory is gone', async () => {
+    const r = await ok(img, ['run stat -c "%a %G %F" /var/log/journal', 'run ls -A /var/log/journal', 'run sh -c "ls -ld /var/log/journal | cut -c1-11"'], ['--ro']);
+    expect(r.stdout).toBe('2755 systemd-journal directory\ndrwxr-sr-x+\n');
   });
 
   it('--operations user-account removes the planted user; pwck does not mention it', async () => {

@@ -96,10 +96,15 @@ export const OPERATIONS: Operation[] = [
   {
     name: 'logfiles',
     byDefault: true,
-    removes: `removes rotated logs and the journal files under ${JOURNAL_DIR}, and empties the other logs under /var/log (they keep owner and mode)`,
+    removes:
+      `removes rotated logs, the journal files under ${JOURNAL_DIR} and its machine-id directories (named after the old machine-id), and empties the other logs under /var/log (they keep owner and mode); ` +
+      `${JOURNAL_DIR} itself stays: journald keeps a persistent journal only where it exists`,
     async plan(ctx) {
       const rotated = await logItems(ctx.guest, null, ctx.signal);
-      const journal = (await filesBelow(ctx.guest, JOURNAL_DIR, ctx.signal)).filter((f) => f.type === 'file' && /\.journal~?$/.test(f.path));
+      const idDirs = (await childrenOf(ctx.guest, JOURNAL_DIR, ctx.signal)).filter((i) => i.type === 'directory' && /\/[0-9a-f]{32}$/.test(i.path));
+      const inIdDir = (path: string) => idDirs.some((d) => path.startsWith(`${d.path}/`));
+      const journalFiles = (await filesBelow(ctx.guest, JOURNAL_DIR, ctx.signal)).filter((f) => f.type === 'file' && /\.journal~?$/.test(f.path) && !inIdDir(f.path));
+      const journal = [...idDirs, ...journalFiles];
       const gone = new Set(rotated.map((i) => i.path));
       const current = (await filesBelow(ctx.guest, '/var/log', ctx.signal)).filter((f) => f.type === 'file' && f.size > 0 && !gone.has(f.path) && !f.path.startsWith(`${JOURNAL_DIR}/`));
       const strip = ({ path, type, size }: PathItem) => ({ path, type, size });
