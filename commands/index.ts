@@ -19,6 +19,7 @@ import performanceTuning from './performance-tuning/index.js';
 import networkConfiguration from './network-configuration/index.js';
 import selinuxAdvanced from './selinux-advanced/index.js';
 import backupSafety from './backup-safety/index.js';
+import systemCleanup from './system-cleanup/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -42,6 +43,7 @@ export const plugins: Plugin[] = [
   networkConfiguration,
   selinuxAdvanced,
   backupSafety,
+  systemCleanup,
 ];
 
 export function loadRegistry(): Registry {
