@@ -42,7 +42,7 @@ export const cronAdd = defineCommand({
     const command = escapePercent(typed);
     if (command !== typed) ctx.out.note('each % in the command is written as \\% (in a crontab an unescaped % ends the command)');
 
-    const target = await cronTarget(ctx.guest, { user: args.str('user') ?? null, file: args.str('file') ?? null });
+    const target = await cronTarget(ctx.guest, { user: args.optStr('user') ?? null, file: args.optStr('file') ?? null });
     const schedule = normaliseSchedule(raw);
     const job = target.system ? `${schedule} ${target.user} ${command}` : `${schedule} ${command}`;
     const change = await planChange(

@@ -12,11 +12,11 @@ export const cronList = defineCommand({
     'on Debian and Ubuntu a name with a dot ("backup.sh") never runs. A user crontab that is a link or not a regular file is not read (cron ignores it). ' +
     'Timers come from /etc/systemd/system, /usr/local/lib/systemd/system, /usr/lib/systemd/system and /lib/systemd/system (the first of a name wins), ' +
     'enabled when linked in a .wants directory, with their OnCalendar/OnBootSec... settings and the unit they start.',
-  examples: ['cron-list', 'cron-list --user alice', 'cron-list --json'],
+  examples: ['cron-list', 'cron-list --user alice'],
   options: { user: { type: 'string', valueName: 'USER', description: 'only the jobs that run as this user' } },
   needs: ['fs'],
   async run(ctx, args) {
-    return { entries: await listCron(ctx.guest, args.str('user') ?? null) };
+    return { entries: await listCron(ctx.guest, args.optStr('user') ?? null) };
   },
   render(r: { entries: CronEntry[] }, out: Output) {
     if (r.entries.length === 0) {

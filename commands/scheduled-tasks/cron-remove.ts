@@ -28,15 +28,15 @@ export const cronRemove = defineCommand({
   needs: ['fs'],
   mutates: true,
   async run(ctx, args): Promise<CronChangeResult> {
-    const pattern = args.str('PATTERN') ?? null;
-    const lineArg = args.str('line') ?? null;
+    const pattern = args.optStr('PATTERN') ?? null;
+    const lineArg = args.optStr('line') ?? null;
     if ((pattern === null) === (lineArg === null)) throw new CliError('usage', 'give either a PATTERN or --line N');
     const lineNo = lineArg === null ? null : parseCount(lineArg, 1, '--line');
-    const file = args.str('file') ?? null;
-    const target = await cronTarget(ctx.guest, { user: args.str('user') ?? null, file });
+    const file = args.optStr('file') ?? null;
+    const target = await cronTarget(ctx.guest, { user: args.optStr('user') ?? null, file });
     const before = await readOptional(ctx.guest, target.path);
     if (before === null) throw new CliError('failed', `${target.path} does not exist`);
-    const onlyUser = file !== null && args.str('user') !== undefined ? target.user : null;
+    const onlyUser = file !== null && args.optStr('user') !== undefined ? target.user : null;
     const jobs = parseCrontab(before, target.system).filter((l) => l.kind === 'job' || l.kind === 'invalid');
     const gone = jobs.filter((l) => (lineNo !== null ? l.line === lineNo : l.text.includes(pattern!)) && (onlyUser === null || (l.kind === 'job' && l.user === onlyUser)));
     if (gone.length === 0) throw new CliError('failed', lineNo !== null ? `line ${lineNo} of ${target.path} is not a job` : `no job line in ${target.path} contains '${pattern}'`);
