@@ -34,18 +34,25 @@ export async function cronTarget(guest: Guest, opts: { user: string | null; file
     if (bad) throw new CliError('usage', `--file ${opts.file}: cron would not read it (${bad.replace(/^skipped: /, '')}); use letters, digits, _ and -`);
     if ((await lstatOrNull(guest.fs, CRON_D))?.type !== 'directory') throw new CliError('failed', `no ${CRON_D} directory in the guest: is cron installed?`);
     target = { path: `${CRON_D}/${opts.file}`, system: true, user: user.name, mode: 0o644, uid: 0, gid: 0 };
+    await refuseOddFile(guest, target.path);
   } else {
     const spool = await findSpool(guest);
     if (!spool) throw new CliError('failed', 'no cron spool directory (/var/spool/cron/crontabs or /var/spool/cron) in the guest: is cron installed?');
+    const path = `${spool.dir}/${user.name}`;
+    await refuseOddFile(guest, path);
     let gid = 0;
     if (spool.style === 'debian') {
       const crontabGroup = accounts.gid('crontab');
       if (crontabGroup === undefined) throw new CliError('failed', "the guest has no 'crontab' group, which owns Debian's user crontabs: is cron installed?");
       gid = crontabGroup;
     }
-    target = { path: `${spool.dir}/${user.name}`, system: false, user: user.name, mode: 0o600, uid: user.uid, gid };
+    target = { path, system: false, user: user.name, mode: 0o600, uid: user.uid, gid };
   }
-  const st = await lstatOrNull(guest.fs, target.path);
-  if (st && st.type !== 'file') throw new CliError('failed', `${target.path} is a ${st.type}, not a regular file: not touched`);
   return target;
+}
+
+/** A crontab that is a link (it could lead anywhere) or not a regular file is never read or written. */
+async function refuseOddFile(guest: Guest, path: string): Promise<void> {
+  const st = await lstatOrNull(guest.fs, path);
+  if (st && st.type !== 'file') throw new CliError('failed', `${path} is a ${st.type}, not a regular file: not touched`);
 }

@@ -116,24 +116,32 @@ async function userCrontabs(guest: Guest, accounts: Accounts): Promise<CronEntry
   return out;
 }
 
-/** Names of timers linked in a .wants directory (enabled, or static like systemd-tmpfiles-clean). */
-async function wantedTimers(guest: Guest): Promise<Set<string>> {
-  const wanted = new Set<string>();
-  for (const base of TIMER_DIRS) {
-    for (const name of await listDir(guest, base)) {
-      if (!name.endsWith('.wants')) continue;
-      for (const unit of await listDir(guest, `${base}/${name}`)) if (unit.endsWith('.timer')) wanted.add(unit);
-    }
+/** The unit directories, each once (/lib is often a link to /usr/lib), with what they hold. */
+async function unitDirs(guest: Guest): Promise<{ dir: string; names: string[] }[]> {
+  const seen = new Set<string>();
+  const out: { dir: string; names: string[] }[] = [];
+  for (const dir of TIMER_DIRS) {
+    const st = await statOrNull(guest.fs, dir);
+    if (st?.type !== 'directory') continue;
+    const real = await guest.fs.realpath(dir);
+    if (seen.has(real)) continue;
+    seen.add(real);
+    out.push({ dir, names: await listDir(guest, real) });
   }
-  return wanted;
+  return out;
 }
 
 async function timers(guest: Guest): Promise<CronEntry[]> {
+  const dirs = await unitDirs(guest);
   const seen = new Map<string, string>();
-  for (const dir of TIMER_DIRS) {
-    for (const name of await listDir(guest, dir)) if (name.endsWith('.timer') && !name.includes('@.') && !seen.has(name)) seen.set(name, `${dir}/${name}`);
+  // Linked in a .wants directory: enabled, or static (systemd-tmpfiles-clean.timer).
+  const wanted = new Set<string>();
+  for (const { dir, names } of dirs) {
+    for (const name of names) {
+      if (name.endsWith('.timer') && !name.includes('@.') && !seen.has(name)) seen.set(name, `${dir}/${name}`);
+      if (name.endsWith('.wants')) for (const unit of await listDir(guest, `${dir}/${name}`)) if (unit.endsWith('.timer')) wanted.add(unit);
+    }
   }
-  const wanted = await wantedTimers(guest);
   const out: CronEntry[] = [];
   for (const [name, path] of [...seen].sort(([a], [b]) => a.localeCompare(b))) {
     const st = await lstatOrNull(guest.fs, path);
@@ -159,6 +167,7 @@ async function timers(guest: Guest): Promise<CronEntry[]> {
 
 export async function listCron(guest: Guest, user: string | null): Promise<CronEntry[]> {
   const accounts = await readAccounts(guest);
-  const all = [...(await systemTables(guest)), ...(await periodicScripts(guest)), ...(await userCrontabs(guest, accounts)), ...(await timers(guest))];
+  const parts = await Promise.all([systemTables(guest), periodicScripts(guest), userCrontabs(guest, accounts), timers(guest)]);
+  const all = parts.flat();
   return user === null ? all : all.filter((e) => e.user === user);
 }
