@@ -19,6 +19,7 @@ import bootConfiguration from './boot-configuration/index.js';
 import performanceTuning from './performance-tuning/index.js';
 import networkConfiguration from './network-configuration/index.js';
 import selinuxAdvanced from './selinux-advanced/index.js';
+import systemCleanup from './system-cleanup/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -42,6 +43,7 @@ export const plugins: Plugin[] = [
   performanceTuning,
   networkConfiguration,
   selinuxAdvanced,
+  systemCleanup,
 ];
 
 export function loadRegistry(): Registry {
