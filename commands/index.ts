@@ -10,6 +10,7 @@ import sshKeyManagement from './ssh-key-management/index.js';
 import systemConfiguration from './system-configuration/index.js';
 import serviceManagement from './service-management/index.js';
 import firewallManagement from './firewall-management/index.js';
+import scheduledTasks from './scheduled-tasks/index.js';
 import processManagement from './process-management/index.js';
 import securityAudit from './security-audit/index.js';
 import monitoring from './monitoring/index.js';
@@ -34,6 +35,7 @@ export const plugins: Plugin[] = [
   systemConfiguration,
   serviceManagement,
   firewallManagement,
+  scheduledTasks,
   processManagement,
   securityAudit,
   monitoring,

@@ -4,6 +4,7 @@ import { cleanCache } from './clean-cache.js';
 import { cleanTemp } from './clean-temp.js';
 import { cleanKernels } from './clean-kernels.js';
 import { sysprep } from './sysprep.js';
+import { trim } from './trim.js';
 
 const plugin: Plugin = {
   category: 'system-cleanup',
@@ -13,6 +14,7 @@ const plugin: Plugin = {
     cleanTemp,
     cleanKernels,
     sysprep,
+    trim,
   ],
 };
 export default plugin;

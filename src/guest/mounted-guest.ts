@@ -1,4 +1,4 @@
-import type { ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, MountInfo, OsInfo } from './types.js';
+import type { DiskImageSize, ExecOptions, ExecResult, FilesystemInfo, Guest, GuestCapability, MountInfo, OsInfo, TrimmedFilesystem } from './types.js';
 import { LocalGuestFs } from './local-fs.js';
 import { checkArch } from './arch.js';
 import { sandboxExec } from './sandbox.js';
@@ -10,6 +10,8 @@ import type { Volume } from '../image/volumes.js';
 import { findByDeviceName } from '../image/volumes.js';
 import { mountVolume } from '../image/mount-volume.js';
 import { mapDrives } from '../windows/drive-letters.js';
+import { imageActualSize } from '../image/qemu-img.js';
+import { trimMount } from '../image/trim.js';
 
 // A guest whose root is a host directory: a mounted disk image, or a plain tree.
 //
@@ -138,6 +140,37 @@ export class MountedGuest implements Guest {
     const seen = new Map<string, JailBlockDevice>();
     for (const r of this.records) if (!seen.has(r.loop)) seen.set(r.loop, { host: r.loop, name: `/dev/guestctl-${r.loop.replace(/^.*\//, '')}`, uuid: r.vol.uuid ?? null });
     return [...seen.values()];
+  }
+
+  async diskSizes(): Promise<DiskImageSize[]> {
+    if (!this.image) throw new CliError('usage', 'a directory has no disk image');
+    const out: DiskImageSize[] = [];
+    for (const d of this.image.disks) out.push({ path: d.path, actualSize: await imageActualSize(d.path) });
+    return out;
+  }
+
+  async trimFilesystems(dryRun: boolean): Promise<TrimmedFilesystem[]> {
+    if (!this.image) throw new CliError('usage', 'a directory has no disk image to shrink');
+    if (!dryRun && !this.readOnly) await this.prepareWrite();
+    const done = new Map<string, string>();
+    const out: TrimmedFilesystem[] = [];
+    for (const r of [...this.records].sort((a, b) => a.info.mountpoint.localeCompare(b.info.mountpoint))) {
+      const base = { mountpoint: r.info.mountpoint, device: r.info.device, fstype: r.info.fstype, trimmed: null };
+      const same = done.get(r.loop);
+      let note: string | null;
+      if (r.info.driver === 'fuse') note = 'not trimmed: mounted through a userspace driver, which cannot discard';
+      else if (this.readOnly) note = 'not trimmed: the session is read-only';
+      else if (same !== undefined) note = `the same filesystem as ${same}`;
+      else if (dryRun) note = 'would be trimmed';
+      else {
+        done.set(r.loop, r.info.mountpoint);
+        out.push({ ...base, trimmed: await trimMount(r.hostDir, r.info.mountpoint), note: null });
+        continue;
+      }
+      if (same === undefined) done.set(r.loop, r.info.mountpoint);
+      out.push({ ...base, note });
+    }
+    return out;
   }
 
   private archChecked = false;

@@ -250,9 +250,32 @@ export interface Guest {
   umount?(guestDir: string): Promise<void>;
   /** Offline images: make the filesystems writable before a change (they stay read-only until then). */
   prepareWrite?(): Promise<void>;
+  /** Offline images: the image files the session writes (the top of each disk's chain) and the bytes each takes on the host now. */
+  diskSizes?(): Promise<DiskImageSize[]>;
+  /**
+   * Offline images: discard the free space of every mounted filesystem (fstrim on the host,
+   * through the loop device and the storage daemon down to the image file). With `dryRun`,
+   * only what would be trimmed.
+   */
+  trimFilesystems?(dryRun: boolean): Promise<TrimmedFilesystem[]>;
   /** Live only: the interfaces and addresses the guest has now (the agent's guest-network-get-interfaces). */
   networkInterfaces?(): Promise<LiveInterface[]>;
   close(): Promise<void>;
+}
+
+export interface DiskImageSize {
+  path: string;
+  /** Bytes allocated on the host (qemu-img's actual-size). */
+  actualSize: number;
+}
+
+export interface TrimmedFilesystem {
+  mountpoint: string;
+  device: string;
+  fstype: string;
+  /** Bytes fstrim reported as discarded; null when not trimmed (the note says why) or on a dry run. */
+  trimmed: number | null;
+  note: string | null;
 }
 
 export interface LiveInterface {

@@ -24,9 +24,10 @@ const COW_FORMATS = new Set(['qcow2', 'qcow', 'qed', 'vmdk']);
 /**
  * One --blockdev per layer, bottom first, each a file node on the checked path and a format
  * node with the checked format whose `backing` names the checked node below: QEMU opens these
- * files and nothing else, and probes nothing.
+ * files and nothing else, and probes nothing. With `discard`, the writable top layer's nodes
+ * pass discards down (a qcow2 frees the clusters, the file gets holes): what `trim` relies on.
  */
-export function chainBlockdevs(chain: ChainLayer[], readOnly: boolean, topIsDevice: boolean): { args: string[]; top: string } {
+export function chainBlockdevs(chain: ChainLayer[], readOnly: boolean, topIsDevice: boolean, discard = false): { args: string[]; top: string } {
   const args: string[] = [];
   let below: string | null = null;
   for (let i = chain.length - 1; i >= 0; i--) {
@@ -34,9 +35,10 @@ export function chainBlockdevs(chain: ChainLayer[], readOnly: boolean, topIsDevi
     const isTop = i === 0;
     const ro = isTop ? readOnly : true;
     const shared = readOnly ? { 'force-share': true } : {};
+    const unmap = discard && isTop && !readOnly ? { discard: 'unmap' } : {};
     const fileDriver = isTop && topIsDevice ? 'host_device' : 'file';
-    args.push('--blockdev', JSON.stringify({ driver: fileDriver, 'node-name': `file${i}`, filename: layer.path, 'read-only': ro, ...shared }));
-    const fmt: Record<string, unknown> = { driver: layer.format, 'node-name': `layer${i}`, file: `file${i}`, 'read-only': ro, ...shared };
+    args.push('--blockdev', JSON.stringify({ driver: fileDriver, 'node-name': `file${i}`, filename: layer.path, 'read-only': ro, ...shared, ...unmap }));
+    const fmt: Record<string, unknown> = { driver: layer.format, 'node-name': `layer${i}`, file: `file${i}`, 'read-only': ro, ...shared, ...unmap };
     if (layer.dataFile) {
       args.push('--blockdev', JSON.stringify({ driver: 'file', 'node-name': `data${i}`, filename: layer.dataFile, 'read-only': ro, ...shared }));
       fmt['data-file'] = `data${i}`;
@@ -57,7 +59,7 @@ export async function exposeRaw(
   if (top.format === 'raw') return { rawPath: target, size: top.virtualSize, format: 'raw', chain };
 
   const exportPath = `${opts.workDir}/disk.raw`;
-  const r = await exportBlockdevs(chainBlockdevs(chain, opts.readOnly, opts.topIsDevice), { exportPath, pidFile: `${opts.workDir}/qsd.pid`, writable: !opts.readOnly, stack: opts.stack });
+  const r = await exportBlockdevs(chainBlockdevs(chain, opts.readOnly, opts.topIsDevice, true), { exportPath, pidFile: `${opts.workDir}/qsd.pid`, writable: !opts.readOnly, stack: opts.stack });
   if (r.code !== 0) throw await classifyQemuError(target, r.stderr);
   return { rawPath: exportPath, size: top.virtualSize, format: top.format, chain };
 }

@@ -60,6 +60,20 @@ export async function imageInfo(path: string, opts: { format?: string; forceShar
   };
 }
 
+/** Bytes the image file takes on the host (`actual-size`), read with force-share while a session holds it. */
+export async function imageActualSize(path: string): Promise<number> {
+  const r = await runTool('qemu-img', ['info', '--output=json', '-U', '--', path]);
+  if (r.code !== 0) throw new CliError('failed', `qemu-img info ${path}: ${firstLine(r.stderr)}`);
+  let size: unknown;
+  try {
+    size = (JSON.parse(r.stdout) as { 'actual-size'?: unknown })['actual-size'];
+  } catch {
+    throw new CliError('failed', `qemu-img info ${path}: output is not JSON`);
+  }
+  if (typeof size !== 'number') throw new CliError('failed', `qemu-img info ${path}: no actual-size`);
+  return size;
+}
+
 interface QemuImgInfo {
   format: string;
   'virtual-size': number;

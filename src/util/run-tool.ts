@@ -27,6 +27,7 @@ const debianPackageOf: Record<string, string> = {
   cryptsetup: 'cryptsetup-bin',
   dmsetup: 'dmsetup',
   blockdev: 'util-linux',
+  fstrim: 'util-linux',
 };
 
 export function missingToolError(tool: string): CliError {

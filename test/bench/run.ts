@@ -90,6 +90,7 @@ async function benchSession(image: string, dir: string, env: NodeJS.ProcessEnv):
   await compare('packages', '<= 1.5x dpkg-query -W', { label: 'dpkg-query -W', args: ['dpkg-query', '-W', `--admindir=${join(root, 'var/lib/dpkg')}`] });
   // The guest's own tools through chroot on the same mounted root: what a sysadmin would run by hand.
   await compare('tune-show', '<= 3x chroot systemd-sysctl --cat-config', { label: 'chroot systemd-sysctl --cat-config', args: ['chroot', root, '/lib/systemd/systemd-sysctl', '--cat-config'] });
+  await compare('cron-list', '< 100 ms', { label: 'chroot run-parts --list /etc/cron.daily', args: ['chroot', root, 'run-parts', '--list', '/etc/cron.daily'] });
   await compare('audit-packages', '<= 1.5x chroot dpkg --verify', { label: 'chroot dpkg --verify', args: ['chroot', root, 'dpkg', '--verify'] });
   const grubShow: number[] = [];
   for (let i = 0; i < RUNS; i++) grubShow.push(await session.time('grub show'));
