@@ -6,6 +6,7 @@ import { liveCommandTests } from '../live/commands.js';
 import { liveSecretsTests } from '../live/secrets.js';
 import { liveServiceTests } from '../live/services.js';
 import { liveFirstbootTests } from '../live/firstboot.js';
+import { liveSysprepTests } from '../live/sysprep.js';
 import { livePackageTests } from '../live/packages.js';
 import { liveCheckUpdatesTests } from '../live/check-updates.js';
 import { offlineJournalTests } from '../live/offline-journal.js';
@@ -40,6 +41,7 @@ describe.skipIf(unavailable !== null)('live VM: libvirt + TCG Debian 12 guest + 
   liveCommandTests(liveVm);
   liveSecretsTests(liveVm);
   liveFirstbootTests(liveVm);
+  liveSysprepTests(liveVm);
   liveServiceTests(liveVm);
   livePackageTests(liveVm);
   liveCheckUpdatesTests(liveVm);

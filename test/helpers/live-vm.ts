@@ -254,14 +254,20 @@ export const LIVE_NIC = 'ens3';
 export const LIVE_STATIC_ADDRESS = '10.0.2.16/24';
 export const LIVE_FIREWALL_PORT = 8080;
 
+/** A machine-id planted in the overlay before `sysprep` empties it (test/live/sysprep.ts). */
+export const LIVE_PLANTED_MACHINE_ID = '0123456789abcdef0123456789abcdef';
+
 /**
  * What the live tests check after the first boot, done offline on the overlay by guestctl itself:
- * `touch /root/fb` queued as a firstboot command (test/live/firstboot.ts); a static address on the
+ * the image prepared for cloning with `sysprep` (a new machine-id and new SSH host keys at boot;
+ * test/live/sysprep.ts); `touch /root/fb` queued as a firstboot command (test/live/firstboot.ts); a static address on the
  * user-mode NIC (slirp's 10.0.2.0/24, gateway .2, DNS .3; test/live/network.ts); nftables installed
  * and enabled with a port opened (test/live/firewall.ts).
  */
 async function prepareOverlay(overlay: string): Promise<void> {
   const steps = [
+    `write /etc/machine-id '${LIVE_PLANTED_MACHINE_ID}\\n'`,
+    'sysprep',
     "firstboot --command 'touch /root/fb'",
     `net-setip ${LIVE_NIC} ${LIVE_STATIC_ADDRESS} --gateway 10.0.2.2 --dns 10.0.2.3`,
     'install nftables',
