@@ -51,7 +51,11 @@ async function progressFor(ctx: CommandContext, paths: string[]): Promise<{ repo
 }
 
 async function toHost(ctx: CommandContext, spec: CreateSpec, dest: string, onBytes?: (bytes: number) => void): Promise<void> {
-  if (await fsp.lstat(dest).catch(() => null)) throw new CliError('exists', `backup: ${dest} already exists on the host`);
+  const existing = await fsp.lstat(dest).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw new CliError('failed', `backup: checking ${dest} on the host: ${err.message}`);
+  });
+  if (existing) throw new CliError('exists', `backup: ${dest} already exists on the host`);
   await withHostTemp(dest, async (tmp) => {
     if (ctx.guest.root && !spec.live) {
       await hostTar(ctx, spec, tmp, onBytes);

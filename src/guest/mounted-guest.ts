@@ -21,7 +21,7 @@ import { trimMount } from '../image/trim.js';
 // write) remounts every filesystem read-write, in the order they were mounted.
 
 export interface ImageParts {
-  disks: { path: string; device: string; rawPath: string }[];
+  disks: { path: string; device: string; rawPath: string; format: string }[];
   volumes: Volume[];
   stack: ResourceStack;
 }
@@ -145,7 +145,7 @@ export class MountedGuest implements Guest {
   async diskSizes(): Promise<DiskImageSize[]> {
     if (!this.image) throw new CliError('usage', 'a directory has no disk image');
     const out: DiskImageSize[] = [];
-    for (const d of this.image.disks) out.push({ path: d.path, actualSize: await imageActualSize(d.path) });
+    for (const d of this.image.disks) out.push({ path: d.path, actualSize: await imageActualSize(d.path, d.format) });
     return out;
   }
 

@@ -98,7 +98,7 @@ async function openImages(images: { path: string; isDevice: boolean }[], opts: O
 
     const name = images.map((i) => basename(i.path)).join(' + ');
     const guest = new MountedGuest('image', name, rootDir, opts.readOnly, {
-      disks: images.map((image, i) => ({ path: image.path, device: diskDevice(i), rawPath: disks[i]!.rawPath })),
+      disks: images.map((image, i) => ({ path: image.path, device: diskDevice(i), rawPath: disks[i]!.rawPath, format: disks[i]!.format })),
       volumes,
       stack,
     });

@@ -60,9 +60,12 @@ export async function imageInfo(path: string, opts: { format?: string; forceShar
   };
 }
 
-/** Bytes the image file takes on the host (`actual-size`), read with force-share while a session holds it. */
-export async function imageActualSize(path: string): Promise<number> {
-  const r = await runTool('qemu-img', ['info', '--output=json', '-U', '--', path]);
+/**
+ * Bytes the image file takes on the host (`actual-size`), read with force-share while a session
+ * holds it, with the format the session checked (qemu-img never probes a guest-made header).
+ */
+export async function imageActualSize(path: string, format: string): Promise<number> {
+  const r = await runTool('qemu-img', ['info', '--output=json', '-U', '-f', format, '--', path]);
   if (r.code !== 0) throw new CliError('failed', `qemu-img info ${path}: ${firstLine(r.stderr)}`);
   let size: unknown;
   try {

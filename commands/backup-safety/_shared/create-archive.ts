@@ -69,16 +69,24 @@ const CHECKPOINT = 100;
 export async function hostTar(ctx: CommandContext, spec: CreateSpec, hostFile: string, onBytes?: (bytes: number) => void): Promise<void> {
   const root = ctx.guest.root!;
   const checkpoints = onBytes ? [`--checkpoint=${CHECKPOINT}`, '--checkpoint-action=echo=#%u'] : [];
-  const child = execa('tar', [...createArgs(spec), ...checkpoints, '--file', hostFile, ...membersFrom(root)], {
-    input: spec.members.map((m) => `${m}\0`).join(''),
-    cancelSignal: ctx.signal,
-    reject: false,
-    env: { LC_ALL: 'C' },
-  });
-  if (onBytes) child.stderr?.on('data', (d: Buffer) => {
-    for (const m of d.toString().matchAll(/#(\d+)/g)) onBytes(Number(m[1]) * RECORD);
-  });
-  const r = await child;
+  // A new file, never through a link: the temp file may sit in a directory of the guest's.
+  const out = await fsp.open(hostFile, C.O_WRONLY | C.O_CREAT | C.O_EXCL | C.O_NOFOLLOW, 0o600);
+  let r;
+  try {
+    const child = execa('tar', [...createArgs(spec), ...checkpoints, '--file=-', ...membersFrom(root)], {
+      input: spec.members.map((m) => `${m}\0`).join(''),
+      stdout: out.fd as 3, // execa takes any open fd; its types only list 3-9
+      cancelSignal: ctx.signal,
+      reject: false,
+      env: { LC_ALL: 'C' },
+    });
+    if (onBytes) child.stderr?.on('data', (d: Buffer) => {
+      for (const m of d.toString().matchAll(/#(\d+)/g)) onBytes(Number(m[1]) * RECORD);
+    });
+    r = await child;
+  } finally {
+    await out.close();
+  }
   if ((r as { cause?: NodeJS.ErrnoException }).cause?.code === 'ENOENT') throw missingToolError('tar');
   // Exit 1: "file changed as we read it" — only a live tree does that; an image is quiet.
   if (r.exitCode !== 0) throw new CliError('failed', `backup: tar: ${tarFailure(String(r.stderr))}`);
