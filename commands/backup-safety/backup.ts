@@ -11,7 +11,7 @@ import { CliError } from '../../src/util/errors.js';
 import { formatBytes } from '../../src/util/format.js';
 import { compressionOf } from './_shared/compression.js';
 import { GUEST_STORE, fsyncHostFile, guestFileToHost, guestTar, hostTar, memberNames, sha256OfHostFile, tempNameFor, type CreateSpec } from './_shared/create-archive.js';
-import { sha256OfGuestFile } from './_shared/guest-hash.js';
+import { guestFileDigest } from '../../src/guest/file-digest.js';
 import { guestTempDir } from './_shared/guest-temp.js';
 import { appendRecord, imageIdentity, indexPath } from './_shared/host-index.js';
 
@@ -104,7 +104,7 @@ async function toGuest(ctx: CommandContext, spec: CreateSpec, name: string, onBy
     throw err;
   }
   const st = await ctx.guest.fs.stat(file);
-  const sha256 = await sha256OfGuestFile(ctx.guest.fs, file, ctx.signal);
+  const sha256 = await guestFileDigest(ctx.guest.fs, file, 'sha256', ctx.signal);
   return { file, size: st.size, sha256 };
 }
 

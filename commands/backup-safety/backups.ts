@@ -6,7 +6,7 @@ import { escapeForTerminal } from '../../src/shell/escape.js';
 import { isAbsent } from '../../src/guest/stat-or-null.js';
 import { formatBytes } from '../../src/util/format.js';
 import { GUEST_STORE } from './_shared/create-archive.js';
-import { sha256OfGuestFile } from './_shared/guest-hash.js';
+import { guestFileDigest } from '../../src/guest/file-digest.js';
 import { imageIdentity, indexPath, readRecords } from './_shared/host-index.js';
 
 interface Listed {
@@ -39,7 +39,7 @@ export const backups = defineCommand({
     for (const e of store.filter((e) => e.type === 'file' && !e.name.startsWith('.')).sort((a, b) => a.name.localeCompare(b.name))) {
       const file = posix.join(GUEST_STORE, e.name);
       const st = await ctx.guest.fs.lstat(file);
-      rows.push({ where: 'guest', file, date: st.mtime.toISOString(), size: st.size, sha256: await sha256OfGuestFile(ctx.guest.fs, file, ctx.signal), paths: null });
+      rows.push({ where: 'guest', file, date: st.mtime.toISOString(), size: st.size, sha256: await guestFileDigest(ctx.guest.fs, file, 'sha256', ctx.signal), paths: null });
     }
     const index = indexPath(ctx.env);
     const { records, bad } = await readRecords(index);

@@ -2,7 +2,7 @@ import type { Guest } from '../guest/types.js';
 import { isInstalled, parseStanzas } from '../parsers/dpkg-status.js';
 import { parseConffiles, parseMd5sums, type FileDigest } from '../parsers/md5sums.js';
 import { CliError, describeError } from '../util/errors.js';
-import { guestMd5 } from './guest-md5.js';
+import { guestFileDigest } from '../guest/file-digest.js';
 import { mapPool } from '../libvirt/pool.js';
 import { isAbsent } from '../guest/stat-or-null.js';
 import type { Finding } from './finding.js';
@@ -48,7 +48,7 @@ export async function dpkgVerify(guest: Guest, signal: AbortSignal): Promise<{ f
     if (signal.aborted) throw new CliError('cancelled', 'cancelled');
     let md5: string;
     try {
-      md5 = await guestMd5(guest, f.path, signal);
+      md5 = await guestFileDigest(guest.fs, f.path, 'md5', signal);
     } catch (err) {
       if (isAbsent(err)) {
         findings.push({ severity: f.conffile ? 'low' : 'medium', kind: f.conffile ? 'missing-config' : 'missing-file', path: f.path, detail: `listed by ${f.pkg}, not in the guest` });

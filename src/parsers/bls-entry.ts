@@ -35,23 +35,3 @@ export function parseGrubEnv(text: string): Record<string, string> {
   }
   return vars;
 }
-
-/** Compare two kernel versions as rpm's vercmp roughly does: digit runs numerically. */
-export function compareVersions(a: string, b: string): number {
-  const pa = a.match(/\d+|[A-Za-z]+/g) ?? [];
-  const pb = b.match(/\d+|[A-Za-z]+/g) ?? [];
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const x = pa[i];
-    const y = pb[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const nx = /^\d/.test(x);
-    const ny = /^\d/.test(y);
-    if (nx && ny) {
-      const d = Number(x) - Number(y);
-      if (d !== 0) return d;
-    } else if (nx !== ny) return nx ? 1 : -1;
-    else if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
-}

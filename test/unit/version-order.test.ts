@@ -36,6 +36,10 @@ describe('rpmvercmp', () => {
     ['1.0^git1', '1.0.1', -1],
     ['1.a', '1.1', -1],
     ['6.8.9', '6.10.0', -1],
+    // Whole kernel releases, as grub show orders /boot kernels and BLS entries (grub's blscfg sorts with rpm's order).
+    ['6.11.4-301.fc41.x86_64', '6.9.12-200.fc40.x86_64', 1],
+    ['4.18.0-553.el8_10.x86_64', '4.18.0-553.el8_10.x86_64', 0],
+    ['5.14.0-70.13.1', '5.14.0-162.6.1', -1],
   ])('%s vs %s', (a, b, want) => {
     expect(sign(rpmvercmp(a, b))).toBe(want);
     expect(sign(rpmvercmp(b, a))).toBe(-want || 0);

@@ -4,7 +4,9 @@ import { isAbsent } from '../../../src/guest/stat-or-null.js';
 import { shellVars } from '../../../src/editors/shell-vars.js';
 import { GRUB_DEFAULT_FILE } from '../../../src/editors/grub-default.js';
 import { parseGrubCfg, type GrubMenuEntry } from '../../../src/parsers/grub-cfg.js';
-import { compareVersions, parseBlsEntry, parseGrubEnv } from '../../../src/parsers/bls-entry.js';
+import { parseBlsEntry, parseGrubEnv } from '../../../src/parsers/bls-entry.js';
+import { defaultGrubEntry, grubDefaultSetting } from '../../../src/parsers/grub-default.js';
+import { rpmvercmp } from '../../../src/packages/version-order.js';
 import { findGrubFiles, otherBootLoader, type OtherLoader } from './grub-files.js';
 
 // What `grub show` reports: pure file reads (no guest program runs), so it is fast offline and live.
@@ -55,8 +57,7 @@ export async function showGrub(guest: Guest): Promise<GrubShown> {
   const menu: GrubEntry[] = parsed?.entries ?? [];
   const bls = blsEntries.length > 0;
   const entries = bls ? blsEntries : menu;
-  const wanted = resolveDefault(vars.GRUB_DEFAULT ?? parsed?.setDefault ?? '0', env);
-  const chosen = pickEntry(entries, wanted);
+  const chosen = defaultGrubEntry(entries, grubDefaultSetting(vars.GRUB_DEFAULT ?? parsed?.setDefault, env));
   const defaultKernel = chosen?.linux ? chosen.linux.replace(/^.*\//, '') : null;
   return {
     ...base,
@@ -69,27 +70,12 @@ export async function showGrub(guest: Guest): Promise<GrubShown> {
   };
 }
 
-/** GRUB_DEFAULT=saved means grubenv's saved_entry (the first entry when unset). */
-function resolveDefault(value: string, env: Record<string, string>): string {
-  if (value === 'saved') return env.saved_entry ?? '0';
-  return value;
-}
-
-function pickEntry(entries: GrubEntry[], wanted: string): GrubEntry | null {
-  return (
-    entries.find((e) => e.path === wanted) ??
-    entries.find((e) => e.id === wanted || e.blsId === wanted) ??
-    entries.find((e) => e.title === wanted || [...e.submenu, e.title].join('>') === wanted) ??
-    null
-  );
-}
-
 async function installedKernels(guest: Guest): Promise<{ version: string; path: string }[]> {
   const names = await listOrEmpty(guest, '/boot');
   return names
     .filter((n) => /^vmlinuz-./.test(n) && !/\.hmac$/.test(n))
     .map((n) => ({ version: n.slice('vmlinuz-'.length), path: `/boot/${n}` }))
-    .sort((a, b) => compareVersions(b.version, a.version));
+    .sort((a, b) => rpmvercmp(b.version, a.version));
 }
 
 /** BLS entries, newest version first (grub's blscfg order); $kernelopts expanded from grubenv. */
@@ -97,7 +83,7 @@ async function readBls(guest: Guest, env: Record<string, string>): Promise<GrubE
   const dir = '/boot/loader/entries';
   const names = (await listOrEmpty(guest, dir)).filter((n) => n.endsWith('.conf'));
   const parsed = await Promise.all(names.map(async (n) => ({ id: n.slice(0, -'.conf'.length), e: parseBlsEntry((await readOptional(guest, `${dir}/${n}`)) ?? '') })));
-  parsed.sort((a, b) => compareVersions(b.e.version ?? b.id, a.e.version ?? a.id));
+  parsed.sort((a, b) => rpmvercmp(b.e.version ?? b.id, a.e.version ?? a.id));
   return parsed.map(({ id, e }, i) => ({
     title: e.title ?? id,
     path: String(i),

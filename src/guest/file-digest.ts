@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { GuestFs } from '../../../src/guest/types.js';
+import type { GuestFs } from './types.js';
 
-/** sha256 of a guest file, read piece by piece when the backend can. */
-export async function sha256OfGuestFile(fs: GuestFs, path: string, signal?: AbortSignal): Promise<string> {
-  const hash = createHash('sha256');
+/** A hex digest (md5, sha256, ...) of a guest file, streamed when the backend reads it piece by piece. */
+export async function guestFileDigest(fs: GuestFs, path: string, algorithm: 'md5' | 'sha256', signal?: AbortSignal): Promise<string> {
+  const hash = createHash(algorithm);
   if (!fs.openReader) return hash.update(await fs.readFile(path)).digest('hex');
   const reader = await fs.openReader(path);
   try {
