@@ -7,7 +7,7 @@ import { parseGrubCfg, type GrubMenuEntry } from '../../../src/parsers/grub-cfg.
 import { parseBlsEntry, parseGrubEnv } from '../../../src/parsers/bls-entry.js';
 import { defaultGrubEntry, grubDefaultSetting } from '../../../src/parsers/grub-default.js';
 import { rpmvercmp } from '../../../src/packages/version-order.js';
-import { findGrubFiles, otherBootLoader, type OtherLoader } from './grub-files.js';
+import { findGrubFiles, otherBootLoader, type OtherLoader } from '../../../src/inspect/grub-files.js';
 
 // What `grub show` reports: pure file reads (no guest program runs), so it is fast offline and live.
 

@@ -2,7 +2,7 @@ import type { Guest } from '../../../src/guest/types.js';
 import { readOptional } from '../../../src/guest/file-changes.js';
 import { parseGrubCfg } from '../../../src/parsers/grub-cfg.js';
 import { CliError, describeError } from '../../../src/util/errors.js';
-import { findMkconfig, otherBootLoader } from './grub-files.js';
+import { findMkconfig, otherBootLoader } from '../../../src/inspect/grub-files.js';
 
 // `grub update`: the guest's grub-mkconfig writes a new grub.cfg next to the current one, the
 // guest's grub-script-check reads it, every linux line must name the root by UUID (never a

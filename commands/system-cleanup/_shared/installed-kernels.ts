@@ -7,6 +7,7 @@ import type { CommandContext } from '../../../src/shell/command.js';
 import { lstatOrNull } from '../../../src/guest/stat-or-null.js';
 import { parseDpkgStatus } from '../../../src/parsers/dpkg-status.js';
 import { grubDefaultHints } from '../../../src/parsers/grub-default.js';
+import { findGrubFiles } from '../../../src/inspect/grub-files.js';
 import { CliError } from '../../../src/util/errors.js';
 import type { InstalledKernel } from './kernel-selection.js';
 
@@ -52,14 +53,6 @@ async function readIfFile(ctx: CommandContext, path: string): Promise<string | n
   return (await ctx.guest.fs.readFile(path)).toString('utf8');
 }
 
-async function firstFile(ctx: CommandContext, paths: string[]): Promise<string | null> {
-  for (const p of paths) {
-    const text = await readIfFile(ctx, p);
-    if (text !== null) return text;
-  }
-  return null;
-}
-
 /**
  * Strings naming the default kernel: the targets of /vmlinuz and /boot/vmlinuz (Debian's
  * linux-base keeps them on the newest installed or chosen kernel), and GRUB's default entry.
@@ -70,8 +63,9 @@ export async function defaultKernelHints(ctx: CommandContext): Promise<string[]>
     if ((await lstatOrNull(ctx.guest.fs, p))?.type === 'symlink') hints.push(await ctx.guest.fs.readlink(p));
   }
   const defaultGrub = await readIfFile(ctx, '/etc/default/grub');
-  const grubCfg = await firstFile(ctx, ['/boot/grub/grub.cfg', '/boot/grub2/grub.cfg', '/boot/efi/EFI/fedora/grub.cfg', '/boot/efi/EFI/redhat/grub.cfg', '/boot/efi/EFI/rocky/grub.cfg']);
-  const grubenv = await firstFile(ctx, ['/boot/grub/grubenv', '/boot/grub2/grubenv']);
+  const files = await findGrubFiles(ctx.guest);
+  const grubCfg = files.grubCfg === null ? null : await readIfFile(ctx, files.grubCfg);
+  const grubenv = files.grubenv === null ? null : await readIfFile(ctx, files.grubenv);
   if (defaultGrub !== null || grubCfg !== null || grubenv !== null) hints.push(...grubDefaultHints({ defaultGrub, grubenv, grubCfg }));
   return hints;
 }

@@ -1,7 +1,8 @@
-import type { Guest } from '../../../src/guest/types.js';
-import { statOrNull } from '../../../src/guest/stat-or-null.js';
+import type { Guest } from '../guest/types.js';
+import { statOrNull } from '../guest/stat-or-null.js';
 
-// Where a guest keeps its GRUB files: Debian/Ubuntu /boot/grub, Fedora/RHEL/SUSE /boot/grub2.
+// Where a guest keeps its GRUB files: Debian/Ubuntu /boot/grub, Fedora/RHEL/SUSE /boot/grub2,
+// and the grub.cfg an EFI-only RHEL 7/8 or Fedora before 34 keeps on the ESP.
 
 export interface GrubFiles {
   /** The generated grub.cfg that exists, or null. */
@@ -11,6 +12,7 @@ export interface GrubFiles {
 }
 
 const DIRS = ['/boot/grub', '/boot/grub2'];
+const EFI_CFGS = ['/boot/efi/EFI/fedora/grub.cfg', '/boot/efi/EFI/redhat/grub.cfg', '/boot/efi/EFI/centos/grub.cfg', '/boot/efi/EFI/rocky/grub.cfg', '/boot/efi/EFI/almalinux/grub.cfg'];
 
 async function isFile(guest: Guest, path: string): Promise<boolean> {
   return (await statOrNull(guest.fs, path))?.type === 'file';
@@ -23,6 +25,7 @@ export async function findGrubFiles(guest: Guest): Promise<GrubFiles> {
     grubCfg ??= (await isFile(guest, `${d}/grub.cfg`)) ? `${d}/grub.cfg` : null;
     grubenv ??= (await isFile(guest, `${d}/grubenv`)) ? `${d}/grubenv` : null;
   }
+  for (const cfg of EFI_CFGS) grubCfg ??= (await isFile(guest, cfg)) ? cfg : null;
   return { grubCfg, grubCfgCandidates: DIRS.map((d) => `${d}/grub.cfg`), grubenv };
 }
 
