@@ -4,6 +4,7 @@ import type { FileType } from '../../src/guest/types.js';
 import type { Output } from '../../src/shell/output.js';
 import { formatMode } from '../../src/parsers/mode.js';
 import { guestNames } from '../../src/inspect/names.js';
+import { FILE_TYPE_TEXT } from '../../src/util/file-type-text.js';
 
 export interface StatResult {
   /** The path as given (absolute). */
@@ -27,17 +28,6 @@ export interface StatResult {
   ctime: string;
   target?: string;
 }
-
-const TYPE_TEXT: Record<FileType, string> = {
-  file: 'regular file',
-  directory: 'directory',
-  symlink: 'symbolic link',
-  block: 'block special file',
-  char: 'character special file',
-  fifo: 'fifo',
-  socket: 'socket',
-  unknown: 'unknown',
-};
 
 export const stat = defineCommand({
   name: 'stat',
@@ -74,7 +64,7 @@ export const stat = defineCommand({
   render(r: StatResult, out: Output) {
     out.line(escapeForTerminal(`  File: ${r.path}${r.target !== undefined ? ` -> ${r.target}` : ''}`));
     if (r.canonicalPath !== r.path) out.line(escapeForTerminal(`  Real: ${r.canonicalPath}`));
-    out.line(`  Type: ${TYPE_TEXT[r.type]}`);
+    out.line(`  Type: ${FILE_TYPE_TEXT[r.type]}`);
     out.line(`  Size: ${r.size}`);
     out.line(escapeForTerminal(`Access: (${r.mode}/${r.permissions})  Uid: (${String(r.uid).padStart(5)}/${r.owner.padStart(8)})   Gid: (${String(r.gid).padStart(5)}/${r.group.padStart(8)})`));
     out.line(` Inode: ${r.inode}  Links: ${r.links}`);

@@ -1,6 +1,7 @@
 import type { FileType } from '../../../src/guest/types.js';
 import { unifiedDiff } from '../../../src/parsers/diff.js';
 import { CliError } from '../../../src/util/errors.js';
+import { FILE_TYPE_TEXT } from '../../../src/util/file-type-text.js';
 import { looksBinary } from './binary.js';
 import { byName } from './sort.js';
 import type { Side } from './diff-sides.js';
@@ -71,24 +72,13 @@ export async function compareDirs(c: Compare, a: Side, pa: string, b: Side, pb: 
   }
 }
 
-const TYPE_WORDS: Record<FileType, string> = {
-  file: 'regular file',
-  directory: 'directory',
-  symlink: 'symbolic link',
-  block: 'block special file',
-  char: 'character special file',
-  fifo: 'fifo',
-  socket: 'socket',
-  unknown: 'file of unknown type',
-};
-
 /** GNU diff's line for a difference that is not a content diff. */
 export function describeDifference(d: Exclude<Difference, { kind: 'changed' }>): string {
   switch (d.kind) {
     case 'only':
       return `Only in ${d.dir}: ${d.name}`;
     case 'type':
-      return `File ${d.a} is a ${TYPE_WORDS[d.typeA]} while file ${d.b} is a ${TYPE_WORDS[d.typeB]}`;
+      return `File ${d.a} is a ${FILE_TYPE_TEXT[d.typeA]} while file ${d.b} is a ${FILE_TYPE_TEXT[d.typeB]}`;
     case 'link':
       return `Symbolic links ${d.a} -> ${d.targetA} and ${d.b} -> ${d.targetB} differ`;
     case 'binary':
