@@ -12,7 +12,7 @@ import { CliError } from '../../src/util/errors.js';
 import { decompress } from './_shared/compression.js';
 import { GUEST_STORE } from './_shared/create-archive.js';
 import { guestTempDir } from './_shared/guest-temp.js';
-import { vetEntries, type Verdict } from './_shared/vet-entries.js';
+import { vetEntries, type Verdict } from '../../src/archive/vet-entries.js';
 
 interface RestoreResult {
   archive: string;

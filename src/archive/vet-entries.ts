@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import type { TarEntry } from '../../../src/parsers/tar-headers.js';
+import type { TarEntry } from '../parsers/tar-headers.js';
 
-// Entry by entry, whether restoring an archive member under TARGET stays under TARGET.
+// Entry by entry (restore and extract), whether restoring an archive member under TARGET stays under TARGET.
 // GNU tar in the jail can never write a host path; this check is what keeps it inside the
 // target directory of the guest (no tar-slip into the guest's own /etc).
 
