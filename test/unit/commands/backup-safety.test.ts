@@ -12,7 +12,7 @@ import { backups } from '../../../commands/backup-safety/backups.js';
 import { restore } from '../../../commands/backup-safety/restore.js';
 import { vetEntries, symlinkDestination } from '../../../src/archive/vet-entries.js';
 import { appendRecord, readRecords } from '../../../commands/backup-safety/_shared/host-index.js';
-import { decompress } from '../../../commands/backup-safety/_shared/compression.js';
+import { decompress } from '../../../src/archive/compression.js';
 import type { TarEntry } from '../../../src/parsers/tar-headers.js';
 
 // backup, backups and restore on fake guests: the live paths (the guest's tar through the
