@@ -35,6 +35,11 @@ export interface VetOptions {
   /** Canonical guest directory the archive is restored into. */
   target: string;
   devices: boolean;
+  /**
+   * Accept a symlink whose target is outside the target directory (its text is kept as it is;
+   * nothing is ever extracted through it). Default: refused.
+   */
+  outsideSymlinks?: boolean;
   /** Whether this guest path is a symlink in the guest now (each directory prefix is asked once). */
   isGuestSymlink(guestPath: string): Promise<boolean>;
 }
@@ -76,7 +81,7 @@ export async function vetEntries(entries: TarEntry[], opts: VetOptions): Promise
     }
     if (!verdict.refused && e.type === 'symlink') {
       const dest = symlinkDestination(verdict.guestPath!, e.linkpath ?? '');
-      if (!isUnder(dest, opts.target)) verdict.refused = `symlink to ${dest}, outside ${opts.target}`;
+      if (!isUnder(dest, opts.target) && !opts.outsideSymlinks) verdict.refused = `symlink to ${dest}, outside ${opts.target}`;
     }
     if (!verdict.refused && (e.type === 'char' || e.type === 'block') && !opts.devices) verdict.refused = 'device node (pass --devices to restore it)';
     if (!verdict.refused && e.type === 'other') verdict.refused = 'unknown member type';

@@ -1,0 +1,104 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { guestctl, leftovers, REPO, tempDir } from '../helpers/cli.js';
+import { workCopy } from '../helpers/fixtures.js';
+
+// grep-replace, compress and extract on a copy of the debian fixture, each proved from outside:
+// a new session runs the guest's own sshd -t, stat, diff -r and find in the jail.
+
+const dir = tempDir('guestctl-grep-archives-');
+const env = { TMPDIR: dir.path };
+const session = (img: string, cmds: string[], extra: string[] = []) => guestctl(['interactive', img, ...extra, ...cmds.flatMap((c) => ['-c', c])], { env, timeoutMs: 300_000 });
+
+afterAll(() => {
+  expect(leftovers(dir.path)).toEqual([]);
+  dir.cleanup();
+});
+
+describe('grep-replace, compress and extract on the debian fixture', () => {
+  let img: string;
+  beforeAll(async () => {
+    img = await workCopy('debian', dir.path);
+    execFileSync('python3', [join(REPO, 'test/e2e/archives/hostile.py'), dir.path]);
+  }, 300_000);
+
+  it('grep-replace --dry-run changes nothing; the real run keeps mode and owner and sshd -t passes', async () => {
+    const before = await session(img, ['run sha256sum /etc/ssh/sshd_config', "run stat -c '%a %u %g' /etc/ssh/sshd_config"], ['--ro']);
+    expect(before.code, before.stderr).toBe(0);
+    const dry = await session(img, ["grep-replace --regex '^#?PermitRootLogin .*$' 'PermitRootLogin no' /etc/ssh/sshd_config --dry-run"]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain('+PermitRootLogin no');
+    const same = await session(img, ['run sha256sum /etc/ssh/sshd_config', "run stat -c '%a %u %g' /etc/ssh/sshd_config"], ['--ro']);
+    expect(same.stdout).toBe(before.stdout);
+
+    const real = await session(img, ["grep-replace --regex '^#?PermitRootLogin .*$' 'PermitRootLogin no' /etc/ssh/sshd_config"], ['--json']);
+    expect(real.code, real.stderr).toBe(0);
+    const after = await session(img, ["run stat -c '%a %u %g' /etc/ssh/sshd_config", "run grep -c -x 'PermitRootLogin no' /etc/ssh/sshd_config", "run sh -c 'mkdir /run/sshd && /usr/sbin/sshd -t'"], ['--ro']);
+    expect(after.code, after.stderr).toBe(0);
+    const [mode, count] = after.stdout.trim().split('\n');
+    expect(mode).toBe(before.stdout.trim().split('\n')[1]);
+    expect(count).toBe('1');
+  });
+
+  it('compress /etc then extract it into /srv/x: the guest\'s diff -r and find -printf see the same tree', async () => {
+    const r = await session(img, ['compress /etc --to /root/etc.tar.gz', 'extract /root/etc.tar.gz /srv/x --dry-run', 'extract /root/etc.tar.gz /srv/x --outside-symlinks']);
+    expect(r.code, r.stderr).toBe(0);
+    const cmp = await session(img, [
+      "run stat -c '%a' /root/etc.tar.gz",
+      'run diff -r --no-dereference /etc /srv/x/etc',
+      "run sh -c 'cd /etc && find . -printf \"%p %M %U %G %l\\n\" | sort | sha256sum'",
+      "run sh -c 'cd /srv/x/etc && find . -printf \"%p %M %U %G %l\\n\" | sort | sha256sum'",
+    ], ['--ro']);
+    expect(cmp.code, cmp.stderr).toBe(0);
+    const lines = cmp.stdout.trim().split('\n');
+    expect(lines[0]).toBe('600');
+    expect(lines.at(-1)).toBe(lines.at(-2));
+  });
+
+  it('hostile tar and zip: each escape refused and named, only the harmless member written', async () => {
+    const r = await session(img, [
+      "run sh -c 'mkdir -p /srv/ht /srv/hz && ln -s /etc /srv/ht/guestlink && ln -s /etc /srv/hz/guestlink'",
+      `upload ${join(dir.path, 'hostile.tar')} /root/hostile.tar`,
+      `upload ${join(dir.path, 'hostile.zip')} /root/hostile.zip`,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const t = await session(img, ['extract /root/hostile.tar /srv/ht'], ['--json']);
+    expect(t.code).toBe(1);
+    const tr = JSON.parse(t.stdout) as { extracted: { name: string }[]; refused: { name: string; refused: string }[] };
+    expect(tr.extracted.map((v) => v.name)).toEqual(['ok.txt']);
+    expect(Object.fromEntries(tr.refused.map((v) => [v.name, v.refused]))).toEqual({
+      '/pwned-abs': 'absolute path',
+      '../pwned-up': '".." component',
+      lnk: 'symlink to /etc, outside /srv/ht',
+      'lnk/pwned-through-link': 'goes through lnk, a symlink earlier in the archive',
+      up: 'symlink to /, outside /srv/ht',
+      hard: 'hard link to a path with ".." (../../etc/passwd)',
+      'guestlink/pwned-through-guest-link': 'goes through /srv/ht/guestlink, a symlink in the guest',
+      'pwned-dev': 'device node (pass --devices to restore it)',
+    });
+    const z = await session(img, ['extract /root/hostile.zip /srv/hz'], ['--json']);
+    expect(z.code).toBe(1);
+    const zr = JSON.parse(z.stdout) as typeof tr;
+    expect(zr.extracted.map((v) => v.name)).toEqual(['ok.txt']);
+    expect(zr.refused.map((v) => v.name).sort()).toEqual(['../pwned-up', '/pwned-abs', 'guestlink/pwned-through-guest-link', 'zl', 'zl/pwned-through-link']);
+
+    const check = await session(img, ["run find / -xdev -name '*pwned*' -print", 'run cat /srv/ht/ok.txt /srv/hz/ok.txt'], ['--ro']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toBe('harmless\nharmless\n');
+    for (const p of ['/pwned-abs', '/pwned-up', '/etc/pwned-through-link', join(dir.path, 'pwned-up')]) expect(existsSync(p)).toBe(false);
+  });
+
+  it('bombs (20 MiB of zeros, --max-size 10M) stop before anything is written', async () => {
+    const up = await session(img, [`upload ${join(dir.path, 'bomb.tar.gz')} /root/bomb.tar.gz`, `upload ${join(dir.path, 'bomb.zip')} /root/bomb.zip`]);
+    expect(up.code, up.stderr).toBe(0);
+    for (const a of ['bomb.tar.gz', 'bomb.zip']) {
+      const r = await session(img, [`extract /root/${a} /srv/bomb --max-size 10M`]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/more than (10485760 bytes|--max-size 10485760).*nothing extracted/);
+    }
+    const check = await session(img, ["run find / -xdev -name '*pwned*' -print"], ['--ro']);
+    expect(check.stdout).toBe('');
+  });
+});
