@@ -121,6 +121,7 @@ export const extract = defineCommand({
     const verdicts = await vetEntries(entries, {
       target,
       devices: false,
+      deviceRefusal: 'device node (never extracted)',
       outsideSymlinks: args.flag('outside-symlinks'),
       isGuestSymlink: async (p) => (await lstatOrNull(ctx.guest.fs, p))?.type === 'symlink',
     });

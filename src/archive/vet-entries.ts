@@ -35,6 +35,8 @@ export interface VetOptions {
   /** Canonical guest directory the archive is restored into. */
   target: string;
   devices: boolean;
+  /** Why a device node is refused when `devices` is false (default: restore's hint at --devices). */
+  deviceRefusal?: string;
   /**
    * Accept a symlink whose target is outside the target directory (its text is kept as it is;
    * nothing is ever extracted through it). Default: refused.
@@ -83,7 +85,7 @@ export async function vetEntries(entries: TarEntry[], opts: VetOptions): Promise
       const dest = symlinkDestination(verdict.guestPath!, e.linkpath ?? '');
       if (!isUnder(dest, opts.target) && !opts.outsideSymlinks) verdict.refused = `symlink to ${dest}, outside ${opts.target}`;
     }
-    if (!verdict.refused && (e.type === 'char' || e.type === 'block') && !opts.devices) verdict.refused = 'device node (pass --devices to restore it)';
+    if (!verdict.refused && (e.type === 'char' || e.type === 'block') && !opts.devices) verdict.refused = opts.deviceRefusal ?? 'device node (pass --devices to restore it)';
     if (!verdict.refused && e.type === 'other') verdict.refused = 'unknown member type';
     if (e.type === 'symlink') archiveLinks.add(parts.join('/'));
     else archiveLinks.delete(parts.join('/'));
