@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { guestctl, leftovers, REPO, tempDir } from '../helpers/cli.js';
@@ -100,5 +100,56 @@ describe('grep-replace, compress and extract on the debian fixture', () => {
     }
     const check = await session(img, ["run find / -xdev -name '*pwned*' -print"], ['--ro']);
     expect(check.stdout).toBe('');
+  });
+});
+
+describe('grep-replace and extract on the hostile image', () => {
+  const canary = '/tmp/guestctl-canary';
+  let hostShadow: string;
+  let img: string;
+  beforeAll(async () => {
+    mkdirSync(canary, { recursive: true });
+    writeFileSync(`${canary}/motd`, 'HOST MOTD CANARY\n');
+    writeFileSync(`${canary}/issue`, 'HOST ISSUE CANARY\n');
+    rmSync(`${canary}/created-by-guest`, { force: true });
+    hostShadow = readFileSync('/etc/shadow', 'utf8');
+    img = await workCopy('hostile', dir.path);
+    execFileSync('python3', [join(REPO, 'test/e2e/archives/hostile.py'), dir.path]);
+  }, 300_000);
+  afterAll(() => {
+    expect(readFileSync(`${canary}/motd`, 'utf8')).toBe('HOST MOTD CANARY\n');
+    expect(readFileSync(`${canary}/issue`, 'utf8')).toBe('HOST ISSUE CANARY\n');
+    expect(existsSync(`${canary}/created-by-guest`)).toBe(false);
+    expect(readFileSync('/etc/shadow', 'utf8')).toBe(hostShadow);
+  });
+
+  it('grep-replace -r skips every escaping link and changes only the guest\'s own files', async () => {
+    const links = ['/etc/hostname', '/etc/hosts', '/etc/issue', '/etc/motd', '/etc/newfile'];
+    const first = await session(img, ['grep-replace -r CANARY GUEST /etc'], ['--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const none = JSON.parse(first.stdout) as { files: unknown[]; skipped: { path: string; reason: string }[] };
+    expect(none.files).toEqual([]);
+    expect(none.skipped).toEqual(links.map((path) => ({ path, reason: 'a symlink (not followed)' })));
+    const second = await session(img, ['grep-replace -r GUEST-SHADOW GUEST-CHANGED /etc /etc/motd'], ['--json']);
+    expect(second.code, second.stderr).toBe(0);
+    expect((JSON.parse(second.stdout) as { files: { path: string }[] }).files.map((f) => f.path)).toEqual(['/etc/shadow']);
+    // The image's own shadow, read from the mounted tree in a new read-only session.
+    const cat = await session(img, ['cat /etc/shadow'], ['--ro']);
+    expect(cat.stdout).toContain('root:GUEST-CHANGED:');
+  });
+
+  it('extract of a zip into links that point at host paths stays inside the guest', async () => {
+    const r = await session(img, [
+      `upload ${join(dir.path, 'hostile.zip')} /hostile.zip`,
+      'extract /hostile.zip /root/.ssh',
+      'extract /hostile.zip /root/escape/srv/z',
+    ], ['--keep-going']);
+    // No guestlink here: guestlink/pwned-through-guest-link is an ordinary member inside the target.
+    expect(r.stdout).toContain('extracted 2 member(s) (33 bytes) of /hostile.zip into /tmp\n');
+    expect(r.stdout).toContain('extracted 2 member(s) (33 bytes) of /hostile.zip into /srv/z\n');
+    const check = await session(img, ['cat /tmp/ok.txt', 'cat /srv/z/ok.txt'], ['--ro']);
+    expect(check.code, check.stderr).toBe(0);
+    expect(check.stdout).toBe('harmless\nharmless\n');
+    for (const p of ['/pwned-abs', '/pwned-up', '/srv/z', '/etc/pwned-through-link', '/tmp/guestlink/pwned-through-guest-link']) expect(existsSync(p)).toBe(false);
   });
 });
