@@ -55,6 +55,12 @@ describe('grep-replace, compress and extract on the debian fixture', () => {
     const lines = cmp.stdout.trim().split('\n');
     expect(lines[0]).toBe('600');
     expect(lines.at(-1)).toBe(lines.at(-2));
+    // The fixture has no zip: one error naming it, and no temporary file left in /root.
+    const zip = await session(img, ['compress /etc/hostname --to /root/h.zip']);
+    expect(zip.code).toBe(1);
+    expect(zip.stderr).toMatch(/compress: the guest has no zip/);
+    const ls = await session(img, ['run ls -A /root'], ['--ro']);
+    expect(ls.stdout.split('\n').filter((n) => n.includes('h.zip'))).toEqual([]);
   });
 
   it('hostile tar and zip: each escape refused and named, only the harmless member written', async () => {
