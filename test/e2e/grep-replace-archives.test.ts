@@ -55,6 +55,12 @@ describe('grep-replace, compress and extract on the debian fixture', () => {
     const lines = cmp.stdout.trim().split('\n');
     expect(lines[0]).toBe('600');
     expect(lines.at(-1)).toBe(lines.at(-2));
+    // --owner: everything extracted (not the symlinks) belongs to the user, as the guest's find sees it.
+    const owned = await session(img, ['extract /root/etc.tar.gz /srv/y --owner nobody --outside-symlinks', "run find /srv/y/etc ! -type l ! -user nobody -print", "run sh -c 'find /srv/y/etc ! -type l | wc -l'"]);
+    expect(owned.code, owned.stderr).toBe(0);
+    const [, ...counted] = owned.stdout.trim().split('\n');
+    expect(counted.length).toBe(1);
+    expect(Number(counted[0])).toBeGreaterThan(100);
     // The fixture has no zip: one error naming it, and no temporary file left in /root.
     const zip = await session(img, ['compress /etc/hostname --to /root/h.zip']);
     expect(zip.code).toBe(1);
