@@ -36,6 +36,7 @@ PACKAGES=(
   libhivex-bin          # hivexget: reads Windows registry hives (inspection of Windows guests)
   libwin-hivex-perl     # hivexregedit: fills the Windows fixture's registry hives
   tar zstd              # backup: GNU tar reads the mounted guest tree (--xattrs --acls), .tar.zst archives
+  zip                   # the zip reader's unit tests parse archives made by Info-ZIP (-y symlinks, -fz ZIP64)
 )
 
 missing=()

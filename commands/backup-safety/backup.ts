@@ -9,10 +9,10 @@ import { resolveGuestPath } from '../../src/guest/resolve.js';
 import { isAbsent } from '../../src/guest/stat-or-null.js';
 import { CliError } from '../../src/util/errors.js';
 import { formatBytes } from '../../src/util/format.js';
-import { compressionOf } from './_shared/compression.js';
+import { compressionOf } from '../../src/archive/compression.js';
 import { GUEST_STORE, fsyncHostFile, guestFileToHost, guestTar, hostTar, memberNames, sha256OfHostFile, tempNameFor, type CreateSpec } from './_shared/create-archive.js';
 import { guestFileDigest } from '../../src/guest/file-digest.js';
-import { guestTempDir } from './_shared/guest-temp.js';
+import { guestTempDir } from '../../src/archive/guest-temp.js';
 import { appendRecord, imageIdentity, indexPath } from './_shared/host-index.js';
 
 interface BackupResult {

@@ -1,5 +1,4 @@
 import { promises as fsp } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { posix, resolve } from 'node:path';
 import { defineCommand } from '../../src/shell/command.js';
 import type { CommandContext } from '../../src/shell/command.js';
@@ -9,10 +8,10 @@ import { escapeForTerminal } from '../../src/shell/escape.js';
 import { isAbsent, lstatOrNull } from '../../src/guest/stat-or-null.js';
 import { readTarHeaders } from '../../src/parsers/tar-headers.js';
 import { CliError } from '../../src/util/errors.js';
-import { decompress } from './_shared/compression.js';
+import { decompress } from '../../src/archive/compression.js';
 import { GUEST_STORE } from './_shared/create-archive.js';
-import { guestTempDir } from './_shared/guest-temp.js';
-import { vetEntries, type Verdict } from './_shared/vet-entries.js';
+import { extractWithGuestTar } from '../../src/archive/guest-tar-extract.js';
+import { vetEntries, type Verdict } from '../../src/archive/vet-entries.js';
 
 interface RestoreResult {
   archive: string;
@@ -35,29 +34,6 @@ async function readArchive(ctx: CommandContext, arg: string): Promise<{ name: st
     throw new CliError(isAbsent(err) ? 'not-found' : 'failed', `restore: reading the guest archive ${path}: ${err.message}`);
   });
   return { name: path, data };
-}
-
-/** GNU tar in the guest (the jail on an image) extracts exactly the accepted members. */
-async function extract(ctx: CommandContext, tar: Buffer, names: string[], target: string): Promise<void> {
-  await ctx.guest.prepareWrite?.();
-  const base = `${await guestTempDir(ctx.guest.fs)}/.guestctl-restore-${randomBytes(6).toString('hex')}`;
-  const [archive, list] = [`${base}.tar`, `${base}.list`];
-  try {
-    await ctx.guest.fs.writeFile(archive, tar, { mode: 0o600, uid: 0, gid: 0 });
-    await ctx.guest.fs.writeFile(list, names.map((n) => `${n}\0`).join(''), { mode: 0o600, uid: 0, gid: 0 });
-    const r = await ctx.guest.exec(
-      ['tar', '--extract', `--file=${archive}`, '--numeric-owner', '--same-owner', '--same-permissions', '--xattrs', '--xattrs-include=*', '--acls',
-        `--directory=${target}`, '--no-recursion', '--null', '--verbatim-files-from', `--files-from=${list}`],
-      { signal: ctx.signal },
-    );
-    if (r.code !== 0) throw new CliError('failed', `restore: the guest's tar: ${r.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${r.code}`}`);
-  } finally {
-    for (const f of [archive, list]) {
-      await ctx.guest.fs.remove(f).catch((err: Error) => {
-        if (!isAbsent(err)) ctx.out.note(`removing ${f} from the guest: ${err.message}`);
-      });
-    }
-  }
 }
 
 export const restore = defineCommand({
@@ -101,7 +77,7 @@ export const restore = defineCommand({
     const restored = verdicts.filter((v) => !v.refused);
     const refused = verdicts.filter((v) => v.refused);
     const dryRun = args.flag(DRY_RUN);
-    if (!dryRun && restored.length > 0) await extract(ctx, tar, restored.map((v) => v.name.replace(/(.)\/+$/, '$1')), target);
+    if (!dryRun && restored.length > 0) await extractWithGuestTar(ctx.guest, tar, restored.map((v) => v.name.replace(/(.)\/+$/, '$1')), target, { who: 'restore', signal: ctx.signal, note: (t) => ctx.out.note(t) });
     if (refused.length > 0 && !dryRun) ctx.setExitCode(1);
     return { archive: name, target, dryRun, restored, refused };
   },

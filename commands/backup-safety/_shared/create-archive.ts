@@ -7,7 +7,7 @@ import { resolveGuestPath } from '../../../src/guest/resolve.js';
 import { execa } from 'execa';
 import { missingToolError } from '../../../src/util/run-tool.js';
 import { CliError } from '../../../src/util/errors.js';
-import { tarFlag, type Compression } from './compression.js';
+import { tarFlag, type Compression } from '../../../src/archive/compression.js';
 
 // One tar run per backup. On an image the host's GNU tar reads the mounted guest tree: every
 // PATH is resolved inside the guest root first (so no component of it is a symlink), tar is

@@ -10,9 +10,9 @@ import { runCommand } from '../../helpers/run-command.js';
 import { backup } from '../../../commands/backup-safety/backup.js';
 import { backups } from '../../../commands/backup-safety/backups.js';
 import { restore } from '../../../commands/backup-safety/restore.js';
-import { vetEntries, symlinkDestination } from '../../../commands/backup-safety/_shared/vet-entries.js';
+import { vetEntries, symlinkDestination } from '../../../src/archive/vet-entries.js';
 import { appendRecord, readRecords } from '../../../commands/backup-safety/_shared/host-index.js';
-import { decompress } from '../../../commands/backup-safety/_shared/compression.js';
+import { decompress } from '../../../src/archive/compression.js';
 import type { TarEntry } from '../../../src/parsers/tar-headers.js';
 
 // backup, backups and restore on fake guests: the live paths (the guest's tar through the

@@ -1,6 +1,6 @@
-import type { GuestFs } from '../../../src/guest/types.js';
-import { isDir } from '../../../src/guest/stat-or-null.js';
-import { CliError } from '../../../src/util/errors.js';
+import type { GuestFs } from '../guest/types.js';
+import { isDir } from '../guest/stat-or-null.js';
+import { CliError } from '../util/errors.js';
 
 /** Where the guest's tar finds or leaves an archive for a moment: /var/tmp, else /tmp. */
 export async function guestTempDir(fs: GuestFs): Promise<string> {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
-import type { TarEntry } from '../../../src/parsers/tar-headers.js';
+import type { TarEntry } from '../parsers/tar-headers.js';
 
-// Entry by entry, whether restoring an archive member under TARGET stays under TARGET.
+// Entry by entry (restore and extract), whether restoring an archive member under TARGET stays under TARGET.
 // GNU tar in the jail can never write a host path; this check is what keeps it inside the
 // target directory of the guest (no tar-slip into the guest's own /etc).
 
@@ -35,6 +35,13 @@ export interface VetOptions {
   /** Canonical guest directory the archive is restored into. */
   target: string;
   devices: boolean;
+  /** Why a device node is refused when `devices` is false (default: restore's hint at --devices). */
+  deviceRefusal?: string;
+  /**
+   * Accept a symlink whose target is outside the target directory (its text is kept as it is;
+   * nothing is ever extracted through it). Default: refused.
+   */
+  outsideSymlinks?: boolean;
   /** Whether this guest path is a symlink in the guest now (each directory prefix is asked once). */
   isGuestSymlink(guestPath: string): Promise<boolean>;
 }
@@ -76,9 +83,9 @@ export async function vetEntries(entries: TarEntry[], opts: VetOptions): Promise
     }
     if (!verdict.refused && e.type === 'symlink') {
       const dest = symlinkDestination(verdict.guestPath!, e.linkpath ?? '');
-      if (!isUnder(dest, opts.target)) verdict.refused = `symlink to ${dest}, outside ${opts.target}`;
+      if (!isUnder(dest, opts.target) && !opts.outsideSymlinks) verdict.refused = `symlink to ${dest}, outside ${opts.target}`;
     }
-    if (!verdict.refused && (e.type === 'char' || e.type === 'block') && !opts.devices) verdict.refused = 'device node (pass --devices to restore it)';
+    if (!verdict.refused && (e.type === 'char' || e.type === 'block') && !opts.devices) verdict.refused = opts.deviceRefusal ?? 'device node (pass --devices to restore it)';
     if (!verdict.refused && e.type === 'other') verdict.refused = 'unknown member type';
     if (e.type === 'symlink') archiveLinks.add(parts.join('/'));
     else archiveLinks.delete(parts.join('/'));
