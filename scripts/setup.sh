@@ -36,6 +36,7 @@ PACKAGES=(
   libhivex-bin          # hivexget: reads Windows registry hives (inspection of Windows guests)
   libwin-hivex-perl     # hivexregedit: fills the Windows fixture's registry hives
   tar zstd              # backup: GNU tar reads the mounted guest tree (--xattrs --acls), .tar.zst archives
+  git                   # git-clone into a guest without git; the git tests' upstream (git daemon)
 )
 
 missing=()
