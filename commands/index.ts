@@ -22,6 +22,7 @@ import selinuxAdvanced from './selinux-advanced/index.js';
 import backupSafety from './backup-safety/index.js';
 import systemCleanup from './system-cleanup/index.js';
 import advancedFileOperations from './advanced-file-operations/index.js';
+import gitOperations from './git-operations/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -48,6 +49,7 @@ export const plugins: Plugin[] = [
   backupSafety,
   systemCleanup,
   advancedFileOperations,
+  gitOperations,
 ];
 
 export function loadRegistry(): Registry {

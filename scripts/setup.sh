@@ -37,6 +37,7 @@ PACKAGES=(
   libwin-hivex-perl     # hivexregedit: fills the Windows fixture's registry hives
   tar zstd              # backup: GNU tar reads the mounted guest tree (--xattrs --acls), .tar.zst archives
   zip                   # the zip reader's unit tests parse archives made by Info-ZIP (-y symlinks, -fz ZIP64)
+  git                   # git-clone into a guest without git; the git tests' upstream (git daemon)
 )
 
 missing=()
