@@ -21,6 +21,7 @@ import networkConfiguration from './network-configuration/index.js';
 import selinuxAdvanced from './selinux-advanced/index.js';
 import backupSafety from './backup-safety/index.js';
 import systemCleanup from './system-cleanup/index.js';
+import databaseOperations from './database-operations/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -46,6 +47,7 @@ export const plugins: Plugin[] = [
   selinuxAdvanced,
   backupSafety,
   systemCleanup,
+  databaseOperations,
 ];
 
 export function loadRegistry(): Registry {
