@@ -18,6 +18,16 @@ const ENGINES = { postgresql: 'postgresql', postgres: 'postgresql', pg: 'postgre
 type Engine = (typeof ENGINES)[keyof typeof ENGINES];
 const EXTENSION: Record<Engine, string> = { postgresql: 'dump', mariadb: 'sql', sqlite: 'sqlite' };
 
+const DESCRIPTION = [
+  'PostgreSQL: pg_dump -Fc, checked with pg_restore --list. MariaDB/MySQL: mariadb-dump (or mysqldump) --single-transaction --routines --events,',
+  "checked for its '-- Dump completed' trailer. On a disk image the guest's own server is started in the jail with no network, on a socket in",
+  "the jail's private /run, for one script that dumps and stops it cleanly (PostgreSQL: pg_ctl stop -m fast, and pg_controldata must say",
+  '"shut down"); a data directory with a pid file (running, or not shut down cleanly) is refused. On a running guest the dump runs through',
+  "the agent as the engine's OS user. SQLite (DATABASE is the file's guest path): the guest's sqlite3 .backup, checked with",
+  'PRAGMA integrity_check; without sqlite3, a copy of the file when it is not in WAL use. The dump is written in a private guest directory',
+  'under /var/tmp, copied to a new host file (mode 0600) that is linked into place, and removed from the guest.',
+].join(' ');
+
 interface Plan {
   engine: Engine;
   database: string;
@@ -41,14 +51,7 @@ export const dbBackup = defineCommand({
   name: 'db-backup',
   category: 'database-operations',
   summary: 'Dump a PostgreSQL, MariaDB/MySQL or SQLite database of the guest to a host file, with the guest\'s own tools',
-  description:
-    'PostgreSQL: pg_dump -Fc, checked with pg_restore --list. MariaDB/MySQL: mariadb-dump (or mysqldump) --single-transaction --routines --events, ' +
-    "checked for its '-- Dump completed' trailer. On a disk image the guest's own server is started in the jail with no network, on a socket in " +
-    "the jail's private /run, for one script that dumps and stops it cleanly (PostgreSQL: pg_ctl stop -m fast, and pg_controldata must say " +
-    '"shut down"); a data directory with a pid file (running, or not shut down cleanly) is refused. On a running guest the dump runs through ' +
-    'the agent as the engine\'s OS user. SQLite (DATABASE is the file\'s guest path): the guest\'s sqlite3 .backup, checked with ' +
-    'PRAGMA integrity_check; without sqlite3, a copy of the file when it is not in WAL use. The dump is written in a private guest directory ' +
-    'under /var/tmp, copied to a new host file that is renamed into place, and removed from the guest.',
+  description: DESCRIPTION,
   examples: ['db-backup sqlite /srv/app/app.db --to app.sqlite', 'db-backup postgresql shop --to shop.dump', 'db-backup mariadb wiki --to wiki.sql', 'db-backup postgresql shop --dry-run'],
   positionals: [
     { name: 'ENGINE', description: 'postgresql, mariadb (or mysql), sqlite', complete: 'none' },

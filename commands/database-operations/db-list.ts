@@ -48,7 +48,7 @@ export const dbList = defineCommand({
     'db-backup starts it), and those of MariaDB/MySQL its data subdirectories. On a running guest the names and sizes come from the ' +
     "engine itself (psql as postgres, mysql as root). SQLite files are looked for under /var/lib, /srv, /opt, /home and /root (files " +
     'starting with the SQLite header; a bounded walk that says when it stopped early).',
-  examples: ['db-list', 'db-list --json'],
+  examples: ['db-list'],
   needs: ['fs'],
   async run(ctx) {
     const guest = ctx.guest;
