@@ -147,9 +147,10 @@ function pickCluster(clusters: PgCluster[], wanted: string | undefined): PgClust
 }
 
 async function planSqlite(ctx: CommandContext, path: string, to: string): Promise<Plan> {
-  const f = await sqliteFile(ctx.guest.fs, path);
-  if (!f) throw new CliError('failed', `${path} is not a SQLite database (no SQLite header)`);
+  // A link to the database is followed inside the guest, as download does.
   const canonical = await ctx.guest.fs.realpath(path);
+  const f = await sqliteFile(ctx.guest.fs, canonical);
+  if (!f) throw new CliError('failed', `${path} is not a SQLite database (no SQLite header)`);
   const hasSqlite3 = (await ctx.guest.exec(['sh', '-c', 'command -v sqlite3'], { signal: ctx.signal })).code === 0;
   if (hasSqlite3) return { engine: 'sqlite', database: canonical, to, how: "the guest's sqlite3 .backup", script: { text: SQLITE_BACKUP, args: (out) => [canonical, out] } };
   const wal = await lstatOrNull(ctx.guest.fs, `${canonical}-wal`);

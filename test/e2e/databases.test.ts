@@ -107,6 +107,19 @@ pg psql -h $sock -d shop2 -AtX -c "select id, v from t order by id"
     expect(existsSync(join(dir.path, 'refused.dump'))).toBe(false);
   });
 
+  it('PostgreSQL: a failed dump names the cause, writes no host file, and still stops the server cleanly', async () => {
+    const to = join(dir.path, 'nosuch.dump');
+    const r = await shell(img, [`db-backup postgresql nosuch --to ${to}`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('dumping postgresql database nosuch: pg_dump: error:');
+    expect(r.stderr).toContain('database "nosuch" does not exist');
+    expect(existsSync(to)).toBe(false);
+    const state = await shell(img, ['run /usr/lib/postgresql/15/bin/pg_controldata /var/lib/postgresql/15/main', 'ls /var/lib/postgresql/15/main', 'run find /var/tmp -name guestctl-dump-*']);
+    expect(state.stdout).toMatch(/Database cluster state:\s+shut down\n/);
+    expect(state.stdout).not.toContain('postmaster.pid');
+    expect(state.stdout).not.toContain('guestctl-dump-');
+  });
+
   it('MariaDB: dumped offline with its trailer, restored with the same rows, data directory checked', async () => {
     await guestScript('my-make.sh', `${MY_SERVER}mariadb --socket=$sock/sock -e "create database wiki; create table wiki.t(id int primary key, v text); insert into wiki.t values (1,'alpha'),(2,'beta'),(3,'gamma');"
 `);

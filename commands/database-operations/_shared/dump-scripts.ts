@@ -34,7 +34,11 @@ started=1
 runuser -u postgres -- "$bin/pg_dump" -h "$sock" -Fc -f "$out" "$db"
 stop
 runuser -u postgres -- "$bin/pg_restore" --list "$out" >/dev/null
-"$bin/pg_controldata" "$datadir" | grep '^Database cluster state:'
+state=$("$bin/pg_controldata" "$datadir" | grep '^Database cluster state:')
+case "$state" in
+  *'shut down') echo "$state" ;;
+  *) echo "after the stop, pg_controldata says: $state" >&2; exit 1 ;;
+esac
 `;
 
 /** $1 database, $2 output file. */

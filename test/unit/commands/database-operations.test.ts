@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dir, fakeGuest, file, type FileSpec } from '../../helpers/fake-guest.js';
+import { dir, fakeGuest, file, link, type FileSpec } from '../../helpers/fake-guest.js';
 import { runCommand } from '../../helpers/run-command.js';
 import { dbList } from '../../../commands/database-operations/db-list.js';
 import { dbBackup } from '../../../commands/database-operations/db-backup.js';
@@ -197,4 +197,15 @@ describe('database helpers', () => {
   ])('decodes the data directory name %s', (dirName, name) => expect(decodeDirName(dirName)).toBe(name));
 
   it('parses name<TAB>bytes rows', () => expect(parseRows('a\t1\nb\t22\n\n')).toEqual([{ name: 'a', size: 1 }, { name: 'b', size: 22 }]));
+});
+
+describe('db-backup of a linked SQLite file', () => {
+  it('follows a guest symlink inside the guest and names the file it backed up', async () => {
+    const guest = fakeGuest({ files: { ...debianFiles(), '/srv/current.db': link('app/app.db') }, exec: { sh: { code: 1 } } });
+    const to = join(host, 'linked.sqlite');
+    const r = await runCommand(dbBackup, ['sqlite', '/srv/current.db', '--to', to], { guest, json: true });
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).database).toBe('/srv/app/app.db');
+    expect(readFileSync(to).equals(sqliteBytes())).toBe(true);
+  });
 });
