@@ -23,6 +23,7 @@ import backupSafety from './backup-safety/index.js';
 import systemCleanup from './system-cleanup/index.js';
 import advancedFileOperations from './advanced-file-operations/index.js';
 import gitOperations from './git-operations/index.js';
+import databaseOperations from './database-operations/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -50,6 +51,7 @@ export const plugins: Plugin[] = [
   systemCleanup,
   advancedFileOperations,
   gitOperations,
+  databaseOperations,
 ];
 
 export function loadRegistry(): Registry {
