@@ -10,6 +10,8 @@ import type { Prompter } from './prompter.js';
 import { unservableReason, type Registry } from './registry.js';
 import { windowsToGuestPath } from '../windows/paths.js';
 import { DRY_RUN } from './dry-run.js';
+import { Journal } from '../journal/journal.js';
+import { journaledGuest, type JournaledGuest } from '../journal/journaled-guest.js';
 
 // Runs one line: parse, find the command, check the guest can serve it, run it, print
 // its result (human or JSON) or one `error:` line. Never throws: returns the exit status.
@@ -61,14 +63,17 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
 export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal): Promise<Invoked | ExitRequest> {
   const [name, ...rest] = argv as [string, ...string[]];
   let exitCode = 0;
+  let journaled: JournaledGuest | undefined;
   try {
     const cmd = env.registry.get(name);
     refuseUnservable(cmd, env.guest);
     const args = parseCommandArgs(cmd, rest);
     refuseReadOnly(cmd, args, env.guest);
-    if (!env.guest.readOnly && (cmd.mayWrite || (mutatesWith(cmd, args) && !args.flag(DRY_RUN)))) await env.guest.prepareWrite?.();
+    const changes = mutatesWith(cmd, args) && !args.flag(DRY_RUN);
+    if (!env.guest.readOnly && (cmd.mayWrite || changes)) await env.guest.prepareWrite?.();
+    if (changes) journaled = journaledGuest(env.guest, (env.session.journal ??= new Journal()), argv);
     const ctx: CommandContext = {
-      guest: env.guest,
+      guest: journaled?.guest ?? env.guest,
       out: env.out,
       prompt: env.prompt,
       session: env.session,
@@ -91,10 +96,16 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
       env: env.hostEnv,
     };
     const data = await cmd.run(ctx, args);
+    const finishing = journaled;
+    journaled = undefined; // a failure to journal is reported once, below
+    await finishing?.finish(true);
     if (data instanceof ExitRequest) return data;
     return { data, code: exitCode, render: (out) => printResult(cmd, data, out, args) };
   } catch (err) {
-    return { data: undefined, code: reportFailure(err, env, signal), render: () => undefined };
+    const code = reportFailure(err, env, signal);
+    // A failed command's partial changes are journaled too; failing to journal them is reported as well.
+    if (journaled) await journaled.finish(false).catch((jerr: unknown) => reportFailure(jerr, env, signal));
+    return { data: undefined, code, render: () => undefined };
   }
 }
 

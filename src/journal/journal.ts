@@ -1,0 +1,55 @@
+import type { FileType } from '../guest/types.js';
+
+// The session's change journal: one record per mutating command, holding the before-image of
+// every path the command touched (taken on first touch, so it is the state before the command).
+// In memory for now; `undo` and `template-save` build on these records.
+
+/** Extended attributes read for a before-image (GuestFs can get one by name, not list them). */
+export const JOURNALED_XATTRS = ['security.selinux', 'security.capability', 'system.posix_acl_access', 'system.posix_acl_default'] as const;
+
+export type BeforeImage =
+  | { state: 'absent' }
+  | {
+      state: 'present';
+      type: FileType;
+      mode: number;
+      uid: number;
+      gid: number;
+      /** Regular files only: the bytes as they were. */
+      content?: Buffer;
+      /** Symlinks only. */
+      linkTarget?: string;
+      /** Name → value of the JOURNALED_XATTRS the path had (absent when the backend cannot read xattrs). */
+      xattrs?: Record<string, Buffer>;
+    };
+
+export interface JournalEntry {
+  /** Canonical guest path (symlinks in the parent directories resolved). */
+  path: string;
+  before: BeforeImage;
+  /** Regular files only: the content right after the command (for `changes --diff`); null when gone or not a file. */
+  after?: Buffer | null;
+}
+
+export interface JournalRecord {
+  seq: number;
+  commandLine: string;
+  time: Date;
+  /** False when the command failed part-way (what it had changed is still recorded). */
+  ok: boolean;
+  entries: JournalEntry[];
+}
+
+export class Journal {
+  private readonly list: JournalRecord[] = [];
+
+  add(record: Omit<JournalRecord, 'seq'>): JournalRecord {
+    const r = { ...record, seq: this.list.length + 1 };
+    this.list.push(r);
+    return r;
+  }
+
+  records(): readonly JournalRecord[] {
+    return this.list;
+  }
+}
