@@ -24,6 +24,7 @@ import systemCleanup from './system-cleanup/index.js';
 import advancedFileOperations from './advanced-file-operations/index.js';
 import gitOperations from './git-operations/index.js';
 import databaseOperations from './database-operations/index.js';
+import templates from './templates/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -52,6 +53,7 @@ export const plugins: Plugin[] = [
   advancedFileOperations,
   gitOperations,
   databaseOperations,
+  templates,
 ];
 
 export function loadRegistry(): Registry {

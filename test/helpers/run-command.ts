@@ -1,5 +1,5 @@
 import { loadRegistry } from '../../commands/index.js';
-import type { CommandDef } from '../../src/shell/command.js';
+import type { CommandDef, SessionState } from '../../src/shell/command.js';
 import { ExitRequest, executeArgv, type ShellEnv } from '../../src/shell/executor.js';
 import { Output } from '../../src/shell/output.js';
 import { parseLine } from '../../src/shell/parse-line.js';
@@ -23,6 +23,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** The host environment the command sees (ctx.env); default empty. */
   env?: Record<string, string>;
+  /** Session state shared across runs (the change journal lives there); default a fresh one at `cwd`. */
+  session?: SessionState;
 }
 
 export interface RunResult {
@@ -49,7 +51,7 @@ export async function runCommand(cmd: CommandDef, argv: string[], opts: RunOptio
     registry: registryWith(probe),
     out,
     prompt: opts.prompt ?? new TtyPrompter(false),
-    session: { cwd: opts.cwd ?? '/' },
+    session: opts.session ?? { cwd: opts.cwd ?? '/' },
     debug: false,
     hostEnv: opts.env ?? {},
   };
