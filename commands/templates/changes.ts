@@ -13,7 +13,7 @@ export const changes = defineCommand({
     'changed through the file layer: created (did not exist before), modified, or removed, with the owner, mode and size it had ' +
     'before. A command that failed part-way is listed too, marked failed. With --diff, text files show a unified diff from ' +
     'before the command to right after it. Changes made by guest programs a command ran (run, install) are not listed yet.',
-  examples: ['changes', 'changes --diff', 'changes --json'],
+  examples: ['changes', 'changes --diff'],
   options: {
     diff: { type: 'boolean', description: 'show a unified diff of each changed text file' },
   },

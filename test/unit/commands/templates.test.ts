@@ -16,14 +16,17 @@ async function run(g: ReturnType<typeof guest>, session: SessionState, line: str
   return r;
 }
 
+/** Runs `lines` in one session on a fresh guest, then `changes ARGS`; its result. */
+async function changesAfter(lines: string[], changesLine: string, json = false) {
+  const g = guest();
+  const session: SessionState = { cwd: '/' };
+  for (const line of lines) await run(g, session, line);
+  return run(g, session, changesLine, json);
+}
+
 describe('changes', () => {
   it('lists write and chmod in order with their before-images; a dry run is not recorded', async () => {
-    const g = guest();
-    const session: SessionState = { cwd: '/' };
-    await run(g, session, "write /etc/motd 'bye\\n'");
-    await run(g, session, "write /etc/issue 'new\\n'");
-    await run(g, session, 'chmod 0700 /usr/bin/tool');
-    const r = await run(g, session, 'changes', true);
+    const r = await changesAfter(["write /etc/motd 'bye\\n'", "write /etc/issue 'new\\n'", 'chmod 0700 /usr/bin/tool'], 'changes', true);
     const { records } = JSON.parse(r.stdout);
     expect(records.map((x: { seq: number; command: string }) => [x.seq, x.command])).toEqual([
       [1, "write /etc/motd 'bye\\n'"],
@@ -39,26 +42,18 @@ describe('changes', () => {
   });
 
   it('--diff shows before/after of text files; read-only commands and dry runs leave no record', async () => {
-    const g = guest();
-    const session: SessionState = { cwd: '/' };
-    await run(g, session, "write /etc/motd 'bye\\n'");
-    await run(g, session, 'cat /etc/motd');
-    await run(g, session, 'hostname web02 --dry-run');
-    const r = await run(g, session, 'changes --diff');
+    const r = await changesAfter(["write /etc/motd 'bye\\n'", 'cat /etc/motd', 'hostname web02 --dry-run'], 'changes --diff');
     expect(r.stdout).toBe("1. write /etc/motd 'bye\\n'\n   modified /etc/motd (was file 0644 0:0)\n--- a/etc/motd\n+++ b/etc/motd\n@@ -1 +1 @@\n-hello\n+bye\n");
   });
 
   it('records the files a configuration command writes through applyChanges', async () => {
-    const g = guest();
-    const session: SessionState = { cwd: '/' };
-    await run(g, session, 'hostname web02');
-    const { records } = JSON.parse((await run(g, session, 'changes --diff', true)).stdout);
+    const { records } = JSON.parse((await changesAfter(['hostname web02'], 'changes --diff', true)).stdout);
     const hostname = records[0].paths.find((p: { path: string }) => p.path === '/etc/hostname');
     expect(hostname).toMatchObject({ change: 'modified', diff: expect.stringContaining('-web01\n+web02') });
   });
 
   it('says so when nothing changed', async () => {
-    const r = await run(guest(), { cwd: '/' }, 'changes');
+    const r = await changesAfter([], 'changes');
     expect(r.stdout).toBe('no changes in this session\n');
   });
 });
