@@ -1,7 +1,7 @@
 import type { Output } from '../../src/shell/output.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { escapeForTerminal, escapeLinesForTerminal } from '../../src/shell/escape.js';
-import { describeRecords, type ChangeRecordView } from '../../src/journal/describe.js';
+import { describeRecords, type ChangeRecordView } from '../../src/change-journal/describe.js';
 import { octalMode } from '../../src/util/format.js';
 
 export const changes = defineCommand({

@@ -2,7 +2,7 @@ import type { Guest, GuestCapability } from '../guest/types.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
 import type { CategoryId } from './categories.js';
-import type { Journal } from '../journal/journal.js';
+import type { Journal } from '../change-journal/journal.js';
 
 // A command is a plain object: its help text, argument spec and implementation live
 // together, and `help`, usage lines, completion and the README table are generated from it.

@@ -10,8 +10,8 @@ import type { Prompter } from './prompter.js';
 import { unservableReason, type Registry } from './registry.js';
 import { windowsToGuestPath } from '../windows/paths.js';
 import { DRY_RUN } from './dry-run.js';
-import { Journal } from '../journal/journal.js';
-import { journaledGuest, type JournaledGuest } from '../journal/journaled-guest.js';
+import { Journal } from '../change-journal/journal.js';
+import { journaledGuest, type JournaledGuest } from '../change-journal/journaled-guest.js';
 
 // Runs one line: parse, find the command, check the guest can serve it, run it, print
 // its result (human or JSON) or one `error:` line. Never throws: returns the exit status.

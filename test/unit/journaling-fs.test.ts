@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dir, fakeGuest, file, link } from '../helpers/fake-guest.js';
-import { JournalingFs } from '../../src/journal/journaling-fs.js';
+import { JournalingFs } from '../../src/change-journal/journaling-fs.js';
 
 function setup() {
   const g = fakeGuest({

@@ -24,7 +24,7 @@ export function journaledGuest(guest: Guest, journal: Journal, argv: readonly st
   return {
     guest: view,
     async finish(ok) {
-      journal.add({ commandLine: quote([...argv]), time, ok, entries: await fs.entries() });
+      journal.add({ argv: [...argv], commandLine: quote([...argv]), time, ok, entries: await fs.entries() });
     },
   };
 }

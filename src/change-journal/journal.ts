@@ -33,11 +33,15 @@ export interface JournalEntry {
 
 export interface JournalRecord {
   seq: number;
+  /** The command as typed (parsed words), for `template-save`. */
+  argv: readonly string[];
   commandLine: string;
   time: Date;
   /** False when the command failed part-way (what it had changed is still recorded). */
   ok: boolean;
   entries: JournalEntry[];
+  /** Set by `undo` once the record's changes were reverted (it stays listed, marked). */
+  undone?: boolean;
 }
 
 export class Journal {
