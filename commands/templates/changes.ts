@@ -12,7 +12,9 @@ export const changes = defineCommand({
     'Every mutating command run in this session (not with --dry-run) is listed with its command line and each guest path it ' +
     'changed through the file layer: created (did not exist before), modified, or removed, with the owner, mode and size it had ' +
     'before. A command that failed part-way is listed too, marked failed. With --diff, text files show a unified diff from ' +
-    'before the command to right after it. Changes made by guest programs a command ran (run, install) are not listed yet.',
+    'before the command to right after it. Commands that run guest programs list what those changed in the trees their spec ' +
+    "declares (offline) and the packages installed, removed or upgraded; a program whose changes were not recorded is named. " +
+    'Commands reverted with `undo` are marked undone.',
   examples: ['changes', 'changes --diff'],
   options: {
     diff: { type: 'boolean', description: 'show a unified diff of each changed text file' },
@@ -26,7 +28,11 @@ export const changes = defineCommand({
       return;
     }
     for (const rec of r.records) {
-      out.line(`${rec.seq}. ${escapeForTerminal(rec.command)}${rec.ok ? '' : ' (failed)'}`);
+      out.line(`${rec.seq}. ${escapeForTerminal(rec.command)}${rec.ok ? '' : ' (failed)'}${rec.undone ? ' (undone)' : ''}`);
+      for (const p of rec.packages?.installed ?? []) out.line(`   installed ${escapeForTerminal(`${p.name} ${p.version}`)}`);
+      for (const p of rec.packages?.removed ?? []) out.line(`   removed   ${escapeForTerminal(`${p.name} ${p.version}`)}`);
+      for (const p of rec.packages?.upgraded ?? []) out.line(`   upgraded  ${escapeForTerminal(`${p.name} ${p.from} -> ${p.to}`)}`);
+      for (const p of rec.untracked ?? []) out.line(`   ran ${escapeForTerminal(p)} (its other changes are not recorded)`);
       if (rec.paths.length === 0) out.line('   (no file changes recorded)');
       for (const p of rec.paths) {
         const was = p.before === 'absent' ? 'did not exist' : `was ${p.before.type} ${octalMode(p.before.mode)} ${p.before.uid}:${p.before.gid}`;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { unifiedDiff } from '../parsers/diff.js';
+import type { PackageChanges } from '../packages/package-changes.js';
 import type { BeforeImage, JournalEntry, JournalRecord } from './journal.js';
 
 // The journal as `changes` shows it: plain data (no buffers), with unified diffs of text files on request.
@@ -19,7 +20,13 @@ export interface ChangeRecordView {
   command: string;
   time: string;
   ok: boolean;
+  /** Reverted by `undo`. */
+  undone: boolean;
   paths: ChangedPath[];
+  /** Package manager changes (commands that declare them). */
+  packages?: PackageChanges;
+  /** Guest programs the command ran whose other changes are not known. */
+  untracked?: string[];
 }
 
 export function describeRecords(records: readonly JournalRecord[], withDiff: boolean): ChangeRecordView[] {
@@ -28,7 +35,10 @@ export function describeRecords(records: readonly JournalRecord[], withDiff: boo
     command: r.commandLine,
     time: r.time.toISOString(),
     ok: r.ok,
+    undone: r.undone === true,
     paths: r.entries.map((e) => describeEntry(e, withDiff)),
+    ...(r.packages ? { packages: r.packages } : {}),
+    ...(r.untracked ? { untracked: r.untracked } : {}),
   }));
 }
 

@@ -1,4 +1,5 @@
 import type { FileType } from '../guest/types.js';
+import type { PackageChanges } from '../packages/package-changes.js';
 
 // The session's change journal: one record per mutating command, holding the before-image of
 // every path the command touched (taken on first touch, so it is the state before the command).
@@ -15,8 +16,10 @@ export type BeforeImage =
       mode: number;
       uid: number;
       gid: number;
-      /** Regular files only: the bytes as they were. */
+      /** Regular files only: the bytes as they were (left out past a snapshot's size budget: then only `sha256`). */
       content?: Buffer;
+      /** Regular files whose bytes were not kept: their digest, so undo can tell whether they changed. */
+      sha256?: string;
       /** Symlinks only. */
       linkTarget?: string;
       /** Name → value of the JOURNALED_XATTRS the path had (absent when the backend cannot read xattrs). */
@@ -40,6 +43,10 @@ export interface JournalRecord {
   /** False when the command failed part-way (what it had changed is still recorded). */
   ok: boolean;
   entries: JournalEntry[];
+  /** Commands with `journal.packages`: what the package manager installed, removed and upgraded. */
+  packages?: PackageChanges;
+  /** Guest programs the command ran whose changes beyond `entries` are not known (no journal trees declared). */
+  untracked?: string[];
   /** Set by `undo` once the record's changes were reverted (it stays listed, marked). */
   undone?: boolean;
 }
@@ -56,4 +63,14 @@ export class Journal {
   records(): readonly JournalRecord[] {
     return this.list;
   }
+}
+
+/**
+ * A command's journal declaration (spec field `journal`) for changes made by guest programs it runs:
+ * `trees` are snapshotted before and compared after (offline guests), `packages` records the
+ * package manager's installed set before and after. `false`: the command is not journaled (undo).
+ */
+export interface JournalSpec {
+  trees?: readonly string[];
+  packages?: boolean;
 }

@@ -1,30 +1,68 @@
+import { posix } from 'node:path';
 import { quote } from 'shell-quote';
 import type { Guest } from '../guest/types.js';
-import type { Journal } from './journal.js';
+import { installedPackages } from '../packages/installed.js';
+import type { InstalledPackage } from '../packages/installed-package.js';
+import { packageChanges } from '../packages/package-changes.js';
+import type { Journal, JournalEntry, JournalSpec } from './journal.js';
 import { JournalingFs } from './journaling-fs.js';
+import { changedSince, snapshotTrees, type TreeSnapshot } from './tree-snapshot.js';
 
-// One mutating command's view of the guest: the same guest with its fs journaled. `finish`
-// files what the command changed in the session's journal, whether the command succeeded or not.
+// One mutating command's view of the guest: the same guest with its fs journaled, and its guest
+// programs watched. `start` snapshots what the command's spec says its programs change (trees,
+// offline; the package set); `finish` files everything the command changed in the session's
+// journal, whether the command succeeded or not.
 
 export interface JournaledGuest {
   guest: Guest;
+  start(): Promise<void>;
   finish(ok: boolean): Promise<void>;
 }
 
-export function journaledGuest(guest: Guest, journal: Journal, argv: readonly string[]): JournaledGuest {
+export function journaledGuest(guest: Guest, journal: Journal, argv: readonly string[], spec: JournalSpec = {}): JournaledGuest {
   const fs = new JournalingFs(guest.fs);
+  // A running guest's trees are not snapshotted (thousands of agent reads): its programs' changes stay untracked.
+  const trees = guest.kind === 'live' ? [] : [...(spec.trees ?? [])];
+  const programsTracked = spec.trees !== undefined && (spec.trees.length === 0 || guest.kind !== 'live');
+  const untracked = new Set<string>();
   const view = new Proxy(guest, {
     get(target, prop) {
       if (prop === 'fs') return fs;
+      if (prop === 'exec') {
+        return (cmd: string[], opts?: Parameters<Guest['exec']>[1]) => {
+          if (!programsTracked && cmd[0] !== undefined) untracked.add(posix.basename(cmd[0]));
+          return target.exec(cmd, opts);
+        };
+      }
       const value: unknown = Reflect.get(target, prop, target);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
   const time = new Date();
+  let snapshot: TreeSnapshot | undefined;
+  let packagesBefore: InstalledPackage[] | undefined;
   return {
     guest: view,
+    async start() {
+      if (trees.length > 0) snapshot = await snapshotTrees(guest, trees);
+      if (spec.packages) packagesBefore = (await installedPackages(guest)).packages;
+    },
     async finish(ok) {
-      journal.add({ argv: [...argv], commandLine: quote([...argv]), time, ok, entries: await fs.entries() });
+      const entries: JournalEntry[] = await fs.entries();
+      if (snapshot) {
+        const seen = new Set(entries.map((e) => e.path));
+        for (const e of await changedSince(guest, trees, snapshot)) if (!seen.has(e.path)) entries.push(e);
+      }
+      const packages = packagesBefore ? packageChanges(packagesBefore, (await installedPackages(guest)).packages) : undefined;
+      journal.add({
+        argv: [...argv],
+        commandLine: quote([...argv]),
+        time,
+        ok,
+        entries,
+        ...(packages ? { packages } : {}),
+        ...(untracked.size > 0 ? { untracked: [...untracked] } : {}),
+      });
     },
   };
 }

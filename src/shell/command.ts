@@ -2,7 +2,7 @@ import type { Guest, GuestCapability } from '../guest/types.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
 import type { CategoryId } from './categories.js';
-import type { Journal } from '../change-journal/journal.js';
+import type { Journal, JournalSpec } from '../change-journal/journal.js';
 
 // A command is a plain object: its help text, argument spec and implementation live
 // together, and `help`, usage lines, completion and the README table are generated from it.
@@ -50,6 +50,11 @@ export interface CommandDef {
    * but on an image opened read-write the filesystems are made writable before it runs.
    */
   mayWrite?: boolean;
+  /**
+   * For the change journal: which guest trees and whether the package set a command's guest programs
+   * change (see JournalSpec); `false` for a command that must not be journaled itself (undo).
+   */
+  journal?: false | JournalSpec;
   /** The command parses its own arguments (e.g. `find` with its -name/-type syntax). */
   rawArgs?: boolean;
   /** Uses the terminal itself (an editor, an interactive program). */

@@ -71,7 +71,11 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
     refuseReadOnly(cmd, args, env.guest);
     const changes = mutatesWith(cmd, args) && !args.flag(DRY_RUN);
     if (!env.guest.readOnly && (cmd.mayWrite || changes)) await env.guest.prepareWrite?.();
-    if (changes) journaled = journaledGuest(env.guest, (env.session.journal ??= new Journal()), argv);
+    if (changes && cmd.journal !== false) {
+      const j = journaledGuest(env.guest, (env.session.journal ??= new Journal()), argv, cmd.journal);
+      await j.start();
+      journaled = j;
+    }
     const ctx: CommandContext = {
       guest: journaled?.guest ?? env.guest,
       out: env.out,
