@@ -47,6 +47,7 @@ export const compress = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: { trees: (args, guestPath) => { const to = args.optStr('to'); return to === undefined ? [] : [guestPath(to)]; } },
   async run(ctx, args): Promise<CompressResult> {
     const to = args.optStr('to');
     if (!to) throw new CliError('usage', 'compress: --to GUEST_ARCHIVE is required');

@@ -80,6 +80,7 @@ export const extract = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: { trees: (args, guestPath) => [guestPath(args.optStr('GUEST_DIR') ?? '.')] },
   async run(ctx, args): Promise<ExtractResult> {
     const archive = ctx.guestPath(args.str('GUEST_ARCHIVE'));
     let maxSize: number;

@@ -126,6 +126,7 @@ export const backup = defineCommand({
   },
   needs: ['fs'],
   mutates: (args) => args.optStr('to') === undefined,
+  journal: { trees: ['/var/backups/guestctl'] },
   async run(ctx, args): Promise<BackupResult> {
     const paths = args.list('PATH').map((p) => ctx.guestPath(p));
     if (paths.length === 0) throw new CliError('usage', 'backup: name at least one guest PATH');

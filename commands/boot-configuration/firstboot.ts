@@ -60,6 +60,7 @@ export const firstboot = defineCommand({
   },
   needs: ['fs'],
   mutates: (args) => args.optStr('SCRIPT_HOSTFILE') !== undefined || args.optStr('command') !== undefined || args.optStr('remove') !== undefined,
+  journal: { trees: ['/etc'] },
   async run(ctx, args): Promise<FirstbootResult> {
     const host = args.optStr('SCRIPT_HOSTFILE');
     const command = args.optStr('command');

@@ -33,6 +33,7 @@ export const grub = defineCommand({
   },
   needs: ['fs'],
   mutates: (args) => args.str('ACTION') !== 'show',
+  journal: { trees: ['/etc/default/grub', '/boot/grub', '/boot/grub2', '/boot/loader/entries'] },
   async run(ctx, args): Promise<GrubResult> {
     const action = args.str('ACTION');
     const key = args.optStr('KEY');

@@ -50,6 +50,7 @@ export const gitClone = defineCommand({
   },
   needs: ['fs'],
   mutates: true,
+  journal: { trees: (args, guestPath) => [guestPath(args.str('GUEST_DIR'))] },
   async run(ctx, args) {
     const url = args.str('URL');
     const kind = checkRepositoryUrl(url);

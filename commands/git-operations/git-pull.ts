@@ -33,6 +33,7 @@ export const gitPull = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: { trees: (args, guestPath) => [guestPath(args.str('GUEST_DIR'))] },
   async run(ctx, args) {
     const fs = ctx.guest.fs;
     const timeoutMs = parseSeconds(args.optStr('timeout'), 600, '--timeout', 24 * 3600) * 1000;

@@ -12,6 +12,7 @@ export const netDhcp = defineCommand({
   positionals: [{ name: 'IFACE', complete: 'none', description: 'interface name' }],
   options: dryRunOption(),
   mutates: true,
+  journal: { trees: [] },
   needs: ['fs', 'exec'],
   async run(ctx, args): Promise<NetChangeResult> {
     const iface = checkIface(args.str('IFACE'));

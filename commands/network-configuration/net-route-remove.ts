@@ -17,6 +17,7 @@ export const netRouteRemove = defineCommand({
     ...dryRunOption(),
   },
   mutates: true,
+  journal: { trees: [] },
   needs: ['fs', 'exec'],
   async run(ctx, args): Promise<NetChangeResult> {
     const { to, via, dev } = routeArgs(args.str('DEST'), args.optStr('via'), args.optStr('dev'));

@@ -20,6 +20,7 @@ export const netSetdns = defineCommand({
     ...dryRunOption(),
   },
   mutates: true,
+  journal: { trees: [] },
   needs: ['fs', 'exec'],
   async run(ctx, args): Promise<NetChangeResult> {
     const servers = args.list('IP').map(checkAddress);

@@ -23,6 +23,7 @@ export const netSetip = defineCommand({
     ...dryRunOption(),
   },
   mutates: true,
+  journal: { trees: [] },
   needs: ['fs', 'exec'],
   async run(ctx, args): Promise<NetChangeResult> {
     const iface = checkIface(args.str('IFACE'));

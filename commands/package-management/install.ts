@@ -2,6 +2,7 @@ import { defineCommand } from '../../src/shell/command.js';
 import { installStep, type ManagerName } from '../../src/packages/manager-commands.js';
 import { isHostPackageFile, stagePackageFiles } from '../../src/packages/local-packages.js';
 import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
+import { PACKAGE_JOURNAL } from '../../src/change-journal/package-state-trees.js';
 
 export const install = defineCommand({
   name: 'install',
@@ -21,6 +22,7 @@ export const install = defineCommand({
   },
   needs: ['exec'],
   mutates: true,
+  journal: PACKAGE_JOURNAL,
   async run(ctx, args) {
     const files: string[] = [];
     const names: string[] = [];

@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { removeStep } from '../../src/packages/manager-commands.js';
 import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
+import { PACKAGE_JOURNAL } from '../../src/change-journal/package-state-trees.js';
 
 export const remove = defineCommand({
   name: 'remove',
@@ -19,6 +20,7 @@ export const remove = defineCommand({
   },
   needs: ['exec'],
   mutates: true,
+  journal: PACKAGE_JOURNAL,
   async run(ctx, args) {
     const names = packageNames(args.list('PKG'));
     const purge = args.flag('purge');

@@ -5,6 +5,7 @@ import { runManagerStep } from '../../src/packages/run-step.js';
 import { parseSearch, type SearchRow } from '../../src/parsers/package-search.js';
 import { CliError } from '../../src/util/errors.js';
 import { TIMEOUT_OPTION, guestManager, refreshLists, timeoutMs } from './_shared/manager.js';
+import { PACKAGE_JOURNAL } from '../../src/change-journal/package-state-trees.js';
 
 const APT_LISTS = '/var/lib/apt/lists';
 
@@ -22,6 +23,7 @@ export const search = defineCommand({
   needs: ['exec'],
   // Only when apt's lists are empty are they fetched, which writes to the guest.
   mutates: false,
+  journal: PACKAGE_JOURNAL,
   async run(ctx, args) {
     const m = guestManager(ctx);
     const timeout = timeoutMs(args.optStr('timeout'));

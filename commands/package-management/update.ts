@@ -1,6 +1,7 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { upgradeStep } from '../../src/packages/manager-commands.js';
 import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
+import { PACKAGE_JOURNAL } from '../../src/change-journal/package-state-trees.js';
 
 export const update = defineCommand({
   name: 'update',
@@ -16,6 +17,7 @@ export const update = defineCommand({
   options: { ...TIMEOUT_OPTION },
   needs: ['exec'],
   mutates: true,
+  journal: PACKAGE_JOURNAL,
   async run(ctx, args) {
     const names = packageNames(args.list('PKG'));
     return changePackages(ctx, args.optStr('timeout'), { refresh: true, detail: names.join(' '), step: (m) => upgradeStep(m, names) });

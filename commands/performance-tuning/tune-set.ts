@@ -21,6 +21,7 @@ export const tuneSet = defineCommand({
   options: dryRunOption(),
   needs: ['fs'],
   mutates: true,
+  journal: { trees: [] },
   run: (ctx, args) => setSysctl(ctx, args.str('KEY'), args.str('VALUE'), args.flag(DRY_RUN)),
   render: renderTuneSet,
 });

@@ -16,6 +16,7 @@ export const tuneSwappiness = defineCommand({
   options: dryRunOption(),
   needs: ['fs'],
   mutates: true,
+  journal: { trees: [] },
   run: (ctx, args) => setSysctl(ctx, 'vm.swappiness', args.str('N'), args.flag(DRY_RUN)),
   render: renderTuneSet,
 });

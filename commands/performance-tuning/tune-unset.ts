@@ -32,6 +32,7 @@ export const tuneUnset = defineCommand({
   options: dryRunOption(),
   needs: ['fs'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args): Promise<TuneUnsetResult> {
     const key = keyArgument(args.str('KEY'));
     const before = await readOptional(ctx.guest, DROPIN);

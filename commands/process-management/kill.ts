@@ -31,6 +31,7 @@ export const kill = defineCommand({
   ],
   needs: ['live', 'exec'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args): Promise<KillResult> {
     const pidText = args.str('PID');
     if (!/^[1-9]\d{0,9}$/.test(pidText)) throw new CliError('usage', `PID must be a positive process id: '${pidText}'`);

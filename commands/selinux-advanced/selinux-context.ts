@@ -94,6 +94,7 @@ export const selinuxContext = defineCommand({
   },
   needs: ['fs'],
   mutates: (args) => args.optStr('set') !== undefined || args.flag('restore'),
+  journal: { trees: (args, guestPath) => [guestPath(args.str('PATH'))] },
   async run(ctx, args): Promise<ContextResult> {
     const given = args.optStr('set');
     const restore = args.flag('restore');

@@ -26,6 +26,7 @@ export const restart = defineCommand({
   positionals: [{ name: 'SERVICE', complete: 'none', description: 'a systemd unit in the guest' }],
   needs: ['live', 'exec'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args): Promise<RestartResult> {
     requireSystemd(ctx, 'restart');
     const unit = unitArg(args.str('SERVICE'));

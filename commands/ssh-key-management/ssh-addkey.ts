@@ -84,6 +84,7 @@ export const sshAddkey = defineCommand({
   options: { ...KEYS_DRY_RUN },
   needs: ['fs'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args) {
     const guest = ctx.guest;
     const user = await guestUser(guest, args.str('USER'));

@@ -144,6 +144,7 @@ export const sshConfig = defineCommand({
   },
   needs: ['fs'],
   mutates: (args) => ['set', 'unset'].includes(args.optStr('ACTION') ?? ''),
+  journal: { trees: [] },
   async run(ctx, args) {
     const action = args.optStr('ACTION') ?? 'show';
     if (!ACTIONS.includes(action)) throw new CliError('usage', `unknown action ${JSON.stringify(action)}: show, get, set or unset`);

@@ -70,6 +70,7 @@ export const sshEnable = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: { trees: ['/etc'] },
   async run(ctx, args) {
     const guest = ctx.guest;
     const dryRun = args.flag(DRY_RUN);

@@ -18,6 +18,7 @@ export const cleanCache = defineCommand({
   options: { ...CLEANUP_DRY_RUN },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args): Promise<CleanupReport> {
     const manager = cacheManager(ctx);
     const plan = cachePlan(manager);

@@ -14,6 +14,7 @@ import { CLEANUP_DRY_RUN } from './_shared/options.js';
 import { freedText } from './_shared/report.js';
 import { RPM_QUERY, debKernels, defaultKernelHints, rpmKernels, runningKernel } from './_shared/installed-kernels.js';
 import { chooseOldKernels, type InstalledKernel, type KernelChoice } from './_shared/kernel-selection.js';
+import { PACKAGE_JOURNAL } from '../../src/change-journal/package-state-trees.js';
 
 export const DEFAULT_KEEP = 2;
 const TIMEOUT_MS = 1_800_000;
@@ -88,6 +89,7 @@ export const cleanKernels = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: PACKAGE_JOURNAL,
   async run(ctx, args): Promise<CleanKernelsResult> {
     const keep = parseCount(args.optStr('keep'), DEFAULT_KEEP, '--keep', { min: 1, max: 1000 });
     const db = database(ctx);

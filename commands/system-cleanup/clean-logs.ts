@@ -23,6 +23,7 @@ export const cleanLogs = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args): Promise<CleanupReport> {
     const keep = args.optStr('keep-journal');
     const vacuum = keep === undefined ? null : vacuumArgv(journalSize(keep));

@@ -21,6 +21,7 @@ export const cleanTemp = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args): Promise<CleanupReport> {
     let age = days(args.optStr('older-than'));
     if (age === null && ctx.guest.kind === 'live') {

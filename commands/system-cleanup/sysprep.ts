@@ -78,6 +78,7 @@ export const sysprep = defineCommand({
   },
   needs: ['fs', 'exec'],
   mutates: (args) => !args.flag('list'),
+  journal: { trees: ['/etc'] },
   async run(ctx, args): Promise<SysprepResult> {
     if (args.flag('list')) return { action: 'list', operations: OPERATIONS.map(({ name, byDefault, removes }) => ({ name, byDefault, removes })) };
     const ops = chosen(args.optStr('operations'));

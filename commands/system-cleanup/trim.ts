@@ -44,6 +44,7 @@ export const trim = defineCommand({
   options: dryRunOption('list the filesystems that would be trimmed and trim nothing'),
   needs: ['fs'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args): Promise<TrimResult> {
     const dryRun = args.flag(DRY_RUN);
     if (ctx.guest.kind === 'live') return trimLive(ctx, dryRun);

@@ -104,6 +104,7 @@ export const locale = defineCommand({
   examples: ['locale', 'locale de_DE.UTF-8', 'locale C.UTF-8 --dry-run', 'locale en_US.UTF-8'],
   positionals: [{ name: 'LOCALE', optional: true, complete: 'none', description: 'e.g. en_US.UTF-8' }],
   mutates: (args) => args.optStr('LOCALE') !== undefined,
+  journal: { trees: ['/etc', '/usr/lib/locale'] },
   options: dryRunOption(),
   needs: ['fs'],
   async run(ctx, args): Promise<Result> {

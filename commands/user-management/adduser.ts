@@ -59,6 +59,7 @@ export const adduser = defineCommand({
   },
   needs: ['fs'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args) {
     const guest = ctx.guest;
     const files = await loadAccounts(guest);

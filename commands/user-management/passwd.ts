@@ -40,6 +40,7 @@ export const passwd = defineCommand({
   },
   needs: ['fs'],
   mutates: true,
+  journal: { trees: [] },
   async run(ctx, args) {
     const user = args.str('USER');
     const pwFile = args.optStr('password-file');

@@ -1,5 +1,6 @@
 import type { FileType } from '../guest/types.js';
 import type { PackageChanges } from '../packages/package-changes.js';
+import type { Args } from '../shell/command.js';
 
 // The session's change journal: one record per mutating command, holding the before-image of
 // every path the command touched (taken on first touch, so it is the state before the command).
@@ -71,6 +72,13 @@ export class Journal {
  * package manager's installed set before and after. `false`: the command is not journaled (undo).
  */
 export interface JournalSpec {
+  /** Guest trees (or, from the arguments, e.g. the directory a clone goes to); [] when the programs change no file. */
+  trees?: readonly string[] | ((args: Args, guestPath: (typed: string) => string) => readonly string[]);
+  packages?: boolean;
+}
+
+/** A JournalSpec with its trees worked out for one command line. */
+export interface ResolvedJournalSpec {
   trees?: readonly string[];
   packages?: boolean;
 }

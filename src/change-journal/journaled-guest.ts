@@ -4,7 +4,7 @@ import type { Guest } from '../guest/types.js';
 import { installedPackages } from '../packages/installed.js';
 import type { InstalledPackage } from '../packages/installed-package.js';
 import { packageChanges } from '../packages/package-changes.js';
-import type { Journal, JournalEntry, JournalSpec } from './journal.js';
+import type { Journal, JournalEntry, ResolvedJournalSpec } from './journal.js';
 import { JournalingFs } from './journaling-fs.js';
 import { changedSince, snapshotTrees, type TreeSnapshot } from './tree-snapshot.js';
 
@@ -19,7 +19,7 @@ export interface JournaledGuest {
   finish(ok: boolean): Promise<void>;
 }
 
-export function journaledGuest(guest: Guest, journal: Journal, argv: readonly string[], spec: JournalSpec = {}): JournaledGuest {
+export function journaledGuest(guest: Guest, journal: Journal, argv: readonly string[], spec: ResolvedJournalSpec = {}): JournaledGuest {
   const fs = new JournalingFs(guest.fs);
   // A running guest's trees are not snapshotted (thousands of agent reads): its programs' changes stay untracked.
   const trees = guest.kind === 'live' ? [] : [...(spec.trees ?? [])];

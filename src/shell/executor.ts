@@ -71,8 +71,11 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
     refuseReadOnly(cmd, args, env.guest);
     const changes = mutatesWith(cmd, args) && !args.flag(DRY_RUN);
     if (!env.guest.readOnly && (cmd.mayWrite || changes)) await env.guest.prepareWrite?.();
-    if (changes && cmd.journal !== false) {
-      const j = journaledGuest(env.guest, (env.session.journal ??= new Journal()), argv, cmd.journal);
+    // `run` and the like may change anything: journaled too, so `changes` and `undo` name what they ran.
+    if ((changes || (cmd.mayWrite && !env.guest.readOnly)) && cmd.journal !== false) {
+      const spec = cmd.journal ?? {};
+      const trees = typeof spec.trees === 'function' ? spec.trees(args, (typed) => guestPathOf(env, typed)) : spec.trees;
+      const j = journaledGuest(env.guest, (env.session.journal ??= new Journal()), argv, { ...spec, trees });
       await j.start();
       journaled = j;
     }
@@ -84,12 +87,7 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
       signal,
       json: env.out.json,
       commands: env.registry.commands,
-      guestPath: (typed) => {
-        // An offline Windows guest's C:\x is a path in the mounted image; a live one's agent takes it as it is.
-        const p = env.guest.os.type === 'windows' && env.guest.kind !== 'live' ? windowsToGuestPath(typed, env.guest.os, env.guest.mounts()) : typed;
-        // A Windows guest path (C:\x, \\server\share) is absolute too.
-        return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\') ? p : posix.join(env.session.cwd, p);
-      },
+      guestPath: (typed) => guestPathOf(env, typed),
       setExitCode: (code) => {
         exitCode = code;
       },
@@ -111,6 +109,13 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
     if (journaled) await journaled.finish(false).catch((jerr: unknown) => reportFailure(jerr, env, signal));
     return { data: undefined, code, render: () => undefined };
   }
+}
+
+function guestPathOf(env: ShellEnv, typed: string): string {
+  // An offline Windows guest's C:\x is a path in the mounted image; a live one's agent takes it as it is.
+  const p = env.guest.os.type === 'windows' && env.guest.kind !== 'live' ? windowsToGuestPath(typed, env.guest.os, env.guest.mounts()) : typed;
+  // A Windows guest path (C:\x, \\server\share) is absolute too.
+  return p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\') ? p : posix.join(env.session.cwd, p);
 }
 
 function printResult(cmd: CommandDef, data: unknown, out: Output, args: Args): void {

@@ -42,6 +42,7 @@ export function ruleChangeCommand(verb: 'add' | 'remove', spec: { summary: strin
     },
     needs: ['exec'],
     mutates: true,
+    journal: { trees: ['/etc/firewalld', '/etc/nftables.conf', '/etc/nftables.d', '/etc/ufw', '/etc/iptables', '/etc/sysconfig/iptables', '/etc/sysconfig/ip6tables'] },
     async run(ctx, args): Promise<RuleChangeResult> {
       const rule = parseRuleInput({ port: args.optStr('RULE'), service: args.optStr('service'), source: args.optStr('source'), zone: args.optStr('zone') });
       const d = await detectBackend(ctx);

@@ -51,6 +51,7 @@ export function unitStateCommand(verb: UnitVerb, spec: { summary: string; descri
     options: { now: { type: 'boolean', description: `${NOW[verb] ?? 'not for unmask'} (running guest only)` } },
     needs: ['exec'],
     mutates: true,
+    journal: { trees: ['/etc'] },
     async run(ctx, args): Promise<UnitStateResult> {
       const manager = await serviceManager(ctx.guest, verb);
       const units = args.list('UNIT').map(unitArg);

@@ -201,9 +201,12 @@ describe('install', () => {
   it('dnf: no separate refresh, the package named after --', async () => {
     const g = fakeGuest({ os: { packageFormat: 'rpm', packageManager: 'dnf' }, files: { '/var/lib/rpm': dir() }, exec: { rpm: { stdout: '' }, dnf: {} } });
     expect(await json(g, 'install nginx')).toEqual({ installed: [], removed: [], upgraded: [] });
+    // The change journal queries the package set before and after as well (the outer two queries).
     expect(g.execCalls.map((c) => c.argv)).toEqual([
       ['rpm', '-qa', '--queryformat', RPM_QUERY_FORMAT],
+      ['rpm', '-qa', '--queryformat', RPM_QUERY_FORMAT],
       ['dnf', '-y', 'install', '--', 'nginx'],
+      ['rpm', '-qa', '--queryformat', RPM_QUERY_FORMAT],
       ['rpm', '-qa', '--queryformat', RPM_QUERY_FORMAT],
     ]);
   });
