@@ -5,6 +5,7 @@ import { runTool } from '../util/run-tool.js';
 import { parseGetfattrDump } from '../parsers/getfattr-dump.js';
 import { CliError, describeError } from '../util/errors.js';
 import type { TreeEntry } from './compare.js';
+import { hasRealCtime } from './ctime-filesystems.js';
 
 // One side of `guestctl diff`: the whole tree below `start`, walked without following symlinks
 // (a link is read with readlink, never entered or opened), with each entry's metadata, link
@@ -16,6 +17,7 @@ export const KNOWN_XATTRS = ['security.selinux', 'security.capability', 'system.
 export async function collectTree(guest: Guest, start: string, label: string, signal: AbortSignal): Promise<TreeEntry[]> {
   const errors: string[] = [];
   const entries: TreeEntry[] = [];
+  const mounts = guest.mounts();
   for await (const w of walkGuest(guest, start, { stat: true, signal, onError: (path, err) => errors.push(`${path}: ${describeError(err)}`) })) {
     entries.push({
       path: w.path,
@@ -27,7 +29,8 @@ export async function collectTree(guest: Guest, start: string, label: string, si
       // Unknown inode (a guest without one): never equal, so metadata never proves a file unchanged.
       inode: w.inode ?? Number.NaN,
       mtimeMs: w.mtimeMs ?? Number.NaN,
-      ctimeMs: w.ctimeMs ?? Number.NaN,
+      // No real ctime (vfat): unknown, so the file is hashed.
+      ctimeMs: w.ctimeMs !== undefined && hasRealCtime(w.path, mounts) ? w.ctimeMs : Number.NaN,
     });
   }
   if (errors.length > 0) throw new CliError('failed', `diff: cannot read all of ${label}: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`);

@@ -3,6 +3,7 @@ import { openOtherImageReadOnly } from '../shell/open-other-image.js';
 import { Output } from '../shell/output.js';
 import { guestFileDigest } from '../guest/file-digest.js';
 import type { Guest } from '../guest/types.js';
+import { lstatOrNull } from '../guest/stat-or-null.js';
 import { CliError, describeError, reportError } from '../util/errors.js';
 import { collectTree } from './collect.js';
 import { finishDiff, planDiff, type DiffRow, type Hashes } from './compare.js';
@@ -86,8 +87,12 @@ async function diffImages(opts: ImageDiffOptions, opened: Guest[], signal: Abort
   const b = await openOtherImageReadOnly(opts.b);
   opened.push(b);
   cancelled();
-  const [hasA, hasB] = await Promise.all([a.fs.exists(opts.path), b.fs.exists(opts.path)]);
-  if (!hasA && !hasB) throw new CliError('not-found', `diff: ${opts.path} is in neither image`);
+  const [stA, stB] = await Promise.all([lstatOrNull(a.fs, opts.path), lstatOrNull(b.fs, opts.path)]);
+  if (!stA && !stB) throw new CliError('not-found', `diff: ${opts.path} is in neither image`);
+  // The walk would start at the link's target: one image's link could make it compare another directory.
+  for (const [st, label] of [[stA, opts.a], [stB, opts.b]] as const)
+    if (st?.type === 'symlink') throw new CliError('usage', `diff: --path ${opts.path} is a symlink in ${label} (to ${st.symlinkTarget}): give a directory`);
+  const [hasA, hasB] = [stA !== null, stB !== null];
   const listA = hasA ? await collectTree(a, opts.path, opts.a, signal) : [];
   const listB = hasB ? await collectTree(b, opts.path, opts.b, signal) : [];
   const sharedBase = !opts.checksum && (await sameBase(a, b));
@@ -117,6 +122,7 @@ async function hashBoth(a: Guest, b: Guest, paths: string[], signal: AbortSignal
       const path = paths[next++]!;
       const digest = (g: Guest, label: string) =>
         guestFileDigest(g.fs, path, 'sha256', signal).catch((err: unknown) => {
+          if (signal.aborted) throw new CliError('cancelled', 'cancelled');
           throw new CliError('failed', `diff: cannot read ${path} in ${label}: ${describeError(err)}`);
         });
       const [ha, hb] = await Promise.all([digest(a, 'A'), digest(b, 'B')]);

@@ -1,7 +1,8 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { guestctl, leftovers, sessionEnv, shell, tempDir } from '../helpers/cli.js';
+import { BIN, guestctl, leftovers, sessionEnv, shell, tempDir } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
 
 // guestctl diff IMAGE_A IMAGE_B: two overlays of the debian fixture, the second changed
@@ -125,6 +126,17 @@ describe('guestctl diff on two overlays of the debian fixture', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ identical: true, differences: [] });
   });
 
+  it('Ctrl-C while hashing: exit 130, both images closed', async () => {
+    const child = spawn(process.execPath, [BIN, 'diff', a, b, '--checksum'], { env: { ...process.env, ...sessionEnv(a) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    await new Promise((res) => setTimeout(res, 6000));
+    child.kill('SIGINT');
+    const code = await new Promise((res) => child.on('exit', res));
+    expect(code, stderr).toBe(130);
+    expect(leftovers(dir.path)).toEqual([]);
+  });
+
   it('errors exit 2: a missing image, a path in neither image', async () => {
     const missing = await diff(a, `${dir.path}/nope.qcow2`);
     expect(missing.code).toBe(2);
@@ -163,6 +175,10 @@ describe('guestctl diff on the hostile image', () => {
     const human = await diff(a, b);
     expect(human.stdout).toContain('+ /tmp/esc\\e[2Jname (file)\n');
     expect(human.stdout).not.toContain('\x1b');
+    // A --path that is a link (here to ../../../..) is refused, not followed.
+    const viaLink = await diff(a, b, ['--path', '/root/escape']);
+    expect(viaLink.code).toBe(2);
+    expect(viaLink.stderr).toContain('--path /root/escape is a symlink');
     expect(readFileSync('/etc/shadow', 'utf8')).toBe(hostShadow);
     expect([sha(a), sha(b)]).toEqual(before);
   });

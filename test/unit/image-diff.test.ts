@@ -3,6 +3,7 @@ import { finishDiff, planDiff, provenUnchanged, xattrDifferences, type DiffOptio
 import { diffLine, renderDiff } from '../../src/image-diff/render.js';
 import { parseGetfattrDump, unescapeGetfattr } from '../../src/parsers/getfattr-dump.js';
 import { parseDiffArgs } from '../../src/cli/diff.js';
+import { hasRealCtime } from '../../src/image-diff/ctime-filesystems.js';
 
 // guestctl diff: the pure comparison (two listings in, differences out), its rendering, the
 // getfattr dump it reads xattrs from, and its argument parsing.
@@ -189,4 +190,20 @@ describe('parseDiffArgs', () => {
     [['a', 'b', '--path', 'etc'], 'absolute'],
     [['a', 'b', '--checksum', '--no-content'], 'do not go together'],
   ])('refuses %j', (argv, msg) => expect(() => parseDiffArgs(argv, {})).toThrow(msg));
+});
+
+describe('hasRealCtime', () => {
+  const mounts = [
+    { device: '/dev/sda4', mountpoint: '/', fstype: 'ext4' },
+    { device: '/dev/sda2', mountpoint: '/boot', fstype: 'ext4' },
+    { device: '/dev/sda1', mountpoint: '/boot/efi', fstype: 'vfat' },
+  ];
+  it.each([
+    ['/etc/hosts', true],
+    ['/boot/vmlinuz', true],
+    ['/boot/efi', false],
+    ['/boot/efi/EFI/debian/grubx64.efi', false],
+    ['/boot/efix', true],
+  ])('%s: %s', (path, want) => expect(hasRealCtime(path, mounts)).toBe(want));
+  it('a guest without mounts (a directory) keeps ctimes', () => expect(hasRealCtime('/x', [])).toBe(true));
 });
