@@ -16,6 +16,7 @@ export const CLI_COMMANDS: readonly CliEntry[] = [
   { names: ['scan'], load: () => import('./scan.js').then(spec) },
   { names: ['iso'], load: () => import('./iso.js').then(spec) },
   { names: ['edit'], load: () => import('./edit.js').then(spec) },
+  { names: ['diff'], load: () => import('./diff.js').then(spec) },
   { names: ['cleanup'], load: () => import('./cleanup.js').then(spec) },
 ];
 

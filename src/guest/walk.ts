@@ -25,6 +25,9 @@ export interface WalkEntry {
   mode?: number;
   uid?: number;
   gid?: number;
+  /** With `stat`: modification and inode change times. */
+  mtimeMs?: number;
+  ctimeMs?: number;
 }
 
 export interface WalkOptions {
@@ -41,7 +44,7 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
   const toGuest = (host: string) => host.slice(rootLen) || '/';
   const first = lstatSync(r.hostPath);
   const type0 = hostFileType(first);
-  yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink, mode: first.mode & 0o7777, uid: first.uid, gid: first.gid };
+  yield { path: r.guestPath, type: type0, size: first.size, allocated: first.blocks * 512, depth: 0, dev: first.dev, inode: first.ino, nlink: first.nlink, mode: first.mode & 0o7777, uid: first.uid, gid: first.gid, mtimeMs: first.mtimeMs, ctimeMs: first.ctimeMs };
   if (type0 !== 'directory') return;
   const loops = new DirectoryLoopGuard();
   const stack: [string, number][] = [[r.hostPath, 1]];
@@ -73,7 +76,7 @@ export function* walkLocal(fs: LocalGuestFs, start: string, opts: WalkOptions = 
           continue;
         }
         const type = hostFileType(st);
-        yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid };
+        yield { path: toGuest(host), type, size: st.size, allocated: st.blocks * 512, depth, dev: st.dev, inode: st.ino, nlink: st.nlink, mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs };
         if (type === 'directory') stack.push([host, depth + 1]);
       }
       continue;
@@ -101,7 +104,7 @@ export async function* walkGuest(guest: Guest, start: string, opts: WalkOptions 
     return;
   }
   const first = await guest.fs.lstat(start);
-  yield { path: first.path, type: first.type, size: first.size, allocated: first.size, depth: 0, mode: first.mode, uid: first.uid, gid: first.gid };
+  yield { path: first.path, type: first.type, size: first.size, allocated: first.size, depth: 0, mode: first.mode, uid: first.uid, gid: first.gid, mtimeMs: first.mtime.getTime(), ctimeMs: first.ctime.getTime() };
   if (first.type !== 'directory') return;
   const stack: [string, number][] = [[first.path, 1]];
   while (stack.length > 0) {
@@ -128,7 +131,7 @@ export async function* walkGuest(guest: Guest, start: string, opts: WalkOptions 
       }
       const size = st?.size ?? 0;
       // Live guests report no block counts: `allocated` is the apparent size here.
-      yield { path, type: e.type, size, allocated: size, depth, ...(opts.stat && st ? { mode: st.mode, uid: st.uid, gid: st.gid } : {}) };
+      yield { path, type: e.type, size, allocated: size, depth, ...(opts.stat && st ? { mode: st.mode, uid: st.uid, gid: st.gid, mtimeMs: st.mtime.getTime(), ctimeMs: st.ctime.getTime() } : {}) };
       if (e.type === 'directory') stack.push([path, depth + 1]);
     }
   }

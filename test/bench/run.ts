@@ -10,6 +10,7 @@ import { benchScan, formatScanBench } from './scan.js';
 import { benchLiveVirsh, formatLiveBench } from './live.js';
 import { benchInstall, formatInstallBench } from './packages.js';
 import { benchBackup } from './backup.js';
+import { benchImageDiff } from './image-diff.js';
 import { debianPlacements, lvmMbrPlacements, openByHand, type Placement } from './open-by-hand.js';
 
 // `npm run bench`: medians over RUNS runs, and ratios against GNU tools measured in the
@@ -20,7 +21,7 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const INSTALL_RUNS = Number(process.env.BENCH_INSTALL_RUNS ?? 3);
 /** BENCH_ONLY=open,session,...: run only these sections (all when unset). */
 const ONLY = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
-const SECTIONS = ['version', 'open', 'session', 'install', 'agent', 'scan', 'live', 'backup'] as const;
+const SECTIONS = ['version', 'open', 'session', 'install', 'agent', 'scan', 'live', 'backup', 'imgdiff'] as const;
 const unknownSection = ONLY?.find((s) => !(SECTIONS as readonly string[]).includes(s));
 if (unknownSection !== undefined) throw new Error(`BENCH_ONLY: unknown section '${unknownSection}' (expected ${SECTIONS.join(', ')})`);
 const wanted = (section: (typeof SECTIONS)[number]) => ONLY === undefined || ONLY.includes(section);
@@ -144,6 +145,11 @@ async function main(): Promise<void> {
       const r = await benchBackup((line) => s.time(line), join(dir, readdirSync(dir).find((n) => n.startsWith('guestctl-'))!, 'root'), dir);
       row('backup /usr --to X.tar.gz (in session)', r.ours, '<= 1.2x GNU tar', { label: 'GNU tar --xattrs --acls -czf', ms: r.gnu });
       await s.close();
+    }
+
+    if (wanted('imgdiff')) {
+      console.log('\nguestctl diff of two overlays of the Debian fixture:');
+      for (const line of await benchImageDiff(dir, env, Math.min(RUNS, 3))) console.log(line);
     }
 
     if (wanted('install')) {

@@ -1,0 +1,82 @@
+import { walkGuest } from '../guest/walk.js';
+import { LocalGuestFs } from '../guest/local-fs.js';
+import type { Guest } from '../guest/types.js';
+import { runTool } from '../util/run-tool.js';
+import { parseGetfattrDump } from '../parsers/getfattr-dump.js';
+import { CliError, describeError } from '../util/errors.js';
+import type { TreeEntry } from './compare.js';
+import { hasRealCtime } from './ctime-filesystems.js';
+
+// One side of `guestctl diff`: the whole tree below `start`, walked without following symlinks
+// (a link is read with readlink, never entered or opened), with each entry's metadata, link
+// target and extended attributes.
+
+/** The xattrs compared on a guest without a host tree (one getXattr call per name and file). */
+export const KNOWN_XATTRS = ['security.selinux', 'security.capability', 'system.posix_acl_access', 'system.posix_acl_default'];
+
+export async function collectTree(guest: Guest, start: string, label: string, signal: AbortSignal): Promise<TreeEntry[]> {
+  const errors: string[] = [];
+  const entries: TreeEntry[] = [];
+  const mounts = guest.mounts();
+  for await (const w of walkGuest(guest, start, { stat: true, signal, onError: (path, err) => errors.push(`${path}: ${describeError(err)}`) })) {
+    entries.push({
+      path: w.path,
+      type: w.type,
+      size: w.size,
+      mode: w.mode ?? 0,
+      uid: w.uid ?? -1,
+      gid: w.gid ?? -1,
+      // Unknown inode (a guest without one): never equal, so metadata never proves a file unchanged.
+      inode: w.inode ?? Number.NaN,
+      mtimeMs: w.mtimeMs ?? Number.NaN,
+      // No real ctime (vfat): unknown, so the file is hashed.
+      ctimeMs: w.ctimeMs !== undefined && hasRealCtime(w.path, mounts) ? w.ctimeMs : Number.NaN,
+    });
+  }
+  if (errors.length > 0) throw new CliError('failed', `diff: cannot read all of ${label}: ${errors.slice(0, 3).join('; ')}${errors.length > 3 ? ` (and ${errors.length - 3} more)` : ''}`);
+  for (const e of entries) if (e.type === 'symlink') e.target = await guest.fs.readlink(e.path);
+  await addXattrs(guest, start, entries, label);
+  return entries;
+}
+
+async function addXattrs(guest: Guest, start: string, entries: TreeEntry[], label: string): Promise<void> {
+  if (guest.fs instanceof LocalGuestFs) {
+    const byPath = new Map(entries.map((e) => [e.path, e]));
+    for (const [path, xattrs] of await hostTreeXattrs(guest.fs, start, label)) {
+      const e = byPath.get(path);
+      if (!e) throw new CliError('failed', `diff: getfattr listed ${path} in ${label}, which the walk did not see`);
+      e.xattrs = xattrs;
+    }
+    return;
+  }
+  const get = guest.fs.getXattr?.bind(guest.fs);
+  if (!get) return;
+  for (const e of entries) {
+    for (const name of KNOWN_XATTRS) {
+      const v = await get(e.path, name);
+      if (v) (e.xattrs ??= {})[name] = v.toString('hex');
+    }
+  }
+}
+
+/**
+ * Every xattr below `start` in one getfattr run (one process, not one per file): -P never
+ * follows a symlink to a directory, -h reads a link's own attributes. Files on a filesystem
+ * without xattrs (vfat) have none; any other failure is an error.
+ */
+async function hostTreeXattrs(fs: LocalGuestFs, start: string, label: string): Promise<Map<string, Record<string, string>>> {
+  const r = fs.hostPathOf(start, false);
+  const rootLen = r.hostPath.length - (r.guestPath === '/' ? 0 : r.guestPath.length);
+  const res = await runTool('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', r.hostPath]);
+  const problems = res.stderr.split('\n').filter((l) => l.trim() !== '' && !l.endsWith(': Operation not supported'));
+  if (res.code !== 0 && problems.length > 0) {
+    const cause = problems[0]!.replace(/^getfattr: /, '').split(r.hostPath).join(r.guestPath === '/' ? '' : r.guestPath);
+    throw new CliError('failed', `diff: cannot read the extended attributes in ${label}: getfattr: ${cause}`);
+  }
+  const out = new Map<string, Record<string, string>>();
+  for (const [host, xattrs] of parseGetfattrDump(res.stdout)) {
+    if (!host.startsWith(r.hostPath)) throw new CliError('failed', `diff: getfattr named a file outside ${label}: ${host}`);
+    out.set(host.slice(rootLen) || '/', xattrs);
+  }
+  return out;
+}
