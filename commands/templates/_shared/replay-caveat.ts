@@ -19,7 +19,7 @@ export function replayCaveats(cmd: CommandDef, args: Args): string[] {
   const byName = BY_NAME[cmd.name];
   if (byName) notes.push(byName);
   if (cmd.category === 'package-management') notes.push(PACKAGES);
-  if (cmd.usesTerminal) notes.push('uses a terminal (an editor): a script cannot answer it');
+  if (cmd.usesTerminal && !byName) notes.push('uses a terminal (an editor): a script cannot answer it');
   if (cmd.name === 'restore' && !String(args.positionals['ARCHIVE']).startsWith('host:')) {
     notes.push('reads an archive stored in the guest: it must exist in the guest it replays on');
   }
@@ -27,10 +27,11 @@ export function replayCaveats(cmd: CommandDef, args: Args): string[] {
     notes.push('asks for the password on a terminal: give --password-file HOSTFILE for a script');
   }
   for (const p of cmd.positionals ?? []) {
-    if (p.complete !== 'guest-path' && p.complete !== 'guest-dir') continue;
+    // A positional that may name a host file (restore's host:PATH or backup name) is not simply a guest path.
+    if ((p.complete !== 'guest-path' && p.complete !== 'guest-dir') || p.hostPath) continue;
     const v = args.positionals[p.name];
     for (const path of typeof v === 'string' ? [v] : (v ?? [])) {
-      if (!path.startsWith('/') && !path.startsWith('host:')) notes.push(`relative guest path ${path}: resolved from / when the template replays (cd is not recorded)`);
+      if (!path.startsWith('/')) notes.push(`relative guest path ${path}: resolved from / when the template replays (cd is not recorded)`);
     }
   }
   return notes;
