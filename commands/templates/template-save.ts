@@ -23,12 +23,9 @@ export const templateSave = defineCommand({
   category: 'templates',
   summary: "Save this session's changes as a guestctl script that replays them on another guest",
   description:
-    'Writes every mutating command of this session that succeeded (and was not undone), in order and as typed, to the HOST file FILE, ' +
-    'a script for `guestctl interactive OTHER.qcow2 < FILE`. A header names the guest it came from, the date, the guestctl version and the ' +
-    'host files the commands read (upload sources, --password-file, key files, firstboot scripts): the template refers to them, it never ' +
-    'copies them, so a password stays in its file. A secret given inline is refused. A command that may not replay the same way (run, ' +
-    'package installs, a restore from a guest archive, a relative guest path) is written after a `# note:` line saying why. ' +
-    'FILE is written atomically (mode 0600) and never replaced without --force. Check a template on a guest with template-check.',
+    'Writes every mutating command of this session that succeeded (and was not undone), in order and as typed, to the HOST file FILE, a script for `guestctl interactive OTHER.qcow2 < FILE`. ' +
+    'A header names the guest it came from, the date, the guestctl version and the host files the commands read (upload sources, --password-file, key files, firstboot scripts): the template refers to them and never copies them, so a password stays in its file; a secret given inline is refused. ' +
+    'A command that may not replay the same way (run, package installs, a restore from a guest archive, a relative guest path) is written after a `# note:` line saying why. FILE is written atomically (mode 0600) and never replaced without --force; template-check checks a template on a guest.',
   examples: ['template-save /tmp/web.gcs', 'template-save ./web.gcs --force', 'template-save /tmp/web.gcs --dry-run'],
   positionals: [{ name: 'FILE', complete: 'host-path', description: 'the host file to write' }],
   options: {
