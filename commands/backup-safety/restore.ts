@@ -46,7 +46,7 @@ export const restore = defineCommand({
     'a member below a symlink (one from the archive or one already in the guest), and device nodes (unless --devices) are refused and named; the others are extracted by the ' +
     "guest's own tar (in the jail on an image), so even a mistake cannot write a host file. --to defaults to / (in place, as tar -C / does). A restore that refused a member exits with status 1 (--dry-run exits 0).",
   examples: ['restore host:/srv/backups/web1-etc.tar.gz --to /', 'restore etc-20260101T000000Z.tar.gz --to /srv/restored --dry-run', 'restore /root/old.tar --to /tmp/old'],
-  positionals: [{ name: 'ARCHIVE', complete: 'guest-path', description: 'host:PATH, a guest path, or a backup name' }],
+  positionals: [{ name: 'ARCHIVE', complete: 'guest-path', hostPath: (v: string) => (v.startsWith('host:') ? v.slice('host:'.length) : undefined), description: 'host:PATH, a guest path, or a backup name' }],
   options: {
     to: { type: 'string', complete: 'guest-path', description: 'guest directory to restore into (default /)' },
     devices: { type: 'boolean', description: 'also restore device nodes' },

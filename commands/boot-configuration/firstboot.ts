@@ -51,7 +51,7 @@ export const firstboot = defineCommand({
     "on sysvinit an /etc/init.d script enabled with the guest's update-rc.d or chkconfig; on OpenRC /etc/local.d/guestctl-firstboot.start (and the local service is added to the default runlevel). " +
     'Without arguments, or with --list, shows the pending, done and failed scripts with their numbers; --remove N drops a pending one. On a running guest the same files are written through the agent: the scripts run at its next boot.',
   examples: ["firstboot --command 'touch /root/fb'", 'firstboot ./setup.sh', 'firstboot --list', 'firstboot --remove 2', "firstboot --command 'apt-get -y install nginx' --dry-run"],
-  positionals: [{ name: 'SCRIPT_HOSTFILE', optional: true, complete: 'host-path', description: 'a script file on the host to run at first boot' }],
+  positionals: [{ name: 'SCRIPT_HOSTFILE', optional: true, complete: 'host-path', hostPath: true, description: 'a script file on the host to run at first boot' }],
   options: {
     command: { type: 'string', valueName: 'CMD', description: "a shell command line to run at first boot (becomes '#!/bin/sh' + CMD)" },
     list: { type: 'boolean', description: 'list the pending, done and failed scripts (the default)' },

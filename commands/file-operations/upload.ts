@@ -38,7 +38,7 @@ export const upload = defineCommand({
     'GUEST_PATH may be an existing guest directory: the file keeps its host name there. The guest file is written to a temp file in its directory and renamed into place. A file that already exists keeps its owner, group, mode and extended attributes; a new one is created root:root 0644. Guest symlinks are resolved inside the guest. Files up to 2 GiB.',
   examples: ['upload ./authorized_keys /root/.ssh/authorized_keys', 'upload motd.txt /etc/motd', 'upload ./app.conf /etc/'],
   positionals: [
-    { name: 'HOST_PATH', complete: 'host-path', description: 'a regular file on the host' },
+    { name: 'HOST_PATH', complete: 'host-path', hostPath: true, description: 'a regular file on the host' },
     { name: 'GUEST_PATH', complete: 'guest-path', description: 'guest file or existing guest directory' },
   ],
   needs: ['fs'],

@@ -1,6 +1,6 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { installStep, type ManagerName } from '../../src/packages/manager-commands.js';
-import { isHostPackageFile, stagePackageFiles } from '../../src/packages/local-packages.js';
+import { PACKAGE_FILE, isHostPackageFile, stagePackageFiles } from '../../src/packages/local-packages.js';
 import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
 import { PACKAGE_JOURNAL } from '../../src/change-journal/package-state-trees.js';
 
@@ -15,7 +15,7 @@ export const install = defineCommand({
     'copied into the guest and installed from there, its dependencies from the repositories. Live, the same runs through guest-exec. ' +
     "With --json: the packages installed and upgraded, with versions. On failure the error names the step, the cause and the manager's last lines.",
   examples: ['install hello', 'install nginx curl --no-recommends', 'install ./mytool_1.0_amd64.deb', 'install hello --timeout 1800'],
-  positionals: [{ name: 'PKG', description: 'package names, or package files on the host', variadic: true, complete: 'none' }],
+  positionals: [{ name: 'PKG', description: 'package names, or package files on the host', variadic: true, complete: 'none', hostPath: (v: string) => (PACKAGE_FILE.test(v) ? v : undefined) }],
   options: {
     'no-recommends': { type: 'boolean', description: 'do not install recommended packages (apt, dnf, zypper)' },
     ...TIMEOUT_OPTION,

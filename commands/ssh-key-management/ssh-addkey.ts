@@ -79,7 +79,7 @@ export const sshAddkey = defineCommand({
   examples: ['ssh-addkey root "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB8rZlOrthIgn9UFFM2J4e9JXvOYugYFt4uEDGeFz+nu me@laptop"', 'ssh-addkey alice ./id_ed25519.pub', 'ssh-addkey alice ./laptop.pub ./desktop.pub', 'ssh-addkey alice ./keys.pub --dry-run'],
   positionals: [
     { name: 'USER', description: 'user name (or uid) in the guest' },
-    { name: 'KEY', variadic: true, complete: 'host-path', description: 'public key text, or a host file of public keys' },
+    { name: 'KEY', variadic: true, complete: 'host-path', hostPath: (v: string) => (looksLikeKey(v) ? undefined : v), description: 'public key text, or a host file of public keys' },
   ],
   options: { ...KEYS_DRY_RUN },
   needs: ['fs'],

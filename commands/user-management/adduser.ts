@@ -53,7 +53,7 @@ export const adduser = defineCommand({
     shell: { type: 'string', valueName: 'SH', description: 'login shell (default: SHELL from /etc/default/useradd)' },
     system: { type: 'boolean', description: 'a system account: uid/gid counted down from SYS_UID_MAX/SYS_GID_MAX, no password aging' },
     comment: { type: 'string', valueName: 'TEXT', description: 'the GECOS field (full name…)' },
-    'password-file': { type: 'string', valueName: 'HOSTFILE', description: "host file whose first line is the password (hashed the guest's way)" },
+    'password-file': { type: 'string', valueName: 'HOSTFILE', hostPath: true, secret: true, description: "host file whose first line is the password (hashed the guest's way)" },
     'no-create-home': { type: 'boolean', description: 'do not create the home directory' },
     ...ACCOUNTS_DRY_RUN,
   },

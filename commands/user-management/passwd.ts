@@ -31,7 +31,7 @@ export const passwd = defineCommand({
   examples: ['passwd alice', 'passwd alice --password-file ./alice.pw', 'passwd alice --lock', 'passwd alice --expire'],
   positionals: [{ name: 'USER', description: 'the login name', complete: 'none' }],
   options: {
-    'password-file': { type: 'string', valueName: 'HOSTFILE', description: 'host file whose first line is the new password' },
+    'password-file': { type: 'string', valueName: 'HOSTFILE', hostPath: true, secret: true, description: 'host file whose first line is the new password' },
     lock: { type: 'boolean', description: "lock the password ('!' in front of the hash)" },
     unlock: { type: 'boolean', description: 'unlock a locked password' },
     expire: { type: 'boolean', description: 'force a change at the next login (last change = 0)' },

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Guest } from '../guest/types.js';
 import { CliError } from '../util/errors.js';
 
-const PACKAGE_FILE = /\.(deb|rpm|apk)$|\.pkg\.tar(\.(zst|xz|gz))?$/;
+export const PACKAGE_FILE = /\.(deb|rpm|apk)$|\.pkg\.tar(\.(zst|xz|gz))?$/;
 const GUEST_TMP = '/var/tmp';
 
 /** A host package file: the argument ends like one and names a regular file on the host. */

@@ -17,6 +17,13 @@ export interface PositionalSpec {
   optional?: boolean;
   variadic?: boolean;
   complete?: Completion;
+  /**
+   * Names a file on the HOST the command reads (true), or picks the host path out of a value that
+   * may be one (undefined: this value is not a host path). `template-save` lists them; `template-check` checks they exist.
+   */
+  hostPath?: true | ((value: string) => string | undefined);
+  /** Carries a secret: `template-save` refuses an inline value; a hostPath one stays a reference to the file. */
+  secret?: true;
 }
 
 export interface OptionSpec {
@@ -25,6 +32,13 @@ export interface OptionSpec {
   description: string;
   valueName?: string;
   multiple?: boolean;
+  /**
+   * Names a file on the HOST the command reads (true), or picks the host path out of a value that
+   * may be one (undefined: this value is not a host path). `template-save` lists them; `template-check` checks they exist.
+   */
+  hostPath?: true | ((value: string) => string | undefined);
+  /** Carries a secret: `template-save` refuses an inline value; a hostPath one stays a reference to the file. */
+  secret?: true;
 }
 
 export interface CommandDef {
