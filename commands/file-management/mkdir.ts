@@ -41,6 +41,7 @@ export const mkdir = defineCommand({
     const before = parents ? await statOrNull(fs, path) : null;
     if (before) {
       if (before.type !== 'directory') throw new CliError('exists', `${before.path} exists and is not a directory`);
+      if (args.flag(DRY_RUN)) return dryRunPlan([]);
       return { path: before.path, created: false, mode: octalMode(before.mode) };
     }
     if (args.flag(DRY_RUN)) return dryRunPlan(await plannedDirs(fs, path, parents, modeFor));

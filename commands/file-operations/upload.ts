@@ -5,6 +5,7 @@ import { defineCommand, type Args } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
 import { formatBytes } from '../../src/util/format.js';
+import { statOrNull } from '../../src/guest/stat-or-null.js';
 import { DRY_RUN, contentDiff, dryRunOption, dryRunPlan, isDryRunPlan, renderDryRun, type DryRunPlan } from '../../src/shell/dry-run.js';
 
 // Host → guest. The host file is read whole (GuestFs.writeFile takes the content in one
@@ -65,7 +66,9 @@ export const upload = defineCommand({
 
     const data = await readHostFile(hostPath, st.size, ctx.out, ctx.signal);
     if (args.flag(DRY_RUN)) {
-      const existing = target && target.type === 'file' ? target : null;
+      const there = await statOrNull(fs, guestPath);
+      if (there && there.type !== 'file') throw new CliError('refused', `${there.path} is a ${there.type} in the guest, not a file`);
+      const existing = there;
       const old = existing && existing.size <= DIFF_MAX && data.length <= DIFF_MAX ? await fs.readFile(guestPath) : null;
       const action = `${existing ? 'replace' : 'create'} ${guestPath} (${existing ? `${existing.size} -> ` : ''}${data.length} bytes)`;
       return dryRunPlan([action], existing && !old ? undefined : contentDiff(guestPath, old, data));
