@@ -1,4 +1,5 @@
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
@@ -65,7 +66,7 @@ export const chmod = defineCommand({
   },
   render(r: { path: string; mode?: string; previous?: string; recursive?: true; paths?: number; changed?: number } | DryRunPlan, out: Output) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
-    if (r.recursive) out.line(`changed the mode of ${r.changed} of ${r.paths} paths under ${r.path}`);
-    else out.line(`mode of ${r.path}: ${r.previous} -> ${r.mode}`);
+    if (r.recursive) out.line(escapeForTerminal(`changed the mode of ${r.changed} of ${r.paths} paths under ${r.path}`));
+    else out.line(escapeForTerminal(`mode of ${r.path}: ${r.previous} -> ${r.mode}`));
   },
 });

@@ -1,4 +1,5 @@
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand, type Args } from '../../src/shell/command.js';
 import { guestNames, type GuestNames } from '../../src/inspect/names.js';
 import { CliError } from '../../src/util/errors.js';
@@ -109,7 +110,7 @@ export const chown = defineCommand({
   render(r: ChownResult | DryRunPlan, out: Output, args: Args) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
     const owner = `${r.user}:${r.group} (${r.uid}:${r.gid})`;
-    if (args.flag('recursive')) out.line(`owner ${owner}: changed ${r.changed} of ${r.paths} paths under ${r.path}`);
-    else out.line(`owner of ${r.path}: ${r.previous.user}:${r.previous.group} -> ${owner}`);
+    if (args.flag('recursive')) out.line(escapeForTerminal(`owner ${owner}: changed ${r.changed} of ${r.paths} paths under ${r.path}`));
+    else out.line(escapeForTerminal(`owner of ${r.path}: ${r.previous.user}:${r.previous.group} -> ${owner}`));
   },
 });

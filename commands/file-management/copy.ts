@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { GuestStat } from '../../src/guest/types.js';
 import { CliError } from '../../src/util/errors.js';
@@ -72,11 +73,11 @@ export const copy = defineCommand({
   render(r: { source: string; destination: string; files: number; directories: number; symlinks: number } | DryRunPlan, out: Output) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
     // The copied tree counts its top: a directory copy has at least one directory.
-    out.line(
+    out.line(escapeForTerminal(
       r.directories > 0
         ? `copied ${r.source} to ${r.destination} (${plural(r.files, 'file')}, ${plural(r.directories, 'directory', 'directories')}, ${plural(r.symlinks, 'symlink')})`
         : `copied ${r.source} to ${r.destination}`,
-    );
+    ));
   },
 });
 

@@ -1,4 +1,5 @@
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { mountsAtOrBelow } from './_shared/common.js';
@@ -54,6 +55,6 @@ export const del = defineCommand({
   },
   render(r: { path: string; type: string } | DryRunPlan, out: Output) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
-    out.line(`deleted ${r.path}${r.type === 'directory' ? ' (directory)' : r.type === 'symlink' ? ' (symlink)' : ''}`);
+    out.line(escapeForTerminal(`deleted ${r.path}${r.type === 'directory' ? ' (directory)' : r.type === 'symlink' ? ' (symlink)' : ''}`));
   },
 });

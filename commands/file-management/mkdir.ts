@@ -1,4 +1,5 @@
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { parseMode } from '../../src/parsers/mode.js';
 import { CliError } from '../../src/util/errors.js';
@@ -61,7 +62,7 @@ export const mkdir = defineCommand({
   },
   render(r: { path: string; created: boolean; mode: string } | DryRunPlan, out: Output) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
-    out.line(r.created ? `created ${r.path} (${r.mode})` : `${r.path} already exists`);
+    out.line(escapeForTerminal(r.created ? `created ${r.path} (${r.mode})` : `${r.path} already exists`));
   },
 });
 

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { destinationFor, isInside, mountsAtOrBelow } from './_shared/common.js';
@@ -60,6 +61,6 @@ export const move = defineCommand({
   },
   render(r: { source: string; destination: string; acrossFilesystems: boolean } | DryRunPlan, out: Output) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
-    out.line(`moved ${r.source} to ${r.destination}${r.acrossFilesystems ? ' (copied across filesystems)' : ''}`);
+    out.line(escapeForTerminal(`moved ${r.source} to ${r.destination}${r.acrossFilesystems ? ' (copied across filesystems)' : ''}`));
   },
 });

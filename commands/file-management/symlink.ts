@@ -1,4 +1,5 @@
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError } from '../../src/util/errors.js';
 import { posix } from 'node:path';
@@ -41,6 +42,6 @@ export const symlink = defineCommand({
   },
   render(r: { path: string; target: string } | DryRunPlan, out: Output) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
-    out.line(`created ${r.path} -> ${r.target}`);
+    out.line(escapeForTerminal(`created ${r.path} -> ${r.target}`));
   },
 });

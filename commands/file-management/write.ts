@@ -1,4 +1,5 @@
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { unescapeContent } from '../../src/shell/parse-line.js';
 import { statOrNull } from '../../src/guest/stat-or-null.js';
@@ -47,6 +48,6 @@ export const write = defineCommand({
   },
   render(r: { path: string; size: number; created: boolean; appended: boolean } | DryRunPlan, out: Output) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
-    out.line(`${r.appended ? 'appended to' : r.created ? 'created' : 'replaced'} ${r.path} (${r.size} bytes)`);
+    out.line(escapeForTerminal(`${r.appended ? 'appended to' : r.created ? 'created' : 'replaced'} ${r.path} (${r.size} bytes)`));
   },
 });

@@ -1,6 +1,7 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand, type Args } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
@@ -84,6 +85,6 @@ export const upload = defineCommand({
   },
   render(r: { guestPath: string; size: number } | DryRunPlan, out: Output, args: Args) {
     if (isDryRunPlan(r)) return renderDryRun(r, out);
-    out.line(`uploaded ${args.str('HOST_PATH')} to ${r.guestPath} (${r.size} bytes)`);
+    out.line(escapeForTerminal(`uploaded ${args.str('HOST_PATH')} to ${r.guestPath} (${r.size} bytes)`));
   },
 });

@@ -268,3 +268,19 @@ describe('--dry-run on live processes and units: what would get which signal or 
     expect(g.execCalls.every((c) => c.argv.includes('list-unit-files'))).toBe(true);
   });
 });
+
+describe('file commands print guest names escaped (a name may carry terminal escapes)', () => {
+  it.each([
+    ["write '/root/a\x1b]0;pwned\x07' 'x'", 'created /root/a\\e]0;pwned\\a (1 bytes)\n'],
+    ["mkdir '/root/d\x1b[2J'", 'created /root/d\\e[2J (0755)\n'],
+    ["symlink '\x1b[2J' /root/l", 'created /root/l -> \\e[2J\n'],
+    ["chmod 0600 '/srv/e\x1b[2J'", 'mode of /srv/e\\e[2J: 0644 -> 0600\n'],
+    ["write '/root/b\x1b[2J' 'x' --dry-run", 'would create /root/b\\e[2J (1 bytes)\n'],
+  ])('%s', async (line, expected) => {
+    const g = image();
+    g.add('/srv/e\x1b[2J', 'x');
+    const out = await human(g, line);
+    expect(out).toContain(expected);
+    expect(out).not.toContain('\x1b');
+  });
+});
