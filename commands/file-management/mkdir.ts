@@ -74,8 +74,13 @@ async function plannedDirs(fs: GuestFs, path: string, parents: boolean, modeFor:
     const st = await statOrNull(fs, p);
     if (st) {
       if (st.type !== 'directory') throw new CliError('exists', missing.length === 0 ? `${st.path} exists` : `${st.path} exists and is not a directory`);
+      // Named from the existing directory's canonical path: a link in the way is resolved as mkdir would.
       const inherited = st.mode & 0o2000;
-      return missing.reverse().map((d, i) => `create directory ${d} (${octalMode(i === missing.length - 1 ? modeFor(inherited) : 0o755 | inherited)})`);
+      let at = st.path;
+      return missing.reverse().map((d, i) => {
+        at = posix.join(at, posix.basename(d));
+        return `create directory ${at} (${octalMode(i === missing.length - 1 ? modeFor(inherited) : 0o755 | inherited)})`;
+      });
     }
     if ((await lstatOrNull(fs, p))?.type === 'symlink') throw new CliError('exists', `${p} exists (a dangling symlink)`);
     missing.push(p);
