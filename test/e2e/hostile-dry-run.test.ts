@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { leftovers, shell, tempDir } from '../helpers/cli.js';
 import { fixturePath, workCopy } from '../helpers/fixtures.js';
+import { CANARY_DIR, plantHostCanary } from '../helpers/host-canary.js';
 
 // The hostile image (links to host paths, see scripts/fixtures/hostile.sh) against --dry-run of
 // the file commands, and the issue-13 commands other hostile tests do not cover: compress and
@@ -13,22 +14,14 @@ import { fixturePath, workCopy } from '../helpers/fixtures.js';
 
 const LONG = { timeout: 600_000 };
 const dir = tempDir('guestctl-hostile-dry-run-');
-const canary = '/tmp/guestctl-canary';
-let hostShadow: string;
+let canary: { expectUntouched(): void };
 
 beforeAll(() => {
-  mkdirSync(canary, { recursive: true });
-  writeFileSync(`${canary}/motd`, 'HOST MOTD CANARY\n');
-  writeFileSync(`${canary}/issue`, 'HOST ISSUE CANARY\n');
-  rmSync(`${canary}/created-by-guest`, { force: true });
-  hostShadow = readFileSync('/etc/shadow', 'utf8');
+  canary = plantHostCanary();
 });
 
 afterAll(() => {
-  expect(readFileSync(`${canary}/motd`, 'utf8')).toBe('HOST MOTD CANARY\n');
-  expect(readFileSync(`${canary}/issue`, 'utf8')).toBe('HOST ISSUE CANARY\n');
-  expect(existsSync(`${canary}/created-by-guest`)).toBe(false);
-  expect(readFileSync('/etc/shadow', 'utf8')).toBe(hostShadow);
+  canary.expectUntouched();
   expect(leftovers(dir.path)).toEqual([]);
   dir.cleanup();
 });
@@ -93,7 +86,7 @@ describe('issue-13 commands on the hostile image', LONG, () => {
       'error: / is not a git work tree (no .git directory)',
     ]);
     expect(r.stdout).toBe('');
-    for (const p of ['/tmp/etc.tar.gz', '/tmp/m.tar', `${canary}/m.tar`]) expect(existsSync(p)).toBe(false);
+    for (const p of ['/tmp/etc.tar.gz', '/tmp/m.tar', `${CANARY_DIR}/m.tar`]) expect(existsSync(p)).toBe(false);
   });
 
   it('a name with terminal escapes reaches the terminal escaped in tree, grep, diff, grep-replace and changes', async () => {
