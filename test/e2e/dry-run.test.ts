@@ -160,6 +160,14 @@ describe('--dry-run changes nothing in the image', LONG, () => {
     expect(ownData(img)).toBe(0);
   });
 
+  it('a read-only session takes the dry runs (apt simulates in the jail) and refuses the real change', async () => {
+    const r = await shell(img, ['install tree --dry-run', 'remove nano --dry-run', 'install tree'], ['--ro', '--keep-going']);
+    expect(r.stdout).toMatch(/install\s+tree\s+amd64\s+\S+\n/);
+    expect(r.stdout).toMatch(/remove\s+nano\s+\S+\n/);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('error: '))).toEqual(['error: install changes the guest, and this session is read-only (--ro)']);
+    expect(ownData(img)).toBe(0);
+  });
+
   it('the guest agrees: its own tools see the image as it was', async () => {
     const r = await shell(
       img,
