@@ -9,9 +9,8 @@ import { CANARY_DIR, plantHostCanary } from '../helpers/host-canary.js';
 // The hostile image (links to host paths, see scripts/fixtures/hostile.sh) against --dry-run of
 // the file commands, and the issue-13 commands other hostile tests do not cover: compress and
 // git-pull through escaping links, diff against another image (IMAGE:PATH), and tree, grep,
-// diff, grep-replace and changes on a name
-// carrying terminal escapes. Nothing on the host is read or written; names reach the terminal
-// escaped; failures are one line.
+// diff, grep-replace and changes on a name carrying terminal escapes. Nothing on the host is
+// read or written; names reach the terminal escaped; failures are one line.
 
 const LONG = { timeout: 600_000 };
 const dir = tempDir('guestctl-hostile-dry-run-');
