@@ -14,6 +14,8 @@ import { GUEST_STORE, fsyncHostFile, guestFileToHost, guestTar, hostTar, memberN
 import { guestFileDigest } from '../../src/guest/file-digest.js';
 import { guestTempDir } from '../../src/archive/guest-temp.js';
 import { appendRecord, imageIdentity, indexPath } from './_shared/host-index.js';
+import { countMembers } from './_shared/backup-plan.js';
+import { DRY_RUN, dryRunOption, dryRunPlan, isDryRunPlan, renderDryRun, type DryRunPlan } from '../../src/shell/dry-run.js';
 
 interface BackupResult {
   paths: string[];
@@ -108,6 +110,33 @@ async function toGuest(ctx: CommandContext, spec: CreateSpec, name: string, onBy
   return { file, size: st.size, sha256 };
 }
 
+/** The name of a backup kept in the guest: after its one path (root for /), else "paths". */
+function guestArchiveName(paths: string[], date: Date): string {
+  const label = paths.length === 1 && paths[0] !== '/' ? posix.basename(paths[0]!) : paths[0] === '/' ? 'root' : 'paths';
+  return `${label}-${stamp(date)}.tar.gz`;
+}
+
+/** --dry-run: the archive it would write and what would go in, checked as the real run checks. */
+async function planBackup(ctx: CommandContext, paths: string[], to: string | undefined, excludes: string[], date: Date): Promise<DryRunPlan> {
+  memberNames(ctx, paths); // a missing PATH fails as it would for real
+  const live = ctx.guest.kind === 'live';
+  let archive: string;
+  if (to) {
+    archive = resolve(to);
+    compressionOf(archive);
+    const there = await fsp.lstat(archive).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw new CliError('failed', `backup: checking ${archive} on the host: ${err.message}`);
+    });
+    if (there) throw new CliError('exists', `backup: ${archive} already exists on the host`);
+  } else archive = posix.join(GUEST_STORE, guestArchiveName(paths, date));
+  const c = await countMembers(ctx, paths, { excludes, skipStore: !to, live });
+  const where = to ? 'the host file' : 'the guest file';
+  const actions = [`write ${where} ${archive}: ${c.members} members (${c.files} files, ${c.directories} directories, ${formatBytes(c.bytes)} of file data before compression)`];
+  if (c.unreadable.length > 0) actions.push(`fail on ${c.unreadable.length} unreadable paths: ${c.unreadable.slice(0, 3).join(', ')}${c.unreadable.length > 3 ? ', ...' : ''}`);
+  return dryRunPlan(actions);
+}
+
 export const backup = defineCommand({
   name: 'backup',
   category: 'backup-safety',
@@ -118,22 +147,24 @@ export const backup = defineCommand({
     `With --to the archive goes to a new host file (a temp file next to it, renamed when complete) and is recorded in the host index ($XDG_DATA_HOME/guestctl/backups.jsonl); ` +
     `without, it is kept in the guest as ${GUEST_STORE}/NAME-TIMESTAMP.tar.gz (root, 0600), and that directory is left out of the archive. ` +
     'On an image the host tar reads the mounted guest (its /boot and other mounted filesystems included); on a running guest the guest tar runs through the agent, without /proc, /sys, /dev and /run contents.',
-  examples: ['backup /etc /home --to /srv/backups/web1-etc.tar.gz', 'backup /etc', 'backup /var/www --exclude "*.log" --to www.tar.zst'],
+  examples: ['backup /etc /home --to /srv/backups/web1-etc.tar.gz', 'backup /etc', 'backup /var/www --exclude "*.log" --to www.tar.zst', 'backup /etc --dry-run'],
   positionals: [{ name: 'PATH', variadic: true, complete: 'guest-path', description: 'guest files or directories' }],
   options: {
     to: { type: 'string', complete: 'host-path', description: 'host file to write (.tar, .tar.gz, .tgz, .tar.zst)' },
     exclude: { type: 'string', multiple: true, description: 'leave out members matching this GNU tar glob' },
+    ...dryRunOption('name the archive it would write and count its members (files, directories, bytes before compression); write nothing'),
   },
   needs: ['fs'],
   mutates: (args) => args.optStr('to') === undefined,
   journal: { trees: ['/var/backups/guestctl'] },
-  async run(ctx, args): Promise<BackupResult> {
+  async run(ctx, args): Promise<BackupResult | DryRunPlan> {
     const paths = args.list('PATH').map((p) => ctx.guestPath(p));
     if (paths.length === 0) throw new CliError('usage', 'backup: name at least one guest PATH');
     const to = args.optStr('to');
     const live = ctx.guest.kind === 'live';
     if (!ctx.guest.root && !ctx.guest.capabilities.has('exec')) throw new CliError('unsupported', 'backup: this guest can neither be read by the host tar nor run its own');
     const date = new Date();
+    if (args.flag(DRY_RUN)) return planBackup(ctx, paths, to, args.list('exclude'), date);
     const { reporter: progress, onBytes } = await progressFor(ctx, paths);
     try {
       if (to) {
@@ -145,15 +176,15 @@ export const backup = defineCommand({
         await appendRecord(indexPath(ctx.env), { image: imageIdentity(ctx.guest), file: dest, date: date.toISOString(), paths, size, sha256 });
         return { paths, where: 'host', file: dest, size, sha256, date: date.toISOString() };
       }
-      const label = paths.length === 1 && paths[0] !== '/' ? posix.basename(paths[0]!) : paths[0] === '/' ? 'root' : 'paths';
       const spec: CreateSpec = { members: memberNames(ctx, paths), compression: 'gzip', excludes: args.list('exclude'), skipStore: true, live };
-      const done = await toGuest(ctx, spec, `${label}-${stamp(date)}.tar.gz`, onBytes);
+      const done = await toGuest(ctx, spec, guestArchiveName(paths, date), onBytes);
       return { paths, where: 'guest', ...done, date: date.toISOString() };
     } finally {
       progress.end();
     }
   },
-  render(r: BackupResult, out: Output) {
+  render(r: BackupResult | DryRunPlan, out: Output) {
+    if (isDryRunPlan(r)) return renderDryRun(r, out);
     out.line(`backed up ${r.paths.join(' ')} to ${r.where === 'guest' ? 'the guest file ' : ''}${r.file} (${formatBytes(r.size)}, sha256 ${r.sha256})`);
   },
 });

@@ -1,8 +1,10 @@
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand, type Args } from '../../src/shell/command.js';
 import { guestNames, type GuestNames } from '../../src/inspect/names.js';
 import { CliError } from '../../src/util/errors.js';
 import { cancelled, treePaths } from './_shared/common.js';
+import { DRY_RUN, dryRunOption, dryRunPlan, isDryRunPlan, renderDryRun, type DryRunPlan } from '../../src/shell/dry-run.js';
 
 export interface OwnerSpec {
   user?: string;
@@ -63,13 +65,14 @@ export const chown = defineCommand({
     "Names are looked up in the guest's /etc/passwd and /etc/group (never the host's); numeric ids are accepted. " +
     "USER: sets the user's login group too; :GROUP changes only the group. A symlink given as PATH changes the file it points to " +
     'inside the guest; with -R symlinks found in the tree are skipped, never followed.',
-  examples: ['chown alice /home/alice/notes.txt', 'chown alice:staff /srv/shared', 'chown alice: /home/alice', 'chown :staff /srv/shared', 'chown -R 1000:1000 /home/alice'],
+  examples: ['chown alice /home/alice/notes.txt', 'chown alice:staff /srv/shared', 'chown alice: /home/alice', 'chown :staff /srv/shared', 'chown -R 1000:1000 /home/alice', 'chown -R alice: /home/alice --dry-run'],
   positionals: [
     { name: 'OWNER', description: 'USER, USER:GROUP, USER: or :GROUP (names or numeric ids)' },
     { name: 'PATH', complete: 'guest-path', description: 'guest path' },
   ],
   options: {
     recursive: { type: 'boolean', short: 'R', description: 'change everything under a directory too (symlinks are skipped, not followed)' },
+    ...dryRunOption('list each path whose owner would change (old -> new) and change nothing'),
   },
   needs: ['fs'],
   mutates: true,
@@ -80,6 +83,9 @@ export const chown = defineCommand({
     const want = resolveOwner(spec, names);
     const top = await fs.stat(ctx.guestPath(args.str('PATH')));
     const paths = args.flag('recursive') && top.type === 'directory' ? await treePaths(ctx.guest, top.path, ctx.signal) : [{ path: top.path, type: top.type }];
+    const dryRun = args.flag(DRY_RUN);
+    const planned: string[] = [];
+    const owner = (u: number, g: number) => `${names.user(u)}:${names.group(g)} (${u}:${g})`;
     let changed = 0;
     for (const { path } of paths) {
       cancelled(ctx.signal);
@@ -88,17 +94,23 @@ export const chown = defineCommand({
       const uid = want.uid ?? st.uid;
       const gid = want.gid ?? st.gid;
       if (uid === st.uid && gid === st.gid) continue;
+      if (dryRun) {
+        planned.push(`chown ${path} ${owner(st.uid, st.gid)} -> ${owner(uid, gid)}`);
+        continue;
+      }
       await fs.chown(path, uid, gid);
       changed++;
     }
+    if (dryRun) return dryRunPlan(planned);
     const uid = want.uid ?? top.uid;
     const gid = want.gid ?? top.gid;
     const previous = { uid: top.uid, gid: top.gid, user: names.user(top.uid), group: names.group(top.gid) };
     return { path: top.path, uid, gid, user: names.user(uid), group: names.group(gid), previous, changed, paths: paths.length };
   },
-  render(r: ChownResult, out: Output, args: Args) {
+  render(r: ChownResult | DryRunPlan, out: Output, args: Args) {
+    if (isDryRunPlan(r)) return renderDryRun(r, out);
     const owner = `${r.user}:${r.group} (${r.uid}:${r.gid})`;
-    if (args.flag('recursive')) out.line(`owner ${owner}: changed ${r.changed} of ${r.paths} paths under ${r.path}`);
-    else out.line(`owner of ${r.path}: ${r.previous.user}:${r.previous.group} -> ${owner}`);
+    if (args.flag('recursive')) out.line(escapeForTerminal(`owner ${owner}: changed ${r.changed} of ${r.paths} paths under ${r.path}`));
+    else out.line(escapeForTerminal(`owner of ${r.path}: ${r.previous.user}:${r.previous.group} -> ${owner}`));
   },
 });

@@ -1,10 +1,12 @@
 import { posix } from 'node:path';
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import type { GuestStat } from '../../src/guest/types.js';
 import { CliError } from '../../src/util/errors.js';
 import { destinationFor, isInside } from './_shared/common.js';
 import { copyInto, planTree, summarize } from './_shared/copy-tree.js';
+import { DRY_RUN, dryRunOption, dryRunPlan, isDryRunPlan, renderDryRun, type DryRunPlan } from '../../src/shell/dry-run.js';
 
 export const copy = defineCommand({
   name: 'copy',
@@ -17,13 +19,14 @@ export const copy = defineCommand({
     'without -r; with -r symlinks are copied as symlinks and never followed. The copy is built under a temporary ' +
     'name and renamed into place, so an existing file is replaced atomically and a failed copy leaves nothing behind. ' +
     'A directory copy never merges into an existing directory of the same name.',
-  examples: ['copy /etc/app.conf /etc/app.conf.orig', 'cp /etc/hosts /root/', 'copy -r /etc/conf.d /root/conf.d.bak'],
+  examples: ['copy /etc/app.conf /etc/app.conf.orig', 'cp /etc/hosts /root/', 'copy -r /etc/conf.d /root/conf.d.bak', 'cp /etc/hosts /root/ --dry-run'],
   positionals: [
     { name: 'SRC', complete: 'guest-path', description: 'guest file (or directory with -r)' },
     { name: 'DST', complete: 'guest-path', description: 'new path, file to replace, or existing directory to copy into' },
   ],
   options: {
     recursive: { type: 'boolean', short: 'r', description: 'copy directories recursively (symlinks are copied as symlinks)' },
+    ...dryRunOption('say what would be copied where (and what it would replace) and copy nothing'),
   },
   needs: ['fs'],
   mutates: true,
@@ -58,17 +61,23 @@ export const copy = defineCommand({
     if (src.type === 'directory' && isInside(target, src.path)) throw new CliError('refused', `cannot copy directory ${src.path} into itself (${target})`);
 
     const items = await planTree(fs, src, ctx.signal);
+    if (args.flag(DRY_RUN)) {
+      const s = summarize(items);
+      const what = src.type === 'directory' ? `${src.path} (${s.files} files, ${s.directories} directories, ${s.symlinks} symlinks, ${s.bytes} bytes)` : `${src.type} ${src.path} (${s.bytes} bytes)`;
+      return dryRunPlan([`copy ${what} to ${target}${existing ? ` (replacing the existing ${existing.type})` : ''}`]);
+    }
     await copyInto(fs, items, target, ctx.signal, ctx.out);
     const s = summarize(items);
     return { source: src.path, destination: target, replaced: existing !== null, ...s };
   },
-  render(r: { source: string; destination: string; files: number; directories: number; symlinks: number }, out: Output) {
+  render(r: { source: string; destination: string; files: number; directories: number; symlinks: number } | DryRunPlan, out: Output) {
+    if (isDryRunPlan(r)) return renderDryRun(r, out);
     // The copied tree counts its top: a directory copy has at least one directory.
-    out.line(
+    out.line(escapeForTerminal(
       r.directories > 0
         ? `copied ${r.source} to ${r.destination} (${plural(r.files, 'file')}, ${plural(r.directories, 'directory', 'directories')}, ${plural(r.symlinks, 'symlink')})`
         : `copied ${r.source} to ${r.destination}`,
-    );
+    ));
   },
 });
 

@@ -1,9 +1,11 @@
 import { posix } from 'node:path';
 import type { Output } from '../../src/shell/output.js';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { CliError, describeError } from '../../src/util/errors.js';
 import { destinationFor, isInside, mountsAtOrBelow } from './_shared/common.js';
 import { copyInto, planTree } from './_shared/copy-tree.js';
+import { DRY_RUN, dryRunOption, dryRunPlan, isDryRunPlan, renderDryRun, type DryRunPlan } from '../../src/shell/dry-run.js';
 
 export const move = defineCommand({
   name: 'move',
@@ -14,11 +16,12 @@ export const move = defineCommand({
     'A rename inside one filesystem is atomic. A symlink is moved itself, never its target. When DST is an existing ' +
     'directory SRC goes into it under its own name. Across filesystems (e.g. / to /boot) the source is copied ' +
     '(mode, owner, group and symlinks kept) under a temporary name, renamed into place, and only then deleted.',
-  examples: ['move /etc/app.conf /etc/app.conf.old', 'mv /root/notes.txt /home/alice/', 'move /var/log/big.log /data/'],
+  examples: ['move /etc/app.conf /etc/app.conf.old', 'mv /root/notes.txt /home/alice/', 'move /var/log/big.log /data/', 'mv /root/notes.txt /home/alice/ --dry-run'],
   positionals: [
     { name: 'SRC', complete: 'guest-path', description: 'guest file, directory or symlink' },
     { name: 'DST', complete: 'guest-path', description: 'new path, or an existing directory to move into' },
   ],
+  options: { ...dryRunOption('say what would be moved where (and what it would replace) and move nothing') },
   needs: ['fs'],
   mutates: true,
   async run(ctx, args) {
@@ -38,6 +41,7 @@ export const move = defineCommand({
     const busy = mountsAtOrBelow(ctx.guest, src.path);
     if (busy.length > 0) throw new CliError('refused', `${src.path} is or contains a mount point (${busy.join(', ')}): umount it first`);
 
+    if (args.flag(DRY_RUN)) return dryRunPlan([`move ${src.type} ${src.path} to ${target}${existing ? ` (replacing the existing ${existing.type})` : ''}`]);
     let copied = false;
     try {
       await fs.rename(src.path, target);
@@ -55,7 +59,8 @@ export const move = defineCommand({
     }
     return { source: src.path, destination: target, replaced: existing !== null, acrossFilesystems: copied };
   },
-  render(r: { source: string; destination: string; acrossFilesystems: boolean }, out: Output) {
-    out.line(`moved ${r.source} to ${r.destination}${r.acrossFilesystems ? ' (copied across filesystems)' : ''}`);
+  render(r: { source: string; destination: string; acrossFilesystems: boolean } | DryRunPlan, out: Output) {
+    if (isDryRunPlan(r)) return renderDryRun(r, out);
+    out.line(escapeForTerminal(`moved ${r.source} to ${r.destination}${r.acrossFilesystems ? ' (copied across filesystems)' : ''}`));
   },
 });

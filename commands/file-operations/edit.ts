@@ -1,5 +1,6 @@
 import { defineCommand } from '../../src/shell/command.js';
 import { editGuestFile } from '../../src/host-editor/edit-guest-file.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 
 // Edit a guest file with a host editor. The flow (host copy, editor, SHA-256 before/after,
 // diff, confirmation, atomic write back) lives in src/host-editor/edit-guest-file.ts, shared with
@@ -18,15 +19,16 @@ export const edit = defineCommand({
     'created (root:root 0644) if you save something. --backup keeps the previous version as PATH.bak in the guest.',
     'Bytes are kept as they are (CRLF line endings included). EDITOR may carry arguments (e.g. "code -w").',
   ].join('\n'),
-  examples: ['edit /etc/fstab', 'edit /etc/ssh/sshd_config --backup', 'edit /etc/motd'],
+  examples: ['edit /etc/fstab', 'edit /etc/ssh/sshd_config --backup', 'edit /etc/motd', 'edit /etc/fstab --dry-run'],
   positionals: [{ name: 'PATH', complete: 'guest-path', description: 'a guest file (created if missing)' }],
   options: {
     backup: { type: 'boolean', short: 'b', description: 'keep the previous version as PATH.bak' },
+    ...dryRunOption('run the editor, show the diff of what you changed and write nothing'),
   },
   needs: ['fs'],
   mutates: true,
   usesTerminal: true,
   async run(ctx, args) {
-    return editGuestFile(ctx.guest.fs, ctx.guestPath(args.str('PATH')), { out: ctx.out, prompt: ctx.prompt, json: ctx.json, backup: args.flag('backup'), env: ctx.env });
+    return editGuestFile(ctx.guest.fs, ctx.guestPath(args.str('PATH')), { out: ctx.out, prompt: ctx.prompt, json: ctx.json, backup: args.flag('backup'), env: ctx.env, dryRun: args.flag(DRY_RUN) });
   },
 });

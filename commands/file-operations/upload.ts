@@ -1,16 +1,21 @@
 import { createReadStream, promises as fsp } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { posix } from 'node:path';
+import { escapeForTerminal } from '../../src/shell/escape.js';
 import { defineCommand, type Args } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import { CliError } from '../../src/util/errors.js';
 import { formatBytes } from '../../src/util/format.js';
+import { statOrNull } from '../../src/guest/stat-or-null.js';
+import { DRY_RUN, contentDiff, dryRunOption, dryRunPlan, isDryRunPlan, renderDryRun, type DryRunPlan } from '../../src/shell/dry-run.js';
 
 // Host → guest. The host file is read whole (GuestFs.writeFile takes the content in one
 // piece so it can write it atomically), hence the size limit.
 
 const MAX_UPLOAD = 2 * 1024 ** 3 - 1;
 const PROGRESS_MIN = 16 * 1024 * 1024;
+/** --dry-run shows a diff only for files up to this size. */
+const DIFF_MAX = 4 * 1024 * 1024;
 
 /** The host file in one buffer, with progress on a terminal for a large one. */
 async function readHostFile(path: string, size: number, out: Output, signal: AbortSignal): Promise<Buffer> {
@@ -36,11 +41,12 @@ export const upload = defineCommand({
   summary: 'Copy a host file into the guest (atomically)',
   description:
     'GUEST_PATH may be an existing guest directory: the file keeps its host name there. The guest file is written to a temp file in its directory and renamed into place. A file that already exists keeps its owner, group, mode and extended attributes; a new one is created root:root 0644. Guest symlinks are resolved inside the guest. Files up to 2 GiB.',
-  examples: ['upload ./authorized_keys /root/.ssh/authorized_keys', 'upload motd.txt /etc/motd', 'upload ./app.conf /etc/'],
+  examples: ['upload ./authorized_keys /root/.ssh/authorized_keys', 'upload motd.txt /etc/motd', 'upload ./app.conf /etc/', 'upload motd.txt /etc/motd --dry-run'],
   positionals: [
     { name: 'HOST_PATH', complete: 'host-path', hostPath: true, description: 'a regular file on the host' },
     { name: 'GUEST_PATH', complete: 'guest-path', description: 'guest file or existing guest directory' },
   ],
+  options: { ...dryRunOption() },
   needs: ['fs'],
   mutates: true,
   async run(ctx, args) {
@@ -60,6 +66,14 @@ export const upload = defineCommand({
     else if (args.str('GUEST_PATH').endsWith('/')) throw new CliError('not-found', `no such guest directory: ${guestPath}`);
 
     const data = await readHostFile(hostPath, st.size, ctx.out, ctx.signal);
+    if (args.flag(DRY_RUN)) {
+      const there = await statOrNull(fs, guestPath);
+      if (there && there.type !== 'file') throw new CliError('refused', `${there.path} is a ${there.type} in the guest, not a file`);
+      const existing = there;
+      const old = existing && existing.size <= DIFF_MAX && data.length <= DIFF_MAX ? await fs.readFile(guestPath) : null;
+      const action = `${existing ? 'replace' : 'create'} ${guestPath} (${existing ? `${existing.size} -> ` : ''}${data.length} bytes)`;
+      return dryRunPlan([action], existing && !old ? undefined : contentDiff(guestPath, old, data));
+    }
     // One atomic write: no byte count to show while it runs, a spinner for a large file.
     const progress = data.length > PROGRESS_MIN ? ctx.out.progress(`uploading to ${guestPath}`) : null;
     try {
@@ -69,7 +83,8 @@ export const upload = defineCommand({
     }
     return { hostPath, guestPath, size: data.length };
   },
-  render(r: { guestPath: string; size: number }, out: Output, args: Args) {
-    out.line(`uploaded ${args.str('HOST_PATH')} to ${r.guestPath} (${r.size} bytes)`);
+  render(r: { guestPath: string; size: number } | DryRunPlan, out: Output, args: Args) {
+    if (isDryRunPlan(r)) return renderDryRun(r, out);
+    out.line(escapeForTerminal(`uploaded ${args.str('HOST_PATH')} to ${r.guestPath} (${r.size} bytes)`));
   },
 });

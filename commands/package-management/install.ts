@@ -1,6 +1,11 @@
+import { CliError } from '../../src/util/errors.js';
 import { defineCommand } from '../../src/shell/command.js';
 import { installStep, type ManagerName } from '../../src/packages/manager-commands.js';
 import { PACKAGE_FILE, isHostPackageFile, stagePackageFiles } from '../../src/packages/local-packages.js';
+import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
+import { renderPlan, simulatePackages, type PackagePlan } from './_shared/simulate.js';
+import type { PackageChanges } from '../../src/packages/package-changes.js';
+import type { Output } from '../../src/shell/output.js';
 import { TIMEOUT_OPTION, changePackages, packageNames, renderChanges } from './_shared/manager.js';
 import { PACKAGE_JOURNAL } from '../../src/change-journal/package-state-trees.js';
 
@@ -14,11 +19,12 @@ export const install = defineCommand({
     "policy-rc.d) and the guest's changed config files are kept. A PKG naming a package file on the host (.deb, .rpm, .apk) is " +
     'copied into the guest and installed from there, its dependencies from the repositories. Live, the same runs through guest-exec. ' +
     "With --json: the packages installed and upgraded, with versions. On failure the error names the step, the cause and the manager's last lines.",
-  examples: ['install hello', 'install nginx curl --no-recommends', 'install ./mytool_1.0_amd64.deb', 'install hello --timeout 1800'],
+  examples: ['install hello', 'install nginx curl --no-recommends', 'install ./mytool_1.0_amd64.deb', 'install hello --timeout 1800', 'install nginx --dry-run'],
   positionals: [{ name: 'PKG', description: 'package names, or package files on the host', variadic: true, complete: 'none', hostPath: (v: string) => (PACKAGE_FILE.test(v) ? v : undefined) }],
   options: {
     'no-recommends': { type: 'boolean', description: 'do not install recommended packages (apt, dnf, zypper)' },
     ...TIMEOUT_OPTION,
+    ...dryRunOption("list the packages that would be installed or upgraded, with versions (apt-get -s), and change nothing"),
   },
   needs: ['exec'],
   mutates: true,
@@ -28,11 +34,16 @@ export const install = defineCommand({
     const names: string[] = [];
     for (const p of args.list('PKG')) ((await isHostPackageFile(p)) ? files : names).push(p);
     packageNames(names);
+    const noRecommends = args.flag('no-recommends');
+    if (args.flag(DRY_RUN)) {
+      if (files.length > 0) throw new CliError('unsupported', `install --dry-run takes package names: ${files[0]} is a host package file, which would have to be copied into the guest`);
+      return simulatePackages(ctx, args.optStr('timeout'), true, (m) => installStep(m, names, { noRecommends }));
+    }
     const staged = await stagePackageFiles(ctx.guest, files);
     const plan = {
       refresh: true,
       detail: [...names, ...files].join(' '),
-      step: (m: ManagerName) => installStep(m, [...names, ...staged.guestPaths], { noRecommends: args.flag('no-recommends') }),
+      step: (m: ManagerName) => installStep(m, [...names, ...staged.guestPaths], { noRecommends }),
     };
     let result;
     try {
@@ -44,5 +55,8 @@ export const install = defineCommand({
     await staged.remove();
     return result;
   },
-  render: renderChanges,
+  render(r: PackageChanges | PackagePlan, out: Output) {
+    if ('dryRun' in r) renderPlan(r, out);
+    else renderChanges(r, out);
+  },
 });

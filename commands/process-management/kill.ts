@@ -4,6 +4,7 @@ import { parseProcStatLine } from '../../src/parsers/procfs.js';
 import { CliError } from '../../src/util/errors.js';
 import { failIfError, guestRun } from '../../src/live/guest-run.js';
 import { parseSignal } from '../../src/parsers/signal.js';
+import { DRY_RUN, dryRunOption, dryRunPlan, isDryRunPlan, renderDryRun, type DryRunPlan } from '../../src/shell/dry-run.js';
 
 interface KillResult {
   pid: number;
@@ -24,21 +25,23 @@ export const kill = defineCommand({
   summary: 'Send a signal to a guest process (default TERM)',
   description:
     "Runs the guest's kill on a GUEST process id (see `ps`), then tells whether the process ended within a few seconds. Host processes are never touched.",
-  examples: ['kill 1234', 'kill 1234 KILL', 'kill 812 HUP', 'kill 4321 9'],
+  examples: ['kill 1234', 'kill 1234 KILL', 'kill 812 HUP', 'kill 4321 9', 'kill 812 HUP --dry-run'],
   positionals: [
     { name: 'PID', complete: 'none', description: 'a process id in the guest' },
     { name: 'SIGNAL', optional: true, complete: 'none', description: 'TERM (default), KILL, HUP, INT, USR1... or a number' },
   ],
+  options: { ...dryRunOption('name the process and the signal it would get, and send nothing') },
   needs: ['live', 'exec'],
   mutates: true,
   journal: { trees: [] },
-  async run(ctx, args): Promise<KillResult> {
+  async run(ctx, args): Promise<KillResult | DryRunPlan> {
     const pidText = args.str('PID');
     if (!/^[1-9]\d{0,9}$/.test(pidText)) throw new CliError('usage', `PID must be a positive process id: '${pidText}'`);
     const pid = Number(pidText);
     const signal = parseSignal(args.optStr('SIGNAL') ?? 'TERM');
     const before = await procState(ctx, pid);
     if (!before) throw new CliError('not-found', `no process ${pid} in the guest`);
+    if (args.flag(DRY_RUN)) return dryRunPlan([`send SIG${signal} to process ${pid} (${before.comm}, state ${before.state})`]);
     const r = await guestRun(ctx, ['kill', '-s', signal, '--', String(pid)]);
     failIfError(r, `kill -s ${signal} ${pid}`);
     // A process that handles or ignores the signal keeps running: say which it is.
@@ -54,7 +57,8 @@ export const kill = defineCommand({
     }
     return { pid, name: before.comm, signal, ended };
   },
-  render(r: KillResult, out: Output) {
+  render(r: KillResult | DryRunPlan, out: Output) {
+    if (isDryRunPlan(r)) return renderDryRun(r, out);
     out.line(`sent SIG${r.signal} to ${r.pid} (${r.name})${endsProcess(r.signal) ? (r.ended ? ': it ended' : ': it is still running') : ''}`);
   },
 });

@@ -137,6 +137,8 @@ export interface EditFileOptions {
   localPath?: string;
   /** Environment for the editor choice (default process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Show the diff of the edit and write nothing (the guest file is left as it was). */
+  dryRun?: boolean;
 }
 
 export interface EditResult {
@@ -146,6 +148,7 @@ export interface EditResult {
   created?: boolean;
   diff?: string;
   backup?: string;
+  dryRun?: boolean;
   /** The host copy that was kept (--local, or after a failed write). */
   local?: string;
   sha256Before?: string;
@@ -218,6 +221,10 @@ export async function editGuestFile(fs: GuestFs, path: string, opts: EditFileOpt
     if (!opts.json) {
       if (text) showDiff(out, diff);
       else out.line(`binary content changed: ${original.length} → ${edited.length} bytes`);
+    }
+    if (opts.dryRun) {
+      out.line(`dry run: ${path} ${created ? 'not created' : 'left as it was'}`);
+      return { path, changed: true, written: false, created, diff, dryRun: true, sha256Before: before, sha256After: after, ...local };
     }
     if (opts.prompt.interactive && !opts.json) {
       const ok = await opts.prompt.confirm(`write ${path}?`, true);

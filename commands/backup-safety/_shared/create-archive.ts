@@ -17,7 +17,7 @@ import { tarFlag, type Compression } from '../../../src/archive/compression.js';
 export const GUEST_STORE = '/var/backups/guestctl';
 
 // Pseudo filesystems of a running guest: their contents are never archived.
-const PSEUDO = ['proc', 'sys', 'dev', 'run'];
+export const PSEUDO = ['proc', 'sys', 'dev', 'run'];
 
 export interface CreateSpec {
   members: string[];

@@ -54,6 +54,17 @@ function checkKnown(verb: Want, names: string[], state: RcState): void {
   }
 }
 
+/** --dry-run: the guest command each script would get (none when it is as wanted already). */
+export async function planRcEnablement(guest: Guest, sys: RcSystem, verb: Want, names: string[]): Promise<string[]> {
+  const state = await readRcState(guest, sys);
+  checkKnown(verb, names, state);
+  return names.flatMap((name) => {
+    const row = state.services.find((s) => s.unit === name)!;
+    const step = rcStep(sys, verb, row, state);
+    return step === null ? [] : [`run ${step.join(' ')} (${name} is ${row.state} now)`];
+  });
+}
+
 /** Enable or disable init scripts with the guest's own tool; returns the rc links that changed. */
 export async function setRcEnablement(guest: Guest, sys: RcSystem, verb: Want, names: string[], signal?: AbortSignal): Promise<UnitLinkChange[]> {
   const before = await readRcState(guest, sys);

@@ -157,6 +157,14 @@ describe('enable and disable on guests without systemd', () => {
     expect(g.execCalls.at(-1)!.argv).toEqual(['rc-update', 'del', 'sshd', 'boot', 'default']);
   });
 
+  it('--dry-run names the guest command that would run, and runs nothing', async () => {
+    const g = alpine();
+    expect(await json(g, 'enable crond networking --dry-run')).toEqual({ dryRun: true, actions: ['run rc-update add crond default (crond is disabled now)'] });
+    expect((await ok(g, ['disable sshd --dry-run'])).stdout).toBe('would run rc-update del sshd default (sshd is enabled now)\ndry run: nothing was changed\n');
+    expect(await fails(g, 'mask sshd --dry-run')).toBe('error: mask is a systemd concept and this guest runs OpenRC: use disable');
+    expect(g.execCalls).toEqual([]);
+  });
+
   it('already in the asked state: nothing runs', async () => {
     const g = alpine();
     expect((await ok(g, ['enable networking', 'disable chronyd'])).stdout).toBe('enable networking: nothing to change\ndisable chronyd: nothing to change\n');
