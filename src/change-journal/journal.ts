@@ -6,8 +6,8 @@ import type { Args } from '../shell/command.js';
 // every path the command touched (taken on first touch, so it is the state before the command).
 // In memory for now; `undo` and `template-save` build on these records.
 
-/** Extended attributes read for a before-image (GuestFs can get one by name, not list them). */
-export const JOURNALED_XATTRS = ['security.selinux', 'security.capability', 'system.posix_acl_access', 'system.posix_acl_default'] as const;
+/** Extended attributes kept in a before-image (see XATTRS_READ_BY_NAME for why these). */
+export { XATTRS_READ_BY_NAME as JOURNALED_XATTRS } from '../guest/tree-xattrs.js';
 
 export type BeforeImage =
   | { state: 'absent' }

@@ -152,7 +152,8 @@ export class JournalingFs implements GuestFs {
   }
 }
 
-export async function beforeImage(fs: GuestFs, path: string): Promise<BeforeImage> {
+/** `knownXattrs`: the path's xattrs already read for a whole tree (hex values), instead of one getXattr per name. */
+export async function beforeImage(fs: GuestFs, path: string, knownXattrs?: Record<string, string>): Promise<BeforeImage> {
   let st: GuestStat;
   try {
     st = await fs.lstat(path);
@@ -164,7 +165,11 @@ export async function beforeImage(fs: GuestFs, path: string): Promise<BeforeImag
   const image: BeforeImage = { state: 'present', type: st.type, mode: st.mode, uid: st.uid, gid: st.gid };
   if (st.type === 'file') image.content = await fs.readFile(path);
   if (st.type === 'symlink') image.linkTarget = await fs.readlink(path);
-  if (fs.getXattr) {
+  if (knownXattrs) {
+    const xattrs: Record<string, Buffer> = {};
+    for (const name of JOURNALED_XATTRS) if (knownXattrs[name] !== undefined) xattrs[name] = Buffer.from(knownXattrs[name], 'hex');
+    image.xattrs = xattrs;
+  } else if (fs.getXattr) {
     const xattrs: Record<string, Buffer> = {};
     for (const name of JOURNALED_XATTRS) {
       const v = await fs.getXattr(path, name);

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Guest } from '../guest/types.js';
+import { LocalGuestFs } from '../guest/local-fs.js';
+import { hostTreeXattrs } from '../guest/tree-xattrs.js';
 import { walkGuest } from '../guest/walk.js';
 import { beforeImage } from './journaling-fs.js';
 import type { BeforeImage, JournalEntry } from './journal.js';
@@ -19,9 +21,11 @@ export async function snapshotTrees(guest: Guest, roots: readonly string[], budg
   const snap: TreeSnapshot = new Map();
   let left = budget;
   for (const root of roots) {
-    for (const path of await treePaths(guest, root)) {
+    const paths = await treePaths(guest, root);
+    const xattrs = await treeXattrs(guest, root, paths);
+    for (const path of paths) {
       if (snap.has(path)) continue;
-      const image = await beforeImage(guest.fs, path);
+      const image = await beforeImage(guest.fs, path, xattrs?.get(path) ?? (xattrs ? {} : undefined));
       if (image.state === 'present' && image.content) {
         if (image.content.length > left) {
           image.sha256 = digest(image.content);
@@ -36,16 +40,26 @@ export async function snapshotTrees(guest: Guest, roots: readonly string[], budg
 
 /** The entries for every path of the snapshot's trees that differs now (new paths come out as 'absent' before). */
 export async function changedSince(guest: Guest, roots: readonly string[], before: TreeSnapshot): Promise<JournalEntry[]> {
-  const now = new Set<string>();
-  for (const root of roots) for (const p of await treePaths(guest, root)) now.add(p);
+  const now = new Map<string, Record<string, string> | undefined>();
+  for (const root of roots) {
+    const paths = await treePaths(guest, root);
+    const xattrs = await treeXattrs(guest, root, paths);
+    for (const p of paths) if (!now.has(p)) now.set(p, xattrs?.get(p) ?? (xattrs ? {} : undefined));
+  }
   const out: JournalEntry[] = [];
-  for (const path of [...new Set([...before.keys(), ...now])].sort()) {
+  for (const path of [...new Set([...before.keys(), ...now.keys()])].sort()) {
     const was = before.get(path) ?? { state: 'absent' as const };
-    const is = now.has(path) ? await beforeImage(guest.fs, path) : ({ state: 'absent' } as const);
+    const is = now.has(path) ? await beforeImage(guest.fs, path, now.get(path)) : ({ state: 'absent' } as const);
     if (sameImage(was, is)) continue;
     out.push({ path, before: was, after: is.state === 'present' && is.type === 'file' ? (is.content ?? null) : null });
   }
   return out;
+}
+
+/** A host-backed guest's xattrs of the whole tree in one run (undefined: read per file instead). */
+async function treeXattrs(guest: Guest, root: string, paths: readonly string[]): Promise<Map<string, Record<string, string>> | undefined> {
+  if (!(guest.fs instanceof LocalGuestFs) || paths.length === 0) return undefined;
+  return hostTreeXattrs(guest.fs, root, `journal: cannot read the extended attributes below ${root}`);
 }
 
 /** Every path of the tree at `root` (the root itself first); none when it does not exist. */

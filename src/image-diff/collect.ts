@@ -1,8 +1,7 @@
 import { walkGuest } from '../guest/walk.js';
 import { LocalGuestFs } from '../guest/local-fs.js';
 import type { Guest } from '../guest/types.js';
-import { runTool } from '../util/run-tool.js';
-import { parseGetfattrDump } from '../parsers/getfattr-dump.js';
+import { XATTRS_READ_BY_NAME, hostTreeXattrs } from '../guest/tree-xattrs.js';
 import { CliError, describeError } from '../util/errors.js';
 import type { TreeEntry } from './compare.js';
 import { hasRealCtime } from './ctime-filesystems.js';
@@ -10,9 +9,6 @@ import { hasRealCtime } from './ctime-filesystems.js';
 // One side of `guestctl diff`: the whole tree below `start`, walked without following symlinks
 // (a link is read with readlink, never entered or opened), with each entry's metadata, link
 // target and extended attributes.
-
-/** The xattrs compared on a guest without a host tree (one getXattr call per name and file). */
-export const KNOWN_XATTRS = ['security.selinux', 'security.capability', 'system.posix_acl_access', 'system.posix_acl_default'];
 
 export async function collectTree(guest: Guest, start: string, label: string, signal: AbortSignal): Promise<TreeEntry[]> {
   const errors: string[] = [];
@@ -42,7 +38,7 @@ export async function collectTree(guest: Guest, start: string, label: string, si
 async function addXattrs(guest: Guest, start: string, entries: TreeEntry[], label: string): Promise<void> {
   if (guest.fs instanceof LocalGuestFs) {
     const byPath = new Map(entries.map((e) => [e.path, e]));
-    for (const [path, xattrs] of await hostTreeXattrs(guest.fs, start, label)) {
+    for (const [path, xattrs] of await hostTreeXattrs(guest.fs, start, `diff: cannot read the extended attributes in ${label}`)) {
       const e = byPath.get(path);
       if (!e) throw new CliError('failed', `diff: getfattr listed ${path} in ${label}, which the walk did not see`);
       e.xattrs = xattrs;
@@ -52,31 +48,9 @@ async function addXattrs(guest: Guest, start: string, entries: TreeEntry[], labe
   const get = guest.fs.getXattr?.bind(guest.fs);
   if (!get) return;
   for (const e of entries) {
-    for (const name of KNOWN_XATTRS) {
+    for (const name of XATTRS_READ_BY_NAME) {
       const v = await get(e.path, name);
       if (v) (e.xattrs ??= {})[name] = v.toString('hex');
     }
   }
-}
-
-/**
- * Every xattr below `start` in one getfattr run (one process, not one per file): -P never
- * follows a symlink to a directory, -h reads a link's own attributes. Files on a filesystem
- * without xattrs (vfat) have none; any other failure is an error.
- */
-async function hostTreeXattrs(fs: LocalGuestFs, start: string, label: string): Promise<Map<string, Record<string, string>>> {
-  const r = fs.hostPathOf(start, false);
-  const rootLen = r.hostPath.length - (r.guestPath === '/' ? 0 : r.guestPath.length);
-  const res = await runTool('getfattr', ['-R', '-P', '-h', '-d', '-m', '-', '-e', 'hex', '--absolute-names', '--', r.hostPath]);
-  const problems = res.stderr.split('\n').filter((l) => l.trim() !== '' && !l.endsWith(': Operation not supported'));
-  if (res.code !== 0 && problems.length > 0) {
-    const cause = problems[0]!.replace(/^getfattr: /, '').split(r.hostPath).join(r.guestPath === '/' ? '' : r.guestPath);
-    throw new CliError('failed', `diff: cannot read the extended attributes in ${label}: getfattr: ${cause}`);
-  }
-  const out = new Map<string, Record<string, string>>();
-  for (const [host, xattrs] of parseGetfattrDump(res.stdout)) {
-    if (!host.startsWith(r.hostPath)) throw new CliError('failed', `diff: getfattr named a file outside ${label}: ${host}`);
-    out.set(host.slice(rootLen) || '/', xattrs);
-  }
-  return out;
 }
