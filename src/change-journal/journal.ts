@@ -1,6 +1,5 @@
 import type { FileType } from '../guest/types.js';
 import type { PackageChanges } from '../packages/package-changes.js';
-import type { Args } from '../shell/command.js';
 
 // The session's change journal: one record per mutating command, holding the before-image of
 // every path the command touched (taken on first touch, so it is the state before the command).
@@ -66,16 +65,6 @@ export class Journal {
   }
 }
 
-/**
- * A command's journal declaration (spec field `journal`) for changes made by guest programs it runs:
- * `trees` are snapshotted before and compared after (offline guests), `packages` records the
- * package manager's installed set before and after. `false`: the command is not journaled (undo).
- */
-export interface JournalSpec {
-  /** Guest trees (or, from the arguments, e.g. the directory a clone goes to); [] when the programs change no file. */
-  trees?: readonly string[] | ((args: Args, guestPath: (typed: string) => string) => readonly string[]);
-  packages?: boolean;
-}
 
 /** A JournalSpec with its trees worked out for one command line. */
 export interface ResolvedJournalSpec {

@@ -2,7 +2,7 @@ import type { Guest, GuestCapability } from '../guest/types.js';
 import type { Output } from './output.js';
 import type { Prompter } from './prompter.js';
 import type { CategoryId } from './categories.js';
-import type { Journal, JournalSpec } from '../change-journal/journal.js';
+import type { Journal } from '../change-journal/journal.js';
 
 // A command is a plain object: its help text, argument spec and implementation live
 // together, and `help`, usage lines, completion and the README table are generated from it.
@@ -176,4 +176,15 @@ export class Args<N extends ArgNames = ArgNames> {
   flag(name: N['flag']): boolean {
     return this.options[name] === true;
   }
+}
+
+/**
+ * A command's journal declaration (spec field `journal`) for changes made by guest programs it runs:
+ * `trees` are snapshotted before and compared after (offline guests), `packages` records the
+ * package manager's installed set before and after. `false`: the command is not journaled (undo).
+ */
+export interface JournalSpec {
+  /** Guest trees (or, from the arguments, e.g. the directory a clone goes to); [] when the programs change no file. */
+  trees?: readonly string[] | ((args: Args, guestPath: (typed: string) => string) => readonly string[]);
+  packages?: boolean;
 }
