@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { leftovers, shell, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { shell } from '../helpers/cli.js';
 import { fixturePath, workCopy } from '../helpers/fixtures.js';
-import { CANARY_DIR, plantHostCanary } from '../helpers/host-canary.js';
+import { CANARY_DIR, hostileTestDir } from '../helpers/host-canary.js';
 
 // The hostile image (links to host paths, see scripts/fixtures/hostile.sh) against --dry-run of
 // the file commands, and the issue-13 commands other hostile tests do not cover: compress and
@@ -13,18 +13,7 @@ import { CANARY_DIR, plantHostCanary } from '../helpers/host-canary.js';
 // read or written; names reach the terminal escaped; failures are one line.
 
 const LONG = { timeout: 600_000 };
-const dir = tempDir('guestctl-hostile-dry-run-');
-let canary: { expectUntouched(): void };
-
-beforeAll(() => {
-  canary = plantHostCanary();
-});
-
-afterAll(() => {
-  canary.expectUntouched();
-  expect(leftovers(dir.path)).toEqual([]);
-  dir.cleanup();
-});
+const dir = hostileTestDir('guestctl-hostile-dry-run-');
 
 /** The host's root password hash (never to appear in output read from a guest). */
 function hostRootHash(): string {

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { guestctl, leftovers, shell, tempDir } from '../helpers/cli.js';
+import { describe, expect, it } from 'vitest';
+import { guestctl, shell } from '../helpers/cli.js';
 import { fixturePath, workCopy } from '../helpers/fixtures.js';
-import { plantHostCanary } from '../helpers/host-canary.js';
+import { hostileTestDir } from '../helpers/host-canary.js';
 
 // The change journal on the hostile image (links to host paths, see scripts/fixtures/hostile.sh):
 // changes made through escaping links, then `undo --all`. Undo restores guest paths only (the
@@ -9,18 +9,7 @@ import { plantHostCanary } from '../helpers/host-canary.js';
 // links name are never read or written, and `guestctl diff` finds the copy equal to the fixture.
 
 const LONG = { timeout: 600_000 };
-const dir = tempDir('guestctl-hostile-undo-');
-let canary: { expectUntouched(): void };
-
-beforeAll(() => {
-  canary = plantHostCanary();
-});
-
-afterAll(() => {
-  canary.expectUntouched();
-  expect(leftovers(dir.path)).toEqual([]);
-  dir.cleanup();
-});
+const dir = hostileTestDir('guestctl-hostile-undo-');
 
 describe('undo on the hostile image', LONG, () => {
   it('changes through links to host paths are undone inside the guest; the host is untouched; the tree equals the fixture', async () => {

@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { leftovers, tempDir } from './cli.js';
 
 // The host files the hostile image's links point at (scripts/fixtures/hostile.sh): planted
 // before a test, and checked afterwards to be exactly as planted (and /etc/shadow untouched).
@@ -20,4 +21,22 @@ export function plantHostCanary(): { expectUntouched(): void } {
       expect(readFileSync('/etc/shadow', 'utf8')).toBe(shadow);
     },
   };
+}
+
+/**
+ * A hostile-image test file's setup: the canary planted before its tests and checked after them,
+ * and a temp dir (for work copies) that must hold no mounts or loop devices at the end.
+ */
+export function hostileTestDir(prefix: string): { path: string } {
+  const dir = tempDir(prefix);
+  let canary: { expectUntouched(): void };
+  beforeAll(() => {
+    canary = plantHostCanary();
+  });
+  afterAll(() => {
+    canary.expectUntouched();
+    expect(leftovers(dir.path)).toEqual([]);
+    dir.cleanup();
+  });
+  return dir;
 }
