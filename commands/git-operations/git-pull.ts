@@ -3,6 +3,7 @@ import { defineCommand } from '../../src/shell/command.js';
 import { escapeForTerminal } from '../../src/shell/escape.js';
 import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 import { CliError } from '../../src/util/errors.js';
+import { lstatOrNull } from '../../src/guest/stat-or-null.js';
 import { parseSeconds } from '../../src/util/option-values.js';
 import { guestGit, guestHead, ownerById, ownerLabel, runGuestGit } from './_shared/guest-git.js';
 
@@ -40,7 +41,7 @@ export const gitPull = defineCommand({
     const dir = await fs.realpath(ctx.guestPath(args.str('GUEST_DIR'))).catch((err: NodeJS.ErrnoException) => {
       throw new CliError('not-found', `no such guest directory: ${args.str('GUEST_DIR')} (${err.code ?? err.message})`);
     });
-    const dotGit = await fs.lstat(`${dir}/.git`).catch(() => null);
+    const dotGit = await lstatOrNull(fs, `${dir}/.git`);
     if (dotGit?.type !== 'directory') throw new CliError('usage', `${dir} is not a git work tree (no .git directory)`);
     const git = await guestGit(fs);
     if (git === null) throw new CliError('missing-tool', "the guest has no git: install it first (install git)");

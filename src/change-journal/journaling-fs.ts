@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { DirEntry, GuestFs, GuestStat, MkdirOptions, RemoveOptions, WriteOptions } from '../guest/types.js';
+import { isAbsent, lstatOrNull } from '../guest/stat-or-null.js';
 import { JOURNALED_XATTRS, type BeforeImage, type JournalEntry } from './journal.js';
 
 // A GuestFs that passes every call through and, before the first change to a path within one
@@ -103,10 +104,7 @@ export class JournalingFs implements GuestFs {
   }
 
   private async afterContent(path: string): Promise<Buffer | null> {
-    const st = await this.inner.lstat(path).catch((err: NodeJS.ErrnoException) => {
-      if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return null;
-      throw err;
-    });
+    const st = await lstatOrNull(this.inner, path);
     return st?.type === 'file' ? this.inner.readFile(path) : null;
   }
 
@@ -131,12 +129,12 @@ export class JournalingFs implements GuestFs {
 
   private async canonical(path: string, follow: boolean): Promise<string> {
     if (follow) {
-      const real = await this.inner.realpath(path).catch(() => null);
+      const real = await this.inner.realpath(path).catch(absentAs(null));
       if (real !== null) return real;
     }
     const parent = posix.dirname(path);
     if (parent === path) return path;
-    const realParent = await this.inner.realpath(parent).catch(() => parent);
+    const realParent = await this.inner.realpath(parent).catch(absentAs(parent));
     return posix.join(realParent, posix.basename(path));
   }
 
@@ -158,8 +156,7 @@ export async function beforeImage(fs: GuestFs, path: string, knownXattrs?: Recor
   try {
     st = await fs.lstat(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { state: 'absent' };
+    if (isAbsent(err)) return { state: 'absent' };
     throw err;
   }
   const image: BeforeImage = { state: 'present', type: st.type, mode: st.mode, uid: st.uid, gid: st.gid };
@@ -178,4 +175,12 @@ export async function beforeImage(fs: GuestFs, path: string, knownXattrs?: Recor
     image.xattrs = xattrs;
   }
   return image;
+}
+
+/** A catch handler: `value` for a path that does not exist (yet), any other error rethrown. */
+function absentAs<T>(value: T): (err: unknown) => T {
+  return (err) => {
+    if (isAbsent(err)) return value;
+    throw err;
+  };
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Guest } from '../guest/types.js';
 import { LocalGuestFs } from '../guest/local-fs.js';
+import { isAbsent } from '../guest/stat-or-null.js';
 import { hostTreeXattrs } from '../guest/tree-xattrs.js';
 import { walkGuest } from '../guest/walk.js';
 import { beforeImage } from './journaling-fs.js';
@@ -68,8 +69,7 @@ async function treePaths(guest: Guest, root: string): Promise<string[]> {
   try {
     for await (const e of walkGuest(guest, root)) paths.push(e.path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    if (isAbsent(err)) return [];
     throw err;
   }
   return paths;

@@ -42,6 +42,7 @@ export async function copyOutAtomically(guest: Guest, guestPath: string, dest: s
     if (replace) await fsp.rename(tmp, dest);
     else await linkInPlace(tmp, dest);
   } catch (err) {
+    // The first error is the one reported; the handle may already be closed (close itself failed).
     await out.close().catch(() => undefined);
     await fsp.rm(tmp, { force: true });
     throw err;
