@@ -6,6 +6,7 @@ import { DRY_RUN, dryRunOption } from '../../src/shell/dry-run.js';
 import { escapeForTerminal, escapeLinesForTerminal } from '../../src/shell/escape.js';
 import { CliError } from '../../src/util/errors.js';
 import { buildTemplate } from './_shared/build-template.js';
+import { checkTemplate, renderTemplateCheck, type TemplateCheckResult } from './_shared/check-template.js';
 import { guestctlVersion } from './_shared/guestctl-version.js';
 import { writeHostFile } from './_shared/write-host-file.js';
 
@@ -25,14 +26,19 @@ export const templateSave = defineCommand({
   description:
     'Writes every mutating command of this session that succeeded (and was not undone), in order and as typed, to the HOST file FILE, a script for `guestctl interactive OTHER.qcow2 < FILE`. ' +
     'A header names the guest it came from, the date, the guestctl version and the host files the commands read (upload sources, --password-file, key files, firstboot scripts): the template refers to them and never copies them, so a password stays in its file; a secret given inline is refused. ' +
-    'A command that may not replay the same way (run, package installs, a restore from a guest archive, a relative guest path) is written after a `# note:` line saying why. FILE is written atomically (mode 0600) and never replaced without --force; template-check checks a template on a guest.',
-  examples: ['template-save /tmp/web.gcs', 'template-save ./web.gcs --force', 'template-save /tmp/web.gcs --dry-run'],
+    'A command that may not replay the same way (run, package installs, a restore from a guest archive, a relative guest path) is written after a `# note:` line saying why. FILE is written atomically (mode 0600) and never replaced without --force. With --check, FILE is a template to check on this guest instead (see template-check).',
+  examples: ['template-save /tmp/web.gcs', 'template-save ./web.gcs --force', 'template-save /tmp/web.gcs --dry-run', 'template-save --check /tmp/web.gcs'],
   positionals: [{ name: 'FILE', complete: 'host-path', description: 'the host file to write' }],
   options: {
     force: { type: 'boolean', description: 'replace FILE if it exists' },
+    check: { type: 'boolean', description: 'write nothing: check the template FILE on this guest instead (as template-check)' },
     ...dryRunOption('print the script and write nothing'),
   },
-  async run(ctx, args): Promise<TemplateSaveResult> {
+  async run(ctx, args): Promise<TemplateSaveResult | TemplateCheckResult> {
+    if (args.flag('check')) {
+      if (args.flag('force')) throw new CliError('usage', 'template-save: --check writes nothing; --force does not apply');
+      return checkTemplate(ctx, args.str('FILE'));
+    }
     const file = resolve(args.str('FILE'));
     const records = ctx.session.journal?.records() ?? [];
     const t = buildTemplate(records, ctx.commands, { from: describeGuest(ctx.guest), created: new Date(), version: guestctlVersion() });
@@ -48,7 +54,8 @@ export const templateSave = defineCommand({
       script: t.text,
     };
   },
-  render(r: TemplateSaveResult, out: Output) {
+  render(r: TemplateSaveResult | TemplateCheckResult, out: Output) {
+    if (!('written' in r)) return renderTemplateCheck(r, out);
     if (!r.written) {
       out.write(escapeLinesForTerminal(r.script));
       return;

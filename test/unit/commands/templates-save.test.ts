@@ -186,4 +186,15 @@ describe('template-check', () => {
     expect(await g.fs.readFile('/etc/hostname').then(String)).toBe('web01\n');
     expect(await g.fs.stat('/srv/new').catch(() => null)).toBeNull();
   });
+
+  it('template-save --check FILE is the same check (and takes no --force)', async () => {
+    const g = guest();
+    const tpl = join(host, 'c.gcs');
+    writeFileSync(tpl, 'hostname web02\nfrobnicate /etc\n');
+    const viaSave = await runLine(`template-save --check ${tpl}`, { guest: g, json: true });
+    const viaCheck = await runLine(`template-check ${tpl}`, { guest: g, json: true });
+    expect(viaSave.code).toBe(1);
+    expect(JSON.parse(viaSave.stdout)).toEqual(JSON.parse(viaCheck.stdout));
+    expect((await runLine(`template-save --check --force ${tpl}`, { guest: g })).stderr).toMatch(/--force does not apply/);
+  });
 });
