@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import { quote } from 'shell-quote';
 import type { Guest } from '../guest/types.js';
 import { installedPackages } from '../packages/installed.js';
+import { isManagerName } from '../packages/manager-commands.js';
 import type { InstalledPackage } from '../packages/installed-package.js';
 import { packageChanges } from '../packages/package-changes.js';
 import type { Journal, JournalEntry, ResolvedJournalSpec } from './journal.js';
@@ -45,7 +46,8 @@ export function journaledGuest(guest: Guest, journal: Journal, argv: readonly st
     guest: view,
     async start() {
       if (trees.length > 0) snapshot = await snapshotTrees(guest, trees);
-      if (spec.packages) packagesBefore = (await installedPackages(guest)).packages;
+      // Without a manager the command fails with its own message; the journal has no package set to keep then.
+      if (spec.packages && isManagerName(guest.os.packageManager)) packagesBefore = (await installedPackages(guest)).packages;
     },
     async finish(ok) {
       const entries: JournalEntry[] = await fs.entries();
