@@ -76,7 +76,7 @@ export function liveCommandTests(getVm: () => LiveVm): void {
       const gone = await sh(['kill 999999']);
       expect([gone.code, gone.stderr.split('\n')[0]]).toEqual([1, 'error: no process 999999 in the guest']);
       const bad = await sh(['kill -1', 'kill 1 NOPE']);
-      expect(bad.stderr.split('\n')[0]).toBe("error: unknown option '-1'; usage: kill PID [SIGNAL]");
+      expect(bad.stderr.split('\n')[0]).toBe("error: unknown option '-1'; usage: kill [--dry-run] PID [SIGNAL]");
       const ro = await sh([`kill ${stubborn}`], ['--ro']);
       expect(ro.stderr.split('\n')[0]).toBe('error: kill changes the guest, and this session is read-only (--ro)');
     });
