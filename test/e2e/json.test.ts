@@ -55,5 +55,5 @@ describe('--json', () => {
         expect(r.stderr, example).toMatch(/^error: /m);
       }
     }
-  }, 900_000); // one guestctl process per example: about a hundred image opens
+  }, 1_800_000); // one guestctl process per example: about 150 image opens (14 min on a quiet machine)
 });
