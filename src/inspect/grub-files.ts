@@ -1,5 +1,5 @@
 import type { Guest } from '../guest/types.js';
-import { statOrNull } from '../guest/stat-or-null.js';
+import { isFile } from '../guest/stat-or-null.js';
 
 // Where a guest keeps its GRUB files: Debian/Ubuntu /boot/grub, Fedora/RHEL/SUSE /boot/grub2,
 // and the grub.cfg an EFI-only RHEL 7/8 or Fedora before 34 keeps on the ESP.
@@ -14,18 +14,14 @@ export interface GrubFiles {
 const DIRS = ['/boot/grub', '/boot/grub2'];
 const EFI_CFGS = ['/boot/efi/EFI/fedora/grub.cfg', '/boot/efi/EFI/redhat/grub.cfg', '/boot/efi/EFI/centos/grub.cfg', '/boot/efi/EFI/rocky/grub.cfg', '/boot/efi/EFI/almalinux/grub.cfg'];
 
-async function isFile(guest: Guest, path: string): Promise<boolean> {
-  return (await statOrNull(guest.fs, path))?.type === 'file';
-}
-
 export async function findGrubFiles(guest: Guest): Promise<GrubFiles> {
   let grubCfg: string | null = null;
   let grubenv: string | null = null;
   for (const d of DIRS) {
-    grubCfg ??= (await isFile(guest, `${d}/grub.cfg`)) ? `${d}/grub.cfg` : null;
-    grubenv ??= (await isFile(guest, `${d}/grubenv`)) ? `${d}/grubenv` : null;
+    grubCfg ??= (await isFile(guest.fs, `${d}/grub.cfg`)) ? `${d}/grub.cfg` : null;
+    grubenv ??= (await isFile(guest.fs, `${d}/grubenv`)) ? `${d}/grubenv` : null;
   }
-  for (const cfg of EFI_CFGS) grubCfg ??= (await isFile(guest, cfg)) ? cfg : null;
+  for (const cfg of EFI_CFGS) grubCfg ??= (await isFile(guest.fs, cfg)) ? cfg : null;
   return { grubCfg, grubCfgCandidates: DIRS.map((d) => `${d}/grub.cfg`), grubenv };
 }
 
@@ -43,7 +39,7 @@ const OTHER: [OtherLoader['loader'], string[]][] = [
 
 /** The boot loader a guest without GRUB configures instead, or null. */
 export async function otherBootLoader(guest: Guest): Promise<OtherLoader | null> {
-  for (const [loader, configs] of OTHER) for (const config of configs) if (await isFile(guest, config)) return { loader, config };
+  for (const [loader, configs] of OTHER) for (const config of configs) if (await isFile(guest.fs, config)) return { loader, config };
   return null;
 }
 
@@ -54,7 +50,7 @@ export async function findMkconfig(guest: Guest): Promise<{ mkconfig: string; sc
     { mkconfig: 'grub2-mkconfig', scriptCheck: 'grub2-script-check', output: '/boot/grub2/grub.cfg' },
   ];
   for (const t of tools) {
-    for (const dir of ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) if (await isFile(guest, `${dir}/${t.mkconfig}`)) return t;
+    for (const dir of ['/usr/sbin', '/sbin', '/usr/bin', '/bin']) if (await isFile(guest.fs, `${dir}/${t.mkconfig}`)) return t;
   }
   return null;
 }
