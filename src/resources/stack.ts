@@ -88,6 +88,17 @@ export class ResourceStack {
 }
 
 /**
+ * A teardown step runs in its own session, so a Ctrl-C typed at the terminal (SIGINT to the
+ * terminal's foreground group) does not reach it. One typed while the step is being started
+ * still can (the child is in guestctl's group from fork until its setsid, and the signal stays
+ * pending): a step killed by SIGINT is run once more.
+ */
+async function teardownTool(tool: string, args: string[]): ReturnType<typeof runTool> {
+  const r = await runTool(tool, args, { detached: true });
+  return r.signal === 'SIGINT' ? runTool(tool, args, { detached: true }) : r;
+}
+
+/**
  * Release resources in reverse order. `released` is called for each one that is really gone
  * (so its record can be dropped). The first failure stops the unwinding: what lies below a
  * busy mount (its loop device, the storage daemon serving it) is still in use and must stay.
@@ -95,7 +106,7 @@ export class ResourceStack {
 export async function releaseAll(resources: Resource[], released: (r: Resource) => Promise<void>): Promise<string[]> {
   const problems: string[] = [];
   if (resources.some((r) => r.kind === 'mount')) {
-    const s = await runTool('sync', []);
+    const s = await teardownTool('sync', []);
     if (s.code !== 0) problems.push(`sync before unmounting: ${s.stderr.trim() || `exit ${s.code}`}`);
   }
   const order = [...resources].reverse();
@@ -165,7 +176,7 @@ export async function unmount(path: string, source: string): Promise<void> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const now = await mountSource(path);
     if (now === null || now !== source) return; // gone, or someone else's mount now: not ours to touch
-    const r = await runTool('umount', [path]);
+    const r = await teardownTool('umount', [path]);
     if (r.code === 0) continue;
     if (!/busy/i.test(r.stderr)) throw new Error(r.stderr.trim() || `umount exited ${r.code}`);
     await sleep(100);
@@ -188,7 +199,7 @@ export async function pushMount(stack: ResourceStack, path: string, expected: st
 async function stopArray(device: string): Promise<void> {
   // Only arrays guestctl named: a state file must never stop one of the host's own.
   if (!/^\/dev\/md\/guestctl-[0-9a-f]{8}$/.test(device)) throw new Error(`${device} is not an array guestctl assembled: not stopping it`);
-  const r = await runTool('mdadm', ['--stop', device]);
+  const r = await teardownTool('mdadm', ['--stop', device]);
   if (r.code !== 0) throw new Error(`mdadm --stop: ${r.stderr.trim() || `exit ${r.code}`}`);
 }
 
@@ -212,7 +223,7 @@ async function detachLoop(r: { device: string; backing: string; offset: number }
   if (!attached) return; // detached already (or the device node is gone)
   if (attached.backing !== r.backing || attached.offset !== r.offset) return; // reused by someone else since
   for (let attempt = 0; attempt < 20; attempt++) {
-    const d = await runTool('losetup', ['-d', r.device]);
+    const d = await teardownTool('losetup', ['-d', r.device]);
     if (d.code === 0) return;
     if (/No such device or address/i.test(d.stderr)) return; // detached in between
     if (!/busy/i.test(d.stderr)) throw new Error(d.stderr.trim() || `losetup -d exited ${d.code}`);
@@ -225,7 +236,7 @@ async function detachLoop(r: { device: string; backing: string; offset: number }
 async function removeDm(name: string): Promise<void> {
   if (!name.startsWith('guestctl-')) throw new Error(`refusing to remove ${name}: not a name guestctl gives`);
   for (let attempt = 0; attempt < 20; attempt++) {
-    const r = await runTool('dmsetup', ['remove', name]);
+    const r = await teardownTool('dmsetup', ['remove', name]);
     if (r.code === 0) return;
     if (/No such device or address|not found|does not exist/i.test(r.stderr)) return; // gone already
     if (!/busy/i.test(r.stderr)) throw new Error(r.stderr.trim() || `dmsetup remove exited ${r.code}`);

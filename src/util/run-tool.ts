@@ -37,6 +37,8 @@ export function missingToolError(tool: string): CliError {
 
 export interface ToolResult {
   code: number;
+  /** The signal that killed the tool, when one did (code is then 1). */
+  signal?: string;
   stdout: string;
   stderr: string;
 }
@@ -53,7 +55,7 @@ export async function runTool(tool: string, args: string[], options: Options = {
     if (r.exitCode === undefined && (r as { code?: string }).code === 'ENOENT') throw missingToolError(tool);
     const failedSpawn = (r as { cause?: NodeJS.ErrnoException }).cause;
     if (failedSpawn?.code === 'ENOENT') throw missingToolError(tool);
-    return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') };
+    return { code: r.exitCode ?? 1, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? ''), ...(r.signal ? { signal: r.signal } : {}) };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw missingToolError(tool);
     throw err;
