@@ -51,9 +51,9 @@ export async function runImageDiff(opts: ImageDiffOptions): Promise<number> {
   let code: number;
   try {
     const report = await diffImages(opts, opened, ctl.signal);
-    if (opts.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    if (opts.json) out.printJson(report);
     else {
-      process.stdout.write(renderDiff(report.differences));
+      out.write(renderDiff(report.differences));
       if (!report.identical) out.note(summary(report));
     }
     code = report.identical ? 0 : 1;
