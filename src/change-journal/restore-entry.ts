@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { GuestFs } from '../guest/types.js';
 import { beforeImage } from './journaling-fs.js';
 import type { BeforeImage, JournalEntry } from './journal.js';
-import { sameImage } from './tree-snapshot.js';
+import { contentDigest, sameImage } from './tree-snapshot.js';
 
 // Puts one journaled path back as its before-image: content byte for byte (atomic write), type,
 // mode, owner and the journaled xattrs; a path that did not exist is removed. What cannot be put
@@ -36,7 +35,7 @@ export async function restoreEntry(fs: GuestFs, entry: JournalEntry, dryRun: boo
 function cannotRestore(was: Present, now: BeforeImage): string | null {
   if (!['file', 'directory', 'symlink'].includes(was.type)) return `was a ${was.type}, which the file layer cannot create`;
   if (was.type === 'file' && !was.content) {
-    const same = now.state === 'present' && now.type === 'file' && now.content && sha256(now.content) === was.sha256;
+    const same = now.state === 'present' && now.type === 'file' && contentDigest(now) === was.sha256;
     if (!same) return 'its content was past the snapshot budget and was not kept';
   }
   if (was.type === 'symlink' && (was.uid !== 0 || was.gid !== 0)) return `a symlink owned by ${was.uid}:${was.gid} (symlink owners are not restored)`;
@@ -59,10 +58,8 @@ async function putBack(fs: GuestFs, path: string, was: Present, now: BeforeImage
     return;
   } else {
     if (existsAs && existsAs !== 'file') await fs.remove(path);
-    // A new file from the atomic writer: content, and no xattrs other than those set below.
-    if (existsAs === 'file' && was.content === undefined) {
-      // Content unchanged (checked above): only the metadata differs.
-    } else await replaceFile(fs, path, was.content!, existsAs === 'file' && now.state === 'present' && hasExtraXattrs(was, now));
+    // Content not kept means it is unchanged (cannotRestore checked): then only the metadata differs.
+    if (was.content !== undefined) await replaceFile(fs, path, was.content, existsAs === 'file' && now.state === 'present' && hasExtraXattrs(was, now));
   }
   await fs.chown(path, was.uid, was.gid);
   await fs.chmod(path, was.mode);
@@ -77,8 +74,4 @@ async function replaceFile(fs: GuestFs, path: string, content: Buffer, dropXattr
 
 function hasExtraXattrs(was: Present, now: Present): boolean {
   return Object.keys(now.xattrs ?? {}).some((n) => !(was.xattrs && n in was.xattrs));
-}
-
-function sha256(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }

@@ -21,32 +21,22 @@ export type TreeSnapshot = Map<string, BeforeImage>;
 export async function snapshotTrees(guest: Guest, roots: readonly string[], budget = SNAPSHOT_CONTENT_BUDGET): Promise<TreeSnapshot> {
   const snap: TreeSnapshot = new Map();
   let left = budget;
-  for (const root of roots) {
-    const paths = await treePaths(guest, root);
-    const xattrs = await treeXattrs(guest, root, paths);
-    for (const path of paths) {
-      if (snap.has(path)) continue;
-      const image = await beforeImage(guest.fs, path, xattrs?.get(path) ?? (xattrs ? {} : undefined));
-      if (image.state === 'present' && image.content) {
-        if (image.content.length > left) {
-          image.sha256 = digest(image.content);
-          delete image.content;
-        } else left -= image.content.length;
-      }
-      snap.set(path, image);
+  for (const [path, xattrs] of await treeListing(guest, roots)) {
+    const image = await beforeImage(guest.fs, path, xattrs);
+    if (image.state === 'present' && image.content) {
+      if (image.content.length > left) {
+        image.sha256 = digest(image.content);
+        delete image.content;
+      } else left -= image.content.length;
     }
+    snap.set(path, image);
   }
   return snap;
 }
 
 /** The entries for every path of the snapshot's trees that differs now (new paths come out as 'absent' before). */
 export async function changedSince(guest: Guest, roots: readonly string[], before: TreeSnapshot): Promise<JournalEntry[]> {
-  const now = new Map<string, Record<string, string> | undefined>();
-  for (const root of roots) {
-    const paths = await treePaths(guest, root);
-    const xattrs = await treeXattrs(guest, root, paths);
-    for (const p of paths) if (!now.has(p)) now.set(p, xattrs?.get(p) ?? (xattrs ? {} : undefined));
-  }
+  const now = await treeListing(guest, roots);
   const out: JournalEntry[] = [];
   for (const path of [...new Set([...before.keys(), ...now.keys()])].sort()) {
     const was = before.get(path) ?? { state: 'absent' as const };
@@ -57,10 +47,19 @@ export async function changedSince(guest: Guest, roots: readonly string[], befor
   return out;
 }
 
-/** A host-backed guest's xattrs of the whole tree in one run (undefined: read per file instead). */
-async function treeXattrs(guest: Guest, root: string, paths: readonly string[]): Promise<Map<string, Record<string, string>> | undefined> {
-  if (!(guest.fs instanceof LocalGuestFs) || paths.length === 0) return undefined;
-  return hostTreeXattrs(guest.fs, root, `journal: cannot read the extended attributes below ${root}`);
+/**
+ * Every path of the trees (each once) with its xattrs as hex values: on a host-backed guest read
+ * for a whole tree in one getfattr run (a path without any gets {}); elsewhere undefined, so
+ * beforeImage reads them per file.
+ */
+async function treeListing(guest: Guest, roots: readonly string[]): Promise<Map<string, Record<string, string> | undefined>> {
+  const listing = new Map<string, Record<string, string> | undefined>();
+  for (const root of roots) {
+    const paths = await treePaths(guest, root);
+    const xattrs = guest.fs instanceof LocalGuestFs && paths.length > 0 ? await hostTreeXattrs(guest.fs, root, `journal: cannot read the extended attributes below ${root}`) : undefined;
+    for (const p of paths) if (!listing.has(p)) listing.set(p, xattrs ? (xattrs.get(p) ?? {}) : undefined);
+  }
+  return listing;
 }
 
 /** Every path of the tree at `root` (the root itself first); none when it does not exist. */
@@ -82,7 +81,7 @@ export function sameImage(a: BeforeImage, b: BeforeImage): boolean {
   return sameXattrs(a.xattrs, b.xattrs);
 }
 
-function contentDigest(i: Extract<BeforeImage, { state: 'present' }>): string | undefined {
+export function contentDigest(i: Extract<BeforeImage, { state: 'present' }>): string | undefined {
   return i.content ? digest(i.content) : i.sha256;
 }
 

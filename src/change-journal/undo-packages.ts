@@ -30,13 +30,17 @@ export async function undoPackages(ctx: CommandContext, changes: PackageChanges,
     if (!dryRun) await runManagerStep(ctx, removeStep(m, names, true), { timeoutMs: STEP_TIMEOUT_MS, detail: names.join(' ') });
     r.purged.push(...changes.installed.map(label));
   }
-  const pinned = changes.removed.map((p) => ({ p, spec: pinnedSpec(m, p) }));
-  for (const { p, spec } of pinned) if (spec === null) r.notUndone.push({ what: `package ${p.name}`, reason: `${m} cannot install a chosen version; install ${p.name} again by hand` });
-  const specs = pinned.flatMap(({ spec }) => (spec === null ? [] : [spec]));
+  const pinnable: { p: PackageVersion; spec: string }[] = [];
+  for (const p of changes.removed) {
+    const spec = pinnedSpec(m, p);
+    if (spec === null) r.notUndone.push({ what: `package ${p.name}`, reason: `${m} cannot install a chosen version; install ${p.name} again by hand` });
+    else pinnable.push({ p, spec });
+  }
+  const specs = pinnable.map((x) => x.spec);
   if (specs.length > 0) {
     try {
       if (!dryRun) await runManagerStep(ctx, installStep(m, specs), { timeoutMs: STEP_TIMEOUT_MS, detail: specs.join(' ') });
-      r.reinstalled.push(...changes.removed.filter((p) => pinnedSpec(m, p) !== null).map(label));
+      r.reinstalled.push(...pinnable.map((x) => label(x.p)));
     } catch (err) {
       if (!(err instanceof CliError)) throw err;
       for (const spec of specs) r.notUndone.push({ what: `package ${spec}`, reason: err.message });
