@@ -79,11 +79,17 @@ export interface CommandDef {
   render?(data: never, out: Output, args: Args): void;
 }
 
+export interface InvokeOptions {
+  quiet?: boolean;
+}
+
 /** What another command line run through ctx.invoke gave back. */
 export interface Invoked {
-  /** What its run() returned (undefined when it failed: its `error:` line is already on stderr). */
+  /** What its run() returned (undefined when it failed: its `error:` line is on stderr unless invoked quietly). */
   data: unknown;
   code: number;
+  /** The failure's one line (without `error: `), when it failed. */
+  error?: string;
   /** Prints the result as the command itself would (its human text; nothing with --json). */
   render(out: Output): void;
 }
@@ -143,8 +149,11 @@ export interface CommandContext {
   /** A path typed by the user, made absolute against the guest cwd (symlinks are left to the guest fs). */
   guestPath(path: string): string;
   setExitCode(code: number): void;
-  /** Run another command line (argv) in this session and get its result back, unprinted. */
-  invoke(argv: string[]): Promise<Invoked>;
+  /**
+   * Run another command line (argv) in this session and get its result back, unprinted.
+   * `quiet`: a failure is returned in `error` and not printed (the `ai` assistant hands it to the model).
+   */
+  invoke(argv: string[], opts?: InvokeOptions): Promise<Invoked>;
   /** The host environment (e.g. EDITOR, VISUAL), read-only. */
   env: Readonly<Record<string, string | undefined>>;
 }

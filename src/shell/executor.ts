@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CliError, describeError } from '../util/errors.js';
 import type { Guest } from '../guest/types.js';
-import type { Args, CommandContext, CommandDef, Invoked, SessionState } from './command.js';
+import type { Args, CommandContext, CommandDef, InvokeOptions, Invoked, SessionState } from './command.js';
 import { parseCommandArgs } from './args.js';
 import { parsePipedLine, type ParsedLine } from './parse-line.js';
 import { pipeToHost } from './host-pipe.js';
@@ -60,7 +60,7 @@ export async function executeArgv(argv: string[], env: ShellEnv, signal: AbortSi
 }
 
 /** Runs one command line and returns its result unprinted; a failure is already reported as one `error:` line. */
-export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal): Promise<Invoked | ExitRequest> {
+export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal, opts: InvokeOptions = {}): Promise<Invoked | ExitRequest> {
   const [name, ...rest] = argv as [string, ...string[]];
   let exitCode = 0;
   let journaled: JournaledGuest | undefined;
@@ -91,8 +91,8 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
       setExitCode: (code) => {
         exitCode = code;
       },
-      invoke: async (inner) => {
-        const r = await execute(inner, env, signal);
+      invoke: async (inner, innerOpts) => {
+        const r = await execute(inner, env, signal, innerOpts);
         return r instanceof ExitRequest ? { data: undefined, code: r.code, render: () => undefined } : r;
       },
       env: env.hostEnv,
@@ -104,10 +104,11 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
     if (data instanceof ExitRequest) return data;
     return { data, code: exitCode, render: (out) => printResult(cmd, data, out, args) };
   } catch (err) {
-    const code = reportFailure(err, env, signal);
+    const failure = describeFailure(err, signal);
+    if (!opts.quiet) reportFailure(failure, err, env);
     // A failed command's partial changes are journaled too; failing to journal them is reported as well.
-    if (journaled) await journaled.finish(false).catch((jerr: unknown) => reportFailure(jerr, env, signal));
-    return { data: undefined, code, render: () => undefined };
+    if (journaled) await journaled.finish(false).catch((jerr: unknown) => reportFailure(describeFailure(jerr, signal), jerr, env));
+    return { data: undefined, code: failure.code, error: failure.message, render: () => undefined };
   }
 }
 
@@ -123,14 +124,14 @@ function printResult(cmd: CommandDef, data: unknown, out: Output, args: Args): v
   else if (cmd.render && data !== undefined) cmd.render(data as never, out, args);
 }
 
-function reportFailure(err: unknown, env: ShellEnv, signal: AbortSignal): number {
-  if (signal.aborted && !(err instanceof CliError)) {
-    env.out.error('cancelled');
-    return 130;
-  }
-  env.out.error(describeError(err));
+function describeFailure(err: unknown, signal: AbortSignal): { code: number; message: string } {
+  if (signal.aborted && !(err instanceof CliError)) return { code: 130, message: 'cancelled' };
+  return { code: err instanceof CliError ? err.exitCode : 1, message: describeError(err) };
+}
+
+function reportFailure(failure: { message: string }, err: unknown, env: ShellEnv): void {
+  env.out.error(failure.message);
   if (env.debug && err instanceof Error && err.stack) env.out.stderr(err.stack + '\n');
-  return err instanceof CliError ? err.exitCode : 1;
 }
 
 function refuseUnservable(cmd: CommandDef, guest: Guest): void {

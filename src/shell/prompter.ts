@@ -31,4 +31,39 @@ export class TtyPrompter implements Prompter {
     }
     return answer.secret ?? '';
   }
+
+  async text(question: string, opts: { initial?: string; validate?: (answer: string) => string | undefined } = {}): Promise<string> {
+    if (!this.interactive) throw new CliError('usage', `${question}: cannot ask without a terminal`);
+    const validate = opts.validate;
+    try {
+      const answer = (await enquirer.prompt({
+        type: 'input',
+        name: 'value',
+        message: question,
+        initial: opts.initial,
+        stdout: process.stderr,
+        validate: validate ? (v: string) => validate(v) ?? true : undefined,
+      })) as { value: string };
+      return answer.value ?? '';
+    } catch {
+      throw new CliError('cancelled', 'cancelled');
+    }
+  }
+
+  async choose<T extends string>(question: string, choices: readonly T[], initial?: T): Promise<T> {
+    if (!this.interactive) throw new CliError('usage', `${question}: cannot ask without a terminal`);
+    try {
+      const answer = (await enquirer.prompt({
+        type: 'select',
+        name: 'value',
+        message: question,
+        choices: [...choices],
+        initial: initial === undefined ? 0 : Math.max(0, choices.indexOf(initial)),
+        stdout: process.stderr,
+      })) as { value: T };
+      return answer.value;
+    } catch {
+      throw new CliError('cancelled', 'cancelled');
+    }
+  }
 }

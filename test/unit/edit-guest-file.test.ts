@@ -1,4 +1,5 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { scriptedPrompter } from '../helpers/scripted-prompter.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -71,13 +72,7 @@ function sink(): { stream: Writable; text: () => string } {
   return { stream, text: () => Buffer.concat(chunks).toString('utf8') };
 }
 
-const noPrompt: Prompter = {
-  interactive: false,
-  confirm: async () => {
-    throw new Error('no questions in tests');
-  },
-  password: async () => '',
-};
+const noPrompt: Prompter = scriptedPrompter({ interactive: false, password: async () => '' });
 
 let fs: MemFs;
 let stdout: ReturnType<typeof sink>;

@@ -127,4 +127,23 @@ describe('executor: run() returns data, render() prints it', () => {
     expect(text.out).toBe('');
     expect(text.err).toMatch(/^error: .*nope/);
   });
+
+  it('ctx.invoke with {quiet} returns the failure line instead of printing it', async () => {
+    const quietly = defineCommand({
+      name: 'quietly',
+      category: 'shell',
+      summary: 'test',
+      examples: ['quietly'],
+      async run(ctx) {
+        const r = await ctx.invoke(['nope'], { quiet: true });
+        return { code: r.code, error: r.error };
+      },
+    });
+    const { out, text } = capture(false);
+    const e = env(out);
+    e.registry = new Registry([{ category: 'shell', commands: [quietly] as CommandDef[] }]);
+    const r = await execute(['quietly'], e, signal);
+    expect(r).toMatchObject({ data: { code: 2, error: expect.stringMatching(/nope/) }, code: 0 });
+    expect(text.err).toBe('');
+  });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { scriptedPrompter } from '../../helpers/scripted-prompter.js';
 import { dir, fakeGuest, file, link, special } from '../../helpers/fake-guest.js';
 import { runCommand } from '../../helpers/run-command.js';
 import { grepReplace } from '../../../commands/advanced-file-operations/grep-replace.js';
@@ -100,7 +101,7 @@ describe('grep-replace', () => {
 
   it('on a terminal asks first; no writes when the answer is no', async () => {
     const asked: string[] = [];
-    const prompt: Prompter = { interactive: true, confirm: async (q) => { asked.push(q); return false; }, password: async () => '' };
+    const prompt: Prompter = scriptedPrompter({ confirm: async (q) => { asked.push(q); return false; }, password: async () => '' });
     const g = guest();
     const r = await runCommand(grepReplace, ['yes', 'no', '/etc/ssh/sshd_config'], { guest: g, prompt, tty: true });
     expect(asked).toEqual(['replace 1 match(es) in 1 file(s)?']);
