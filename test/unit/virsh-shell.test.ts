@@ -116,11 +116,12 @@ describe.skipIf(noVirsh !== null)('a real virsh shell (libvirt test:/// driver)'
     expect(t.shellPid).not.toBe(first);
     await t.close();
 
-    // readline needs most of a second for a 90 KiB request: kill virsh while it reads it.
+    // Kill virsh as soon as the request is handed to it: a just-started virsh is still connecting
+    // (a fixed delay raced with a fast machine, where virsh had already answered).
     const hung = new VirshTransport('test', { connect: 'test:///default' });
     const p = hung.request('guest-file-write', { handle: 1, 'buf-b64': 'A'.repeat(90_000) }).catch((e: Error) => e.message);
-    await new Promise((r) => setTimeout(r, 200));
-    process.kill(hung.shellPid!, 'SIGKILL');
+    while (hung.shellPid === undefined) await new Promise((r) => setImmediate(r));
+    process.kill(hung.shellPid, 'SIGKILL');
     expect(await p).toBe('virsh was killed by SIGKILL during guest-file-write');
     await hung.close();
   }, 60_000);
