@@ -20,7 +20,7 @@ async function oneShot(ctx: CommandContext, intervalText: string | undefined): P
 export const bandwidth = defineCommand({
   name: 'bandwidth',
   category: 'monitoring',
-  summary: "Per-interface traffic of the guest: totals and rx/tx rates over an interval",
+  summary: "Per-interface traffic of the guest: totals and rx/tx rates over an interval; --watch graphs them",
   description: [
     "Reads the guest's /proc/net/dev twice, INTERVAL seconds apart (default 1), and divides by the guest's own elapsed time.",
     'With --watch SECONDS: the rates every SECONDS, as graphs of the last minutes per interface redrawn on a terminal,',

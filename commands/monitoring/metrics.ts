@@ -19,7 +19,7 @@ async function oneShot(ctx: CommandContext): Promise<Metrics> {
 export const metrics = defineCommand({
   name: 'metrics',
   category: 'monitoring',
-  summary: 'Uptime, load, memory, disk usage per filesystem and process count of the guest',
+  summary: 'Uptime, load, memory, disk usage per filesystem and process count of the guest; --watch graphs CPU, memory and rx/tx',
   description: [
     "Read in one round trip from the guest's /proc and df. Memory used is total minus available, as free(1) counts it.",
     'With --watch SECONDS: CPU use (from /proc/stat), memory and rx/tx rates (all interfaces but lo) every SECONDS,',

@@ -15,7 +15,7 @@ export interface ViewOptions {
   height: number;
 }
 
-const secs = (s: number) => (Number.isInteger(s) ? `${s} s` : `${s.toFixed(1)} s`);
+const secs = (s: number) => `${s} s`;
 
 const duration = (s: number) => formatDuration(s, s < 3600);
 
