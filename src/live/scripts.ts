@@ -62,6 +62,16 @@ esac
 echo @@; set -- /proc/[0-9]*; [ -e "$1" ] || fail /proc 'no process directories in /proc'; echo $#
 echo @@; step 'CPUs in /proc/stat' grep -c '^cpu[0-9]' /proc/stat`;
 
+/**
+ * One reading of `metrics --watch` / `bandwidth --watch` (the host sleeps between readings):
+ * uptime, the aggregate cpu line of /proc/stat, meminfo, loadavg, /proc/net/dev.
+ */
+export const WATCH_SAMPLE = `${STEP_LIB}step /proc/uptime cat /proc/uptime
+echo @@; step /proc/stat grep '^cpu ' /proc/stat
+echo @@; step /proc/meminfo cat /proc/meminfo
+echo @@; step /proc/loadavg cat /proc/loadavg
+echo @@; step /proc/net/dev cat /proc/net/dev`;
+
 /** $1 = interval in seconds: uptime and /proc/net/dev, twice. */
 export const BANDWIDTH = `cat /proc/uptime
 echo @@; cat /proc/net/dev

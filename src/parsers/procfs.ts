@@ -171,3 +171,28 @@ export function parseProcOwners(text: string): Map<number, number> {
   }
   return owners;
 }
+
+/** The aggregate `cpu` line of /proc/stat, in clock ticks summed over all CPUs. */
+export interface CpuTimes {
+  user: number;
+  nice: number;
+  system: number;
+  idle: number;
+  iowait: number;
+  irq: number;
+  softirq: number;
+  steal: number;
+}
+
+/**
+ * The first line of /proc/stat: `cpu  user nice system idle iowait irq softirq steal guest guest_nice`.
+ * Old kernels stop after idle (2.4) or iowait..softirq (before 2.6.11 no steal): missing fields are 0.
+ * guest and guest_nice are already counted in user and nice, so they are left out.
+ */
+export function parseProcStatCpu(text: string): CpuTimes {
+  const line = text.split('\n').find((l) => /^cpu\s/.test(l));
+  const f = line?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  if (f.length < 4 || f.some((n) => !Number.isFinite(n) || n < 0)) throw new Error(`unexpected /proc/stat: ${JSON.stringify((line ?? text).slice(0, 80))}`);
+  const n = (i: number) => f[i] ?? 0;
+  return { user: n(0), nice: n(1), system: n(2), idle: n(3), iowait: n(4), irq: n(5), softirq: n(6), steal: n(7) };
+}

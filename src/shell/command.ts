@@ -79,6 +79,14 @@ export interface CommandDef {
   render?(data: never, out: Output, args: Args): void;
 }
 
+/**
+ * What run() returns when it printed its result as it went (a watch streaming samples): the
+ * executor prints nothing more, with or without --json; ctx.invoke() callers get `data`.
+ */
+export class Streamed<T = unknown> {
+  constructor(readonly data: T) {}
+}
+
 export interface InvokeOptions {
   quiet?: boolean;
 }

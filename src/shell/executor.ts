@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { CliError, describeError } from '../util/errors.js';
 import type { Guest } from '../guest/types.js';
-import type { Args, CommandContext, CommandDef, InvokeOptions, Invoked, SessionState } from './command.js';
+import { Streamed, type Args, type CommandContext, type CommandDef, type InvokeOptions, type Invoked, type SessionState } from './command.js';
 import { parseCommandArgs } from './args.js';
 import { parsePipedLine, type ParsedLine } from './parse-line.js';
 import { pipeToHost } from './host-pipe.js';
@@ -102,6 +102,7 @@ export async function execute(argv: string[], env: ShellEnv, signal: AbortSignal
     journaled = undefined; // a failure to journal is reported once, below
     await finishing?.finish(true);
     if (data instanceof ExitRequest) return data;
+    if (data instanceof Streamed) return { data: data.data, code: exitCode, render: () => undefined };
     return { data, code: exitCode, render: (out) => printResult(cmd, data, out, args) };
   } catch (err) {
     const failure = describeFailure(err, signal);

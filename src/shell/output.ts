@@ -9,7 +9,7 @@ import { Terminal, type TerminalStreams } from './terminal.js';
 // never reaches the terminal raw; free text built by a command escapes its guest parts itself.
 
 export interface OutputStreams {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; rows?: number };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; rows?: number; columns?: number };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin?: NodeJS.ReadStream;
 }
@@ -74,6 +74,11 @@ export class Output {
 
   printJson(value: unknown): void {
     this.streams.stdout.write(JSON.stringify(value ?? null, null, 2) + '\n');
+  }
+
+  /** One compact JSON value on one line: a stream of samples (`metrics --watch --json`) is one line each. */
+  jsonLine(value: unknown): void {
+    this.streams.stdout.write(JSON.stringify(value ?? null) + '\n');
   }
 
   table(columns: string[], rows: (string | number | null | undefined)[][], opts: { rightAlign?: number[] } = {}): void {

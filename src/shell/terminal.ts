@@ -2,8 +2,10 @@
 // reading (top), clearing (clear), and handing it to a child program (run, edit). Only this
 // file and output.ts know the process's streams; commands reach them through ctx.out.terminal.
 
+import { LiveRegion } from './live-region.js';
+
 export interface TerminalStreams {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; rows?: number };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; rows?: number; columns?: number };
   stdin?: NodeJS.ReadStream;
 }
 
@@ -22,6 +24,15 @@ export class Terminal {
 
   get rows(): number {
     return this.streams.stdout.rows ?? 24;
+  }
+
+  get columns(): number {
+    return this.streams.stdout.columns ?? 80;
+  }
+
+  /** Lines redrawn in place on a terminal, appended in a pipe, not drawn with --json (see live-region.ts). */
+  liveRegion(): LiveRegion {
+    return new LiveRegion(this.json ? null : this.streams.stdout, this.streams.stdout.isTTY === true, () => this.columns);
   }
 
   /** The streams themselves, for the prompt's readline. */
