@@ -46,11 +46,12 @@ export async function gatherContext(ctx: CommandContext, question: string, anony
   return out;
 }
 
-/** `info` without the host side: the image's host path becomes its file name, the backing chain is left out. */
-function compactInfo(data: unknown): unknown {
+/** `info` without the host side: the image's host path becomes its file name, the backing chain (and the note naming it) is left out. */
+export function compactInfo(data: unknown): unknown {
   if (data === null || typeof data !== 'object') return data;
-  const { chain: _chain, name, ...rest } = data as Record<string, unknown>;
-  return { name: typeof name === 'string' ? basename(name) : name, ...rest };
+  const { chain: _chain, name, notes, ...rest } = data as Record<string, unknown>;
+  const kept = Array.isArray(notes) ? notes.filter((n) => !(typeof n === 'string' && /^(?:\S+: )?backing chain: /.test(n))) : notes;
+  return { name: typeof name === 'string' ? basename(name) : name, ...rest, notes: kept };
 }
 
 export function renderContext(sections: ContextSection[]): string {

@@ -244,3 +244,16 @@ describe('ai: pure parts', () => {
     expect(sectionsFor(q).map((s) => s.title)).toEqual(titles);
   });
 });
+
+describe('ai: the info section', () => {
+  it('leaves out the host side: the image path becomes its name, no backing chain', async () => {
+    const { compactInfo } = await import('../../../commands/ai-assistant/_shared/context.js');
+    const info = compactInfo({
+      name: '/srv/images/vm1.qcow2',
+      chain: [{ path: '/srv/images/base.qcow2', format: 'qcow2' }],
+      hostname: 'h',
+      notes: ['backing chain: /srv/images/vm1.qcow2 (qcow2) → /srv/images/base.qcow2 (qcow2)', 'sdb: backing chain: /x → /y', 'fstab: /boot/efi: cannot mount'],
+    });
+    expect(info).toEqual({ name: 'vm1.qcow2', hostname: 'h', notes: ['fstab: /boot/efi: cannot mount'] });
+  });
+});
