@@ -5,6 +5,7 @@ import { CliError } from '../../src/util/errors.js';
 import { escapeForTerminal } from '../../src/shell/escape.js';
 import { parseCount, parseSeconds } from '../../src/util/option-values.js';
 import { Anonymizer } from '../../src/redact/anonymize.js';
+import { redactSecrets } from '../../src/redact/secrets.js';
 import { aiConfig, requireEndpoint, type RequestBody } from './_shared/client.js';
 import { gatherContext, renderContext } from './_shared/context.js';
 import { converse, systemPrompt, type ConversationResult } from './_shared/conversation.js';
@@ -69,7 +70,8 @@ export const ai = defineCommand({
     const anonymizer = args.flag('anonymize') ? new Anonymizer(await guestNames(ctx.guest)) : undefined;
     const sections = await gatherContext(ctx, question, anonymizer, limits.maxBytes);
     const names = ctx.commands.map((c) => c.name).filter((n) => !NOT_SUGGESTED.has(n));
-    const asked = anonymizer ? anonymizer.mask(question) : question;
+    // The question is the user's own text, but a pasted password or key is still not sent.
+    const asked = anonymizer ? anonymizer.mask(redactSecrets(question)) : redactSecrets(question);
     const request: RequestBody = {
       model: cfg.model,
       stream: true,
@@ -77,7 +79,7 @@ export const ai = defineCommand({
         { role: 'system', content: systemPrompt(ctx.guest.kind, names) },
         { role: 'user', content: `Guest summary (from guestctl; secrets redacted):\n\n${renderContext(sections)}\n\nQuestion: ${asked}` },
       ],
-      tools: limits.maxCalls > 0 ? toolDefinitions(ctx.commands) : undefined,
+      tools: limits.maxCalls > 0 ? toolDefinitions(ctx.commands, ctx.guest) : undefined,
     };
     if (showOnly) return { request };
 

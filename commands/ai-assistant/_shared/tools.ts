@@ -2,6 +2,8 @@ import type { ChatCompletionTool } from 'openai/resources/chat/completions';
 import type { CommandContext, CommandDef } from '../../../src/shell/command.js';
 import { parseCommandArgs, usageLine } from '../../../src/shell/args.js';
 import { parseLine } from '../../../src/shell/parse-line.js';
+import { unservableReason } from '../../../src/shell/registry.js';
+import type { Guest } from '../../../src/guest/types.js';
 import { CliError, describeError } from '../../../src/util/errors.js';
 import { redactData, redactSecrets } from '../../../src/redact/secrets.js';
 import type { Anonymizer } from '../../../src/redact/anonymize.js';
@@ -32,12 +34,12 @@ function findCommand(commands: readonly CommandDef[], name: string): CommandDef 
   return commands.find((c) => c.name === name);
 }
 
-/** The tools offered to the model: one function per read-only command, taking its argument list. */
-export function toolDefinitions(commands: readonly CommandDef[]): ChatCompletionTool[] {
+/** The tools offered to the model: one function per read-only command this guest can serve, taking its argument list. */
+export function toolDefinitions(commands: readonly CommandDef[], guest: Guest): ChatCompletionTool[] {
   const tools: ChatCompletionTool[] = [];
   for (const name of READ_ONLY_TOOLS) {
     const cmd = findCommand(commands, name);
-    if (!cmd) continue;
+    if (!cmd || unservableReason(cmd, guest) !== undefined) continue;
     tools.push({
       type: 'function',
       function: {

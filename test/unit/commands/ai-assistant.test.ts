@@ -257,3 +257,14 @@ describe('ai: the info section', () => {
     expect(info).toEqual({ name: 'vm1.qcow2', hostname: 'h', notes: ['fstab: /boot/efi: cannot mount'] });
   });
 });
+
+describe('ai: tools offered', () => {
+  it('only the read-only commands this guest can serve (a live VM has no filesystems listing)', async () => {
+    const { toolDefinitions } = await import('../../../commands/ai-assistant/_shared/tools.js');
+    const commands = loadRegistry().commands;
+    const names = (g: ReturnType<typeof fakeGuest>) => toolDefinitions(commands, g).map((t: any) => t.function.name);
+    expect(names(fakeGuest({ os: { type: 'linux' } }))).toContain('filesystems');
+    expect(names(fakeGuest({ os: { type: 'linux' }, kind: 'live' }))).not.toContain('filesystems');
+    expect(names(fakeGuest({ os: { type: 'linux' }, capabilities: ['fs'] }))).toEqual(['cat', 'ls', 'find', 'grep', 'packages', 'info', 'stat']);
+  });
+});
