@@ -39,6 +39,8 @@ beforeAll(async () => {
     'mkdir -p /root/.ssh',
     `upload ${key} /root/.ssh/id_ed25519`,
     `upload ${join(dir.path, 'app.conf')} /etc/app.conf`,
+    // Hostile: a link that climbs out, for the model to follow.
+    'symlink /../../../../etc/shadow /var/tmp/innocent',
   ]);
   expect(planted.code, planted.stderr).toBe(0);
   // What was planted, read back in a new read-only session by the guest's own cat.
@@ -109,6 +111,19 @@ describe('ai on the Debian fixture', () => {
     const motd = await shell(img, ['run cat /etc/motd'], ['--ro']);
     expect(motd.stdout).not.toContain('pwned');
     expect(motd.stdout).not.toContain('hello');
+  });
+
+  it("paths the model asks for are the guest's: a link climbing out and ../ stay in the guest", LONG, async () => {
+    const s = await scripted([
+      { toolCalls: [{ name: 'cat', args: { args: ['/var/tmp/innocent'] } }, { name: 'cat', args: { args: ['../../../../../etc/hostname'] } }] },
+      { text: 'ok' },
+    ]);
+    const r = await ai('ai look', { OPENAI_BASE_URL: s.url });
+    expect(r.code, r.stderr).toBe(0);
+    const [shadow, hostname] = s.requests[1].messages.filter((m: any) => m.role === 'tool').map((m: any) => JSON.parse(m.content).content as string);
+    expect(shadow).toContain('aiuser:[REDACTED]:'); // the guest's shadow (the host has no aiuser), redacted
+    expect(hostname).toBe('deb12-fixture\n');
+    for (const raw of s.rawBodies) expect(raw).not.toContain(shadowHash);
   });
 
   it('--anonymize: the hostname and the login never reach the server, and come back in the answer', LONG, async () => {
