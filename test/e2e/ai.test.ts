@@ -4,11 +4,11 @@
 // commands (a real shadow hash from `passwd`, an OpenSSH private key, a password in a config file),
 // the scripted model reads them through the tool calls, and no request body that reached the
 // server holds any of them. --show-context sends nothing; each error is one line.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { guestctl, leftovers, sessionEnv, shell, tempDir } from '../helpers/cli.js';
+import { BIN, guestctl, leftovers, sessionEnv, shell, tempDir } from '../helpers/cli.js';
 import { workCopy } from '../helpers/fixtures.js';
 import { openAiServer, type OpenAiServer, type Reply } from '../helpers/openai-server.js';
 
@@ -124,6 +124,43 @@ describe('ai on the Debian fixture', () => {
     expect(shadow).toContain('aiuser:[REDACTED]:'); // the guest's shadow (the host has no aiuser), redacted
     expect(hostname).toBe('deb12-fixture\n');
     for (const raw of s.rawBodies) expect(raw).not.toContain(shadowHash);
+  });
+
+  it('on a terminal, a suggested command runs only when confirmed, through the executor', LONG, async () => {
+    const s = await scripted([{ text: "Set it:\n```guestctl\nwrite /etc/motd 'fixed by ai'\nmkdir /srv/not-confirmed\n```\n" }]);
+    // util-linux `script` gives the session a pty, so the confirmations are asked.
+    const line = `ai set the motd`;
+    const child = spawn('script', ['-qfec', `stty rows 40 cols 160; exec ${process.execPath} ${BIN} interactive ${img} -c "${line}"`, '/dev/null'], {
+      env: { ...process.env, ...sessionEnv(img), NO_COLOR: '1', TERM: 'xterm', GUESTCTL_HISTORY: '/dev/null', OPENAI_API_KEY: '', OPENAI_BASE_URL: s.url },
+    });
+    let screen = '';
+    child.stdout.on('data', (d: Buffer) => (screen += d.toString()));
+    const waitFor = async (re: RegExp, from: number) => {
+      while (!re.test(screen.slice(from))) {
+        if (child.exitCode !== null) throw new Error(`waiting for ${re}; screen: ${JSON.stringify(screen)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const exited = new Promise<number | null>((res) => child.on('exit', res));
+    try {
+      await waitFor(/Run write \/etc\/motd 'fixed by ai'\?/, 0);
+      let mark = screen.length;
+      child.stdin.write('y');
+      await new Promise((r) => setTimeout(r, 200));
+      child.stdin.write('\r');
+      await waitFor(/Run mkdir \/srv\/not-confirmed\?/, mark);
+      mark = screen.length;
+      child.stdin.write('n');
+      await new Promise((r) => setTimeout(r, 200));
+      child.stdin.write('\r');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill();
+    }
+    expect(screen).toContain('Suggested commands:');
+    const after = await shell(img, ['run cat /etc/motd', 'stat /srv/not-confirmed'], ['--ro']);
+    expect(after.stdout).toContain('fixed by ai');
+    expect(after.stderr).toMatch(/error: .*\/srv\/not-confirmed/);
   });
 
   it('--anonymize: the hostname and the login never reach the server, and come back in the answer', LONG, async () => {
