@@ -13,6 +13,8 @@ afterAll(() => {
 });
 
 const SKIP = new Set(['exit', 'quit']);
+// The ai examples must never reach a server set in the caller's environment: they fail with the how-to-set-one line.
+const NO_AI_SERVER = { OPENAI_API_KEY: '', OPENAI_BASE_URL: '' };
 
 /**
  * Split concatenated pretty-printed JSON values (each starts at column 0 on a new line, and its
@@ -45,7 +47,7 @@ describe('--json', () => {
       .commands.filter((c) => !SKIP.has(c.name))
       .flatMap((c) => c.examples.map((e) => ({ name: c.name, example: e })));
     for (const { name, example } of examples) {
-      const r = await guestctl(['interactive', img, '--json', '-c', example], { cwd: dir.path, env: { ...sessionEnv(img), EDITOR: 'true', VISUAL: '' } });
+      const r = await guestctl(['interactive', img, '--json', '-c', example], { cwd: dir.path, env: { ...sessionEnv(img), EDITOR: 'true', VISUAL: '', ...NO_AI_SERVER } });
       let values: unknown[] = [];
       expect(() => (values = jsonValues(r.stdout)), `${example}: ${r.stdout}`).not.toThrow();
       if (r.code === 0) expect(values.length, `${name}: ${example}`).toBe(1);
