@@ -25,6 +25,7 @@ import advancedFileOperations from './advanced-file-operations/index.js';
 import gitOperations from './git-operations/index.js';
 import databaseOperations from './database-operations/index.js';
 import templates from './templates/index.js';
+import setupWizards from '../wizards/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -54,6 +55,7 @@ export const plugins: Plugin[] = [
   gitOperations,
   databaseOperations,
   templates,
+  setupWizards,
 ];
 
 export function loadRegistry(): Registry {

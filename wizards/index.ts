@@ -1,0 +1,7 @@
+import type { Plugin } from '../src/shell/registry.js';
+
+// The Quick Setup Wizards: each drives existing commands through ctx.invoke and the runner in
+// _shared/runner.ts. commands/index.ts (the registry's composition root) adds this plugin;
+// src/ and the command categories never import wizards/.
+const plugin: Plugin = { category: 'setup-wizards', commands: [] };
+export default plugin;
