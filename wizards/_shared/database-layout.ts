@@ -95,13 +95,13 @@ mkdir -p "$sock"
 chown mysql "$sock"
 if command -v mariadbd >/dev/null; then server=mariadbd; else server=mysqld; fi
 if command -v mariadb >/dev/null; then client=mariadb admin=mariadb-admin; else client=mysql admin=mysqladmin; fi
-"$server" --skip-networking --skip-grant-tables --skip-log-bin --socket="$sock/sock" --pid-file="$sock/pid" --log-error="$sock/error.log" --user=mysql </dev/null &
+"$server" --skip-networking --skip-grant-tables --skip-log-bin --socket="$sock/sock" --pid-file="$sock/pid" --log-error="$sock/error.log" --user=mysql </dev/null 2>"$sock/server.err" &
 pid=$!
 trap '"$admin" --socket="$sock/sock" shutdown </dev/null; wait $pid' EXIT
 n=0
 until "$admin" --socket="$sock/sock" ping </dev/null >"$sock/ping.out" 2>&1; do
   n=$((n + 1))
-  if [ "$n" -gt 120 ] || ! kill -0 "$pid"; then cat "$sock/error.log" "$sock/ping.out" >&2; exit 1; fi
+  if [ "$n" -gt 120 ] || ! kill -0 "$pid"; then cat "$sock/server.err" "$sock/error.log" "$sock/ping.out" >&2; exit 1; fi
   sleep 1
 done
 printf "SELECT CONCAT(s.SCHEMA_NAME, '|', COALESCE((SELECT GROUP_CONCAT(CONCAT(User, '@', Host) ORDER BY Host) FROM mysql.db WHERE Db = s.SCHEMA_NAME), '')) FROM information_schema.SCHEMATA s WHERE s.SCHEMA_NAME = '%s';\\n" "$db" | "$client" --socket="$sock/sock" --batch --skip-column-names

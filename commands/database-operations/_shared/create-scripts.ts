@@ -62,13 +62,13 @@ trap stop EXIT
 trap 'exit 130' INT TERM HUP
 # No network, the socket in the jail's private /run, no general, slow or binary log; the
 # grant tables are loaded by the SQL's FLUSH PRIVILEGES (the guest's root password is not needed).
-"$server" --skip-networking --skip-grant-tables --skip-log-bin --general-log=0 --slow-query-log=0 --socket="$sock/sock" --pid-file="$sock/pid" --log-error="$sock/error.log" --datadir="$datadir" --user=mysql </dev/null &
+"$server" --skip-networking --skip-grant-tables --skip-log-bin --general-log=0 --slow-query-log=0 --socket="$sock/sock" --pid-file="$sock/pid" --log-error="$sock/error.log" --datadir="$datadir" --user=mysql </dev/null 2>"$sock/server.err" &
 pid=$!
 tries=0
 until "$admin" --socket="$sock/sock" ping </dev/null >"$sock/ping.out" 2>&1; do
   tries=$((tries + 1))
   if [ "$tries" -gt 120 ] || ! kill -0 "$pid"; then
-    cat "$sock/error.log" "$sock/ping.out" >&2
+    cat "$sock/server.err" "$sock/error.log" "$sock/ping.out" >&2
     echo "the server did not come up" >&2
     exit 1
   fi
