@@ -80,6 +80,15 @@ describe('setup-database on a Debian guest', () => {
     const again = await shell(img, ['db-create shop --owner shopper']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/^error: creating postgresql database shop: ERROR: +database "shop" already exists$/m);
+    // The wizard again, --listen all: its db-create step fails (shop exists), so the configuration
+    // steps before it are undone and the error names the step.
+    const hbaBefore = await shell(img, ['run sha256sum /etc/postgresql/15/main/pg_hba.conf']);
+    const failed = await guestctl(['interactive', img, '-c', 'setup-database --engine postgresql --database shop --user shopper --listen all --yes'], { env: sessionEnv(img), timeoutMs: 900_000 });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^error: setup-database: step 4 \(create database shop owned by shopper: db-create shop --engine postgresql --owner shopper\) failed: creating postgresql database shop: ERROR: +database "shop" already exists; its changes were undone$/m);
+    const restored = await shell(img, ['run sha256sum /etc/postgresql/15/main/pg_hba.conf', 'run ls /etc/postgresql/15/main/conf.d']);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(restored.stdout).toBe(hbaBefore.stdout);
     // db-create and undo in one session: the data directory comes back, the cluster still starts.
     const undo = await shell(img, ['db-create scratch --owner helper', 'undo']);
     expect(undo.code, undo.stderr).toBe(0);
