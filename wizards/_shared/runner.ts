@@ -23,6 +23,11 @@ export interface WizardStep {
    * a package not yet installed); when its own dry run fails, the plan says so instead of failing.
    */
   afterEarlier?: string;
+  /**
+   * The command has no --dry-run (e.g. `run`): a dry run does not invoke it and shows this note
+   * (what it would do) instead.
+   */
+  noDryRun?: string;
 }
 
 export interface WizardCheck {
@@ -147,6 +152,10 @@ export async function runPlan(ctx: CommandContext, plan: Plan, opts: RunPlanOpti
 
 async function dryRun(ctx: CommandContext, plan: Plan, result: WizardResult): Promise<WizardResult> {
   for (const step of plan.steps) {
+    if (step.noDryRun !== undefined) {
+      result.steps.push({ title: step.title, command: commandLine(step.argv), status: 'not-previewed', note: step.noDryRun });
+      continue;
+    }
     const argv = step.argv.includes('--dry-run') ? step.argv : [...step.argv, '--dry-run'];
     const r = await ctx.invoke(argv, { quiet: true });
     const sr: StepResult = { title: step.title, command: commandLine(step.argv), status: 'dry-run' };
@@ -209,8 +218,14 @@ export function renderWizard(r: WizardResult, out: Output): void {
 
 function renderStepDryRun(s: StepResult, out: Output): void {
   if (s.note) out.line(`   note: ${escapeForTerminal(s.note)}`);
-  const d = s.data as { diff?: unknown; actions?: unknown; commands?: unknown } | undefined;
+  const d = s.data as { diff?: unknown; actions?: unknown; commands?: unknown; installed?: unknown; upgraded?: unknown; removed?: unknown } | undefined;
   if (!d || typeof d !== 'object') return;
+  // A package manager's simulation (install --dry-run): the packages, with versions.
+  for (const [verb, list] of [['install', d.installed], ['upgrade', d.upgraded], ['remove', d.removed]] as const) {
+    if (!Array.isArray(list) || list.length === 0) continue;
+    const names = list.map((p: { name?: string; version?: string; to?: string }) => `${p.name ?? '?'}${p.version ? ` ${p.version}` : p.to ? ` ${p.to}` : ''}`);
+    out.line(`   would ${verb} ${list.length} package${list.length === 1 ? '' : 's'}: ${escapeForTerminal(names.join(', '))}`);
+  }
   if (typeof d.diff === 'string' && d.diff !== '') out.write(escapeLinesForTerminal(d.diff.endsWith('\n') ? d.diff : d.diff + '\n'));
   for (const list of [d.actions, d.commands]) {
     if (Array.isArray(list)) for (const a of list) out.line(`   would ${escapeForTerminal(typeof a === 'string' ? a : JSON.stringify(a))}`);
