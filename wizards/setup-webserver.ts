@@ -135,8 +135,9 @@ export async function webserverPlan(ctx: CommandContext, c: WebChoices): Promise
   if (ctx.guest.kind === 'live') steps.push({ title: `restart ${layout.service} with the new site`, argv: ['restart', layout.service] });
   steps.push(...fw.steps);
 
+  const configTest = ctx.guest.kind === 'live' ? layout.configTest : offlineConfigTest(c.family, c.server) ?? layout.configTest;
   const checks = [
-    { title: layout.configTest.join(' '), argv: layout.configTest },
+    { title: layout.configTest.join(' '), argv: configTest },
     { title: `systemctl is-enabled ${layout.service}`, argv: ['systemctl', 'is-enabled', layout.service], expect: (r: { stdout: string }) => (r.stdout.trim() === 'enabled' ? undefined : `says ${r.stdout.trim()}`) },
   ];
   if (ctx.guest.kind === 'live') checks.push({ title: `systemctl is-active ${layout.service}`, argv: ['systemctl', 'is-active', layout.service], expect: (r) => (r.stdout.trim() === 'active' ? undefined : `says ${r.stdout.trim()}`) });
@@ -148,4 +149,18 @@ export async function webserverPlan(ctx: CommandContext, c: WebChoices): Promise
     checks,
     notes,
   };
+}
+
+/**
+ * Apache's configtest wants its runtime and lock directories (/run/apache2, /run/lock; /run/httpd),
+ * which a booted system makes in its /run tmpfs and an offline image does not have: the same test
+ * (apache2 -t with Debian's envvars / httpd -t) with those pointed at a directory made for it.
+ */
+function offlineConfigTest(family: WebFamily, server: WebServer): string[] | undefined {
+  if (server !== 'apache') return undefined;
+  const test =
+    family === 'debian'
+      ? '. /etc/apache2/envvars && APACHE_RUN_DIR="$d" APACHE_LOCK_DIR="$d" APACHE_PID_FILE="$d/pid" apache2 -t'
+      : 'httpd -t -C "DefaultRuntimeDir $d" -C "PidFile $d/pid"';
+  return ['sh', '-c', `d=$(mktemp -d) || exit 1; ${test}; rc=$?; rm -rf "$d"; exit $rc`];
 }

@@ -1,4 +1,3 @@
-import { quote } from 'shell-quote';
 import type { CommandContext, Invoked } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import type { ExecResult } from '../../src/guest/types.js';
@@ -86,7 +85,13 @@ export interface RunPlanOptions {
 
 /** A command line as the user would type it. */
 export function commandLine(argv: readonly string[]): string {
-  return quote([...argv]);
+  return argv.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell (and guestctl's line parser) reads it back: bare when it is plain, else in single quotes. */
+export function shellWord(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -129,7 +134,7 @@ export async function runPlan(ctx: CommandContext, plan: Plan, opts: RunPlanOpti
     if (r.code !== 0) {
       sr.status = 'failed';
       sr.error = r.error ?? `exit status ${r.code}`;
-      await undoAndFail(ctx, plan, result, journalBefore, `step ${i + 1} (${step.title}: ${commandLine(step.argv)}) failed: ${sr.error}`);
+      await undoAndFail(ctx, plan, result, journalBefore, `step ${i + 1} (${stepName(step)}) failed: ${sr.error}`);
     }
     sr.status = 'done';
     sr.data = r.data;
@@ -164,12 +169,18 @@ async function dryRun(ctx: CommandContext, plan: Plan, result: WizardResult): Pr
       sr.status = 'not-previewed';
       sr.note = `${step.afterEarlier} (its dry run says: ${r.error ?? `exit status ${r.code}`})`;
     } else {
-      throw new CliError('failed', `${plan.wizard} --dry-run: step ${result.steps.length + 1} (${step.title}: ${commandLine(step.argv)}) cannot run: ${r.error ?? `exit status ${r.code}`}`);
+      throw new CliError('failed', `${plan.wizard} --dry-run: step ${result.steps.length + 1} (${stepName(step)}) cannot run: ${r.error ?? `exit status ${r.code}`}`);
     }
     result.steps.push(sr);
   }
   result.checks = plan.checks.map((c) => ({ title: c.title, command: commandLine(c.argv), ok: false, output: 'not run (dry run)' }));
   return result;
+}
+
+/** A step for an error line: its title, and its command line when that says more. */
+function stepName(step: WizardStep): string {
+  const line = commandLine(step.argv);
+  return line === step.title ? line : `${step.title}: ${line}`;
 }
 
 function journalLength(ctx: CommandContext): number {
@@ -188,7 +199,7 @@ async function undoAndFail(ctx: CommandContext, plan: Plan, result: WizardResult
   const u = await ctx.invoke(['undo', String(added)], { quiet: true });
   const data = u.data as UndoData | undefined;
   const notUndone = (data?.undone ?? []).flatMap((rec) => rec.notUndone.map((x) => `${rec.command}: ${x.what}: ${x.reason}`));
-  if (u.code === 0 && data) {
+  if (data) {
     ctx.out.note(`${plan.wizard}: undid ${data.undone.length} journaled step${data.undone.length === 1 ? '' : 's'}: ${made.map((s) => s.command).join('; ')}`);
   }
   for (const x of notUndone) ctx.out.note(`${plan.wizard}: NOT undone: ${x}`);
