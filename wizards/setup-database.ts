@@ -11,6 +11,7 @@ import { installedPackages } from '../src/packages/installed.js';
 import { CliError } from '../src/util/errors.js';
 import { hbaRemoteRules, missingHbaRules, myListenSnippet, pgIncludeDir, pgSetting, pgSettingLine } from '../src/editors/postgresql-conf.js';
 import { Asker, wizardOptions } from './_shared/ask.js';
+import { firewallPlan } from './_shared/firewall.js';
 import { renderWizard, runPlan, writeContentArg, type Plan, type WizardCheck, type WizardResult, type WizardStep } from './_shared/runner.js';
 import {
   dbNameProblem,
@@ -131,7 +132,7 @@ export async function databasePlan(ctx: CommandContext, c: DbChoices): Promise<P
       steps.push({
         title: 'make the cluster (initdb, as postgresql-setup --initdb does)',
         argv: ['run', 'runuser', '-u', 'postgres', '--', `${layout.binDir}/initdb`, '-D', layout.dataDir, '--auth-local=peer', '--auth-host=scram-sha-256'],
-        afterEarlier: afterInstall,
+        noDryRun: `would run the guest's initdb as postgres to make the cluster in ${layout.dataDir}`,
       });
     }
     const confPath = `${layout.configDir}/postgresql.conf`;
@@ -174,7 +175,7 @@ export async function databasePlan(ctx: CommandContext, c: DbChoices): Promise<P
     if (c.installed) notes.push(`${c.engine} is installed already: no install step`);
     else steps.push({ title: `install ${layout.packages.join(', ')}`, argv: ['install', ...layout.packages] });
     if (layout.installDb && !(await isDir(fs, '/var/lib/mysql/mysql'))) {
-      steps.push({ title: 'make the data directory (mariadb-install-db, as the service does at its first start)', argv: ['run', 'mariadb-install-db', '--user=mysql', '--datadir=/var/lib/mysql'], afterEarlier: afterInstall });
+      steps.push({ title: 'make the data directory (mariadb-install-db, as the service does at its first start)', argv: ['run', 'mariadb-install-db', '--user=mysql', '--datadir=/var/lib/mysql'], noDryRun: "would run the guest's mariadb-install-db to make /var/lib/mysql" });
     }
     // Written for both choices: the families' defaults differ (Debian binds 127.0.0.1, RHEL every address).
     const bind = c.listen === 'all' ? '0.0.0.0' : '127.0.0.1';
@@ -194,9 +195,10 @@ export async function databasePlan(ctx: CommandContext, c: DbChoices): Promise<P
   }
 
   if (c.listen === 'all') {
-    const fw = await ctx.invoke(['firewall-list'], { quiet: true });
-    if (fw.code === 0) steps.push({ title: `open ${PORT[c.engine]} in the firewall`, argv: ['firewall-add', PORT[c.engine]] });
-    else notes.push(`no firewall port opened: ${fw.error ?? 'firewall-list failed'}`);
+    // Opened only when a firewall is enabled; the wizard does not install one.
+    const fw = await firewallPlan(ctx, c.family, undefined, [PORT[c.engine]]);
+    steps.push(...fw.steps);
+    notes.push(...fw.notes);
   }
   return {
     wizard: 'setup-database',

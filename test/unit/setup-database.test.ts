@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { fakeGuest, type FileSpec } from '../helpers/fake-guest.js';
 import { runCommand } from '../helpers/run-command.js';
 import { scriptedPrompter } from '../helpers/scripted-prompter.js';
-import type { CommandContext, Invoked } from '../../src/shell/command.js';
+import type { CommandContext } from '../../src/shell/command.js';
 import { databasePlan, setupDatabase, type DbChoices } from '../../wizards/setup-database.js';
 import { commandLine } from '../../wizards/_shared/runner.js';
 import { dbNameProblem, debianPgMajor } from '../../wizards/_shared/database-layout.js';
@@ -18,35 +18,37 @@ afterAll(() => rmSync(host, { recursive: true, force: true }));
 const pw = join(host, 'pw');
 writeFileSync(pw, 'secret\n');
 
-const debian = (extra: Record<string, FileSpec> = {}) =>
-  fakeGuest({ files: { '/etc/debian_version': '12.8\n', '/var/lib/dpkg/status': 'Package: bash\nStatus: install ok installed\nVersion: 5.2\nArchitecture: amd64\n', ...extra }, os: { distro: 'debian', version: '12', packageFormat: 'deb' } });
+const unitList = (enabled: string[]) => ({
+  stdout: ['nftables.service', 'ufw.service', 'firewalld.service', 'ssh.service'].map((u) => `${u} ${enabled.includes(u) ? 'enabled' : 'disabled'} enabled`).join('\n'),
+});
 
-function ctxOf(guest: ReturnType<typeof fakeGuest>, firewall: boolean): CommandContext {
-  const invoke = async (argv: string[]): Promise<Invoked> => {
-    expect(argv).toEqual(['firewall-list']);
-    return firewall ? { data: { backend: 'nftables' }, code: 0, render: () => undefined } : { data: undefined, code: 1, error: 'no firewall is enabled in the guest', render: () => undefined };
-  };
-  return { guest, invoke, signal: new AbortController().signal } as unknown as CommandContext;
-}
+const debian = (extra: Record<string, FileSpec> = {}, firewall = false) =>
+  fakeGuest({
+    files: { '/etc/debian_version': '12.8\n', '/var/lib/dpkg/status': 'Package: bash\nStatus: install ok installed\nVersion: 5.2\nArchitecture: amd64\n', ...extra },
+    os: { distro: 'debian', version: '12', packageFormat: 'deb' },
+    exec: { systemctl: () => unitList(firewall ? ['nftables.service'] : []) },
+  });
+
+const ctxOf = (guest: ReturnType<typeof fakeGuest>): CommandContext => ({ guest, signal: new AbortController().signal }) as unknown as CommandContext;
 
 const choices = (c: Partial<DbChoices>): DbChoices => ({ family: 'debian', engine: 'postgresql', database: 'shop', user: 'shopper', passwordFile: pw, listen: 'local', installed: false, ...c });
 
 describe('setup-database plan', () => {
   it('PostgreSQL on Debian 12, local: install, enable, db-create', async () => {
-    const plan = await databasePlan(ctxOf(debian(), false), choices({}));
+    const plan = await databasePlan(ctxOf(debian()), choices({}));
     expect(plan.steps.map((s) => commandLine(s.argv))).toEqual(['install postgresql', 'enable postgresql', `db-create shop --engine postgresql --owner shopper --password-file ${pw}`]);
     expect(plan.checks.map((c) => c.title)).toEqual(['systemctl is-enabled postgresql', 'psql lists database shop owned by shopper']);
   });
 
   it('PostgreSQL --listen all: conf.d snippet, pg_hba rules, firewall when one is enabled', async () => {
-    const plan = await databasePlan(ctxOf(debian(), true), choices({ listen: 'all' }));
+    const plan = await databasePlan(ctxOf(debian({}, true)), choices({ listen: 'all' }));
     const lines = plan.steps.map((s) => commandLine(s.argv));
-    expect(lines[1]).toBe(`write /etc/postgresql/15/main/conf.d/60-guestctl-listen.conf "listen_addresses = '*'\\\\n"`);
+    expect(lines[1]).toBe(`write /etc/postgresql/15/main/conf.d/60-guestctl-listen.conf 'listen_addresses = '\\''*'\\''\\n'`);
     expect(lines[2]).toMatch(/^write --append \/etc\/postgresql\/15\/main\/pg_hba.conf '# Added by guestctl.*0\.0\.0\.0\/0 +scram-sha-256\\nhost +all +all +::\/0 +scram-sha-256\\n'$/);
     expect(lines.at(-1)).toBe('firewall-add 5432/tcp');
-    const noFw = await databasePlan(ctxOf(debian(), false), choices({ listen: 'all' }));
+    const noFw = await databasePlan(ctxOf(debian()), choices({ listen: 'all' }));
     expect(noFw.steps.map((s) => s.argv[0])).not.toContain('firewall-add');
-    expect(noFw.notes.join()).toContain('no firewall port opened: no firewall is enabled');
+    expect(noFw.notes.join()).toContain('no firewall is enabled in the guest: nothing to open for 5432/tcp');
   });
 
   it('an installed cluster: its version, no install step, rules already there are not added again', async () => {
@@ -55,13 +57,13 @@ describe('setup-database plan', () => {
       '/etc/postgresql/16/main/postgresql.conf': "include_dir = 'conf.d'\n",
       '/etc/postgresql/16/main/pg_hba.conf': 'host all all 0.0.0.0/0 scram-sha-256\nhost all all ::/0 scram-sha-256\n',
     });
-    const plan = await databasePlan(ctxOf(guest, false), choices({ listen: 'all', installed: true }));
+    const plan = await databasePlan(ctxOf(guest), choices({ listen: 'all', installed: true }));
     expect(plan.steps.map((s) => s.argv.slice(0, 2).join(' '))).toEqual(['write /etc/postgresql/16/main/conf.d/60-guestctl-listen.conf', 'enable postgresql', 'db-create shop']);
     expect(plan.notes).toContain('postgresql is installed already: no install step');
   });
 
   it('MariaDB --listen all: the bind-address snippet and a user at % too', async () => {
-    const plan = await databasePlan(ctxOf(debian(), true), choices({ engine: 'mariadb', listen: 'all', user: 'wiki', database: 'wiki' }));
+    const plan = await databasePlan(ctxOf(debian({}, true)), choices({ engine: 'mariadb', listen: 'all', user: 'wiki', database: 'wiki' }));
     expect(plan.steps.map((s) => commandLine(s.argv))).toEqual([
       'install mariadb-server',
       "write /etc/mysql/mariadb.conf.d/zz-guestctl-listen.cnf '# Written by guestctl setup-database: the address the server listens on.\\n[mysqld]\\nbind-address = 0.0.0.0\\n'",
@@ -72,8 +74,8 @@ describe('setup-database plan', () => {
   });
 
   it('RHEL: postgresql-server, initdb before the configuration, no firewall without --listen all', async () => {
-    const guest = fakeGuest({ files: { '/etc/redhat-release': 'Rocky Linux release 9.4\n' }, os: { distro: 'rocky', version: '9.4', packageFormat: 'rpm' } });
-    const plan = await databasePlan(ctxOf(guest, true), choices({ family: 'rhel', listen: 'all' }));
+    const guest = fakeGuest({ files: { '/etc/redhat-release': 'Rocky Linux release 9.4\n' }, os: { distro: 'rocky', version: '9.4', packageFormat: 'rpm' }, exec: { systemctl: () => unitList(['firewalld.service']) } });
+    const plan = await databasePlan(ctxOf(guest), choices({ family: 'rhel', listen: 'all' }));
     expect(plan.steps.map((s) => s.argv.slice(0, 3).join(' '))).toEqual([
       'install postgresql-server',
       'run runuser -u',

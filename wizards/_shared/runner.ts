@@ -1,4 +1,3 @@
-import { quote } from 'shell-quote';
 import type { CommandContext, Invoked } from '../../src/shell/command.js';
 import type { Output } from '../../src/shell/output.js';
 import type { ExecResult } from '../../src/guest/types.js';
@@ -23,6 +22,11 @@ export interface WizardStep {
    * a package not yet installed); when its own dry run fails, the plan says so instead of failing.
    */
   afterEarlier?: string;
+  /**
+   * The command has no --dry-run (e.g. `run`): a dry run does not invoke it and shows this note
+   * (what it would do) instead.
+   */
+  noDryRun?: string;
 }
 
 export interface WizardCheck {
@@ -81,7 +85,13 @@ export interface RunPlanOptions {
 
 /** A command line as the user would type it. */
 export function commandLine(argv: readonly string[]): string {
-  return quote([...argv]);
+  return argv.map(shellWord).join(' ');
+}
+
+/** A word as a POSIX shell (and guestctl's line parser) reads it back: bare when it is plain, else in single quotes. */
+export function shellWord(word: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /**
@@ -124,7 +134,7 @@ export async function runPlan(ctx: CommandContext, plan: Plan, opts: RunPlanOpti
     if (r.code !== 0) {
       sr.status = 'failed';
       sr.error = r.error ?? `exit status ${r.code}`;
-      await undoAndFail(ctx, plan, result, journalBefore, `step ${i + 1} (${step.title}: ${commandLine(step.argv)}) failed: ${sr.error}`);
+      await undoAndFail(ctx, plan, result, journalBefore, `step ${i + 1} (${stepName(step)}) failed: ${sr.error}`);
     }
     sr.status = 'done';
     sr.data = r.data;
@@ -147,6 +157,10 @@ export async function runPlan(ctx: CommandContext, plan: Plan, opts: RunPlanOpti
 
 async function dryRun(ctx: CommandContext, plan: Plan, result: WizardResult): Promise<WizardResult> {
   for (const step of plan.steps) {
+    if (step.noDryRun !== undefined) {
+      result.steps.push({ title: step.title, command: commandLine(step.argv), status: 'not-previewed', note: step.noDryRun });
+      continue;
+    }
     const argv = step.argv.includes('--dry-run') ? step.argv : [...step.argv, '--dry-run'];
     const r = await ctx.invoke(argv, { quiet: true });
     const sr: StepResult = { title: step.title, command: commandLine(step.argv), status: 'dry-run' };
@@ -155,12 +169,18 @@ async function dryRun(ctx: CommandContext, plan: Plan, result: WizardResult): Pr
       sr.status = 'not-previewed';
       sr.note = `${step.afterEarlier} (its dry run says: ${r.error ?? `exit status ${r.code}`})`;
     } else {
-      throw new CliError('failed', `${plan.wizard} --dry-run: step ${result.steps.length + 1} (${step.title}: ${commandLine(step.argv)}) cannot run: ${r.error ?? `exit status ${r.code}`}`);
+      throw new CliError('failed', `${plan.wizard} --dry-run: step ${result.steps.length + 1} (${stepName(step)}) cannot run: ${r.error ?? `exit status ${r.code}`}`);
     }
     result.steps.push(sr);
   }
   result.checks = plan.checks.map((c) => ({ title: c.title, command: commandLine(c.argv), ok: false, output: 'not run (dry run)' }));
   return result;
+}
+
+/** A step for an error line: its title, and its command line when that says more. */
+function stepName(step: WizardStep): string {
+  const line = commandLine(step.argv);
+  return line === step.title ? line : `${step.title}: ${line}`;
 }
 
 function journalLength(ctx: CommandContext): number {
@@ -179,7 +199,7 @@ async function undoAndFail(ctx: CommandContext, plan: Plan, result: WizardResult
   const u = await ctx.invoke(['undo', String(added)], { quiet: true });
   const data = u.data as UndoData | undefined;
   const notUndone = (data?.undone ?? []).flatMap((rec) => rec.notUndone.map((x) => `${rec.command}: ${x.what}: ${x.reason}`));
-  if (u.code === 0 && data) {
+  if (data) {
     ctx.out.note(`${plan.wizard}: undid ${data.undone.length} journaled step${data.undone.length === 1 ? '' : 's'}: ${made.map((s) => s.command).join('; ')}`);
   }
   for (const x of notUndone) ctx.out.note(`${plan.wizard}: NOT undone: ${x}`);
@@ -209,8 +229,14 @@ export function renderWizard(r: WizardResult, out: Output): void {
 
 function renderStepDryRun(s: StepResult, out: Output): void {
   if (s.note) out.line(`   note: ${escapeForTerminal(s.note)}`);
-  const d = s.data as { diff?: unknown; actions?: unknown; commands?: unknown } | undefined;
+  const d = s.data as { diff?: unknown; actions?: unknown; commands?: unknown; installed?: unknown; upgraded?: unknown; removed?: unknown } | undefined;
   if (!d || typeof d !== 'object') return;
+  // A package manager's simulation (install --dry-run): the packages, with versions.
+  for (const [verb, list] of [['install', d.installed], ['upgrade', d.upgraded], ['remove', d.removed]] as const) {
+    if (!Array.isArray(list) || list.length === 0) continue;
+    const names = list.map((p: { name?: string; version?: string; to?: string }) => `${p.name ?? '?'}${p.version ? ` ${p.version}` : p.to ? ` ${p.to}` : ''}`);
+    out.line(`   would ${verb} ${list.length} package${list.length === 1 ? '' : 's'}: ${escapeForTerminal(names.join(', '))}`);
+  }
   if (typeof d.diff === 'string' && d.diff !== '') out.write(escapeLinesForTerminal(d.diff.endsWith('\n') ? d.diff : d.diff + '\n'));
   for (const list of [d.actions, d.commands]) {
     if (Array.isArray(list)) for (const a of list) out.line(`   would ${escapeForTerminal(typeof a === 'string' ? a : JSON.stringify(a))}`);
