@@ -8,6 +8,7 @@ import { guestUser } from '../src/users/guest-user.js';
 import { CliError } from '../src/util/errors.js';
 import { Asker, wizardOptions } from './_shared/ask.js';
 import { renderWizard, runPlan, writeContentArg, type Plan, type WizardCheck, type WizardResult, type WizardStep } from './_shared/runner.js';
+import { installStep } from './_shared/packages.js';
 import { DOCKER_KEY_URL, DOCKER_PACKAGES, dockerRepoLine, groupMembers } from './_shared/docker-config.js';
 
 const SOURCES = ['debian', 'docker'] as const;
@@ -86,7 +87,8 @@ export async function dockerPlan(ctx: CommandContext, c: DockerChoices): Promise
   }
   const installed = `${packages[0]} is installed by the install step`;
   // After the repository's steps (--from docker): install refreshes the lists, Docker's included.
-  steps.push({ title: `install ${packages.join(', ')}`, argv: ['install', ...packages] });
+  const install = await installStep(ctx, packages, notes);
+  if (install) steps.push(install);
   steps.push({ title: 'enable docker at boot', argv: ['enable', 'docker'], afterEarlier: installed });
   for (const u of c.users) steps.push({ title: `add ${u} to the group docker`, argv: ['usermod', u, '--add-groups', 'docker'], afterEarlier: `the group docker is made by ${packages[0]}'s install` });
   if (c.users.length === 0) notes.push('no --users: only root can use docker (add users later with usermod USER --add-groups docker)');

@@ -7,6 +7,7 @@ import { isFile, statOrNull } from '../src/guest/stat-or-null.js';
 import { CliError } from '../src/util/errors.js';
 import { Asker, wizardOptions } from './_shared/ask.js';
 import { firewallChoice, firewallPlan } from './_shared/firewall.js';
+import { installStep } from './_shared/packages.js';
 import { renderWizard, runPlan, writeContentArg, type Plan, type WizardResult, type WizardStep } from './_shared/runner.js';
 import {
   apacheVhost,
@@ -35,8 +36,8 @@ export const setupWebserver = defineCommand({
     "systemctl is-enabled. Debian/Ubuntu and RHEL/Fedora families; see the README's wizard section for what goes where.",
   examples: [
     'setup-webserver --server nginx --site example.org --port 8080 --yes',
-    'setup-webserver --server apache --site intranet --tls self-signed --no-firewall --yes',
-    'setup-webserver --server nginx --site example.org --dry-run',
+    'setup-webserver --server apache --site intranet --tls self-signed --no-firewall --dry-run',
+    'setup-webserver --server nginx --site shop --port 8443 --tls self-signed --firewall --dry-run',
   ],
   options: {
     server: { type: 'string', valueName: 'nginx|apache', description: 'the web server (default nginx)' },
@@ -107,7 +108,9 @@ export async function webserverPlan(ctx: CommandContext, c: WebChoices): Promise
   if (tls && !(await isFile(fs, '/usr/bin/openssl'))) packages.push('openssl');
   packages.push(...fw.packages);
 
-  const steps: WizardStep[] = [{ title: `install ${packages.join(', ')}`, argv: ['install', ...packages] }];
+  const steps: WizardStep[] = [];
+  const install = await installStep(ctx, packages, notes);
+  if (install) steps.push(install);
   steps.push({ title: 'create the document root', argv: ['mkdir', '-p', c.root] });
   if (await isFile(fs, `${c.root}/index.html`)) notes.push(`${c.root}/index.html exists: it is kept`);
   else steps.push({ title: 'write the index page', argv: ['write', `${c.root}/index.html`, writeContentArg(indexHtml(c.site, c.server))] });
