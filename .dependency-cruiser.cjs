@@ -20,6 +20,21 @@ module.exports = {
       to: { path: '^commands/' },
     },
     {
+      name: 'not-to-wizards',
+      severity: 'error',
+      comment:
+        'The wizards are built on the commands (through ctx.invoke), never the other way round: only the registry\'s composition root (commands/index.ts) lists them.',
+      from: { path: '^(src/|commands/[^/]+/)' },
+      to: { path: '^wizards/' },
+    },
+    {
+      name: 'wizards-not-to-commands',
+      severity: 'error',
+      comment: 'A wizard drives commands by their command line (ctx.invoke) and gets their JSON back; it never imports or reimplements one.',
+      from: { path: '^wizards/' },
+      to: { path: '^commands/' },
+    },
+    {
       name: 'guest-users-parsers-not-to-shell',
       severity: 'error',
       comment: 'The guest, users and parsers layers work without the interactive shell; what they need from the UI is passed in.',

@@ -26,6 +26,7 @@ import gitOperations from './git-operations/index.js';
 import databaseOperations from './database-operations/index.js';
 import templates from './templates/index.js';
 import aiAssistant from './ai-assistant/index.js';
+import setupWizards from '../wizards/index.js';
 
 // One plugin per category folder; the registry orders them as src/shell/categories.ts does.
 export const plugins: Plugin[] = [
@@ -56,6 +57,7 @@ export const plugins: Plugin[] = [
   databaseOperations,
   templates,
   aiAssistant,
+  setupWizards,
 ];
 
 export function loadRegistry(): Registry {

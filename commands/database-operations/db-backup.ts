@@ -6,7 +6,7 @@ import { dryRunOption, DRY_RUN } from '../../src/shell/dry-run.js';
 import { CliError, usageError } from '../../src/util/errors.js';
 import { firstLine } from '../../src/util/run-tool.js';
 import { formatBytes } from '../../src/util/format.js';
-import { findPgClusters, type PgCluster } from './_shared/postgres.js';
+import { findPgClusters, pickCluster } from './_shared/postgres.js';
 import { findMyDataDir } from './_shared/mariadb.js';
 import { sqliteFile } from './_shared/sqlite.js';
 import { MY_LIVE, MY_OFFLINE, PG_LIVE, PG_OFFLINE, SQLITE_BACKUP } from './_shared/dump-scripts.js';
@@ -132,18 +132,6 @@ async function planBackup(ctx: CommandContext, engine: Engine, database: string,
     how: `MariaDB/MySQL started offline on ${my.dataDir} with no network, mariadb-dump, shut down`,
     script: { text: MY_OFFLINE, args: (out) => [database, out, my.dataDir] },
   };
-}
-
-function pickCluster(clusters: PgCluster[], wanted: string | undefined): PgCluster {
-  if (!clusters.length) throw new CliError('not-found', 'the guest has no PostgreSQL cluster (no PG_VERSION under /var/lib/postgresql or /var/lib/pgsql)');
-  const label = (c: PgCluster) => (c.name ? `${c.version}/${c.name}` : c.version);
-  if (wanted) {
-    const c = clusters.find((x) => label(x) === wanted || x.dataDir === wanted);
-    if (!c) throw new CliError('not-found', `no PostgreSQL cluster ${wanted}: the guest has ${clusters.map(label).join(', ')}`);
-    return c;
-  }
-  if (clusters.length > 1) throw usageError(`the guest has several PostgreSQL clusters (${clusters.map(label).join(', ')}): choose one with --cluster`);
-  return clusters[0]!;
 }
 
 async function planSqlite(ctx: CommandContext, path: string, to: string): Promise<Plan> {

@@ -14,6 +14,7 @@ import { liveTuningTests } from '../live/tuning.js';
 import { liveNetworkTests } from '../live/network.js';
 import { liveFirewallTests } from '../live/firewall.js';
 import { liveWatchTests } from '../live/watch.js';
+import { liveWizardTests } from '../live/wizards.js';
 import { checkIsoLive, checkMenuLive, checkScanLive } from './live-scan-checks.js';
 
 // Everything that needs a RUNNING VM, in one file so the VM boots once: libvirt's system
@@ -50,6 +51,7 @@ describe.skipIf(unavailable !== null)('live VM: libvirt + TCG Debian 12 guest + 
   liveNetworkTests(liveVm);
   liveFirewallTests(liveVm);
   liveWatchTests(liveVm);
+  liveWizardTests(liveVm);
 
   it('scan: table, JSON and metrics; the domain without an agent says so', () => checkScanLive(liveVm()), 240_000);
   it('iso: insert and eject; the guest sees the medium; a locked tray needs --force', () => checkIsoLive(liveVm()), 600_000);

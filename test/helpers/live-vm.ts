@@ -253,6 +253,8 @@ export function noAgentDomainXml(p: { name: string; uuid: string }): string {
 export const LIVE_NIC = 'ens3';
 export const LIVE_STATIC_ADDRESS = '10.0.2.16/24';
 export const LIVE_FIREWALL_PORT = 8080;
+/** The site setup-webserver makes on the overlay before boot (test/live/wizards.ts), on LIVE_FIREWALL_PORT. */
+export const LIVE_WEB_SITE = 'guestctl-live-site';
 
 /** A machine-id planted in the overlay before `sysprep` empties it (test/live/sysprep.ts). */
 export const LIVE_PLANTED_MACHINE_ID = '0123456789abcdef0123456789abcdef';
@@ -262,7 +264,8 @@ export const LIVE_PLANTED_MACHINE_ID = '0123456789abcdef0123456789abcdef';
  * the image prepared for cloning with `sysprep` (a new machine-id and new SSH host keys at boot;
  * test/live/sysprep.ts); `touch /root/fb` queued as a firstboot command (test/live/firstboot.ts); a static address on the
  * user-mode NIC (slirp's 10.0.2.0/24, gateway .2, DNS .3; test/live/network.ts); nftables installed
- * and enabled with a port opened (test/live/firewall.ts).
+ * and enabled with a port opened (test/live/firewall.ts); nginx with a site on that port by the
+ * setup-webserver wizard, flags only, and curl to fetch it from inside (test/live/wizards.ts).
  */
 async function prepareOverlay(overlay: string): Promise<void> {
   const steps = [
@@ -273,6 +276,8 @@ async function prepareOverlay(overlay: string): Promise<void> {
     'install nftables',
     'enable nftables.service',
     `firewall-add ${LIVE_FIREWALL_PORT}/tcp`,
+    `setup-webserver --server nginx --site ${LIVE_WEB_SITE} --port ${LIVE_FIREWALL_PORT} --firewall --yes`,
+    'install curl',
   ];
   const r = await guestctl(['interactive', overlay, ...steps.flatMap((c) => ['-c', c])], { env: sessionEnv(overlay) });
   if (r.code !== 0) throw new Error(`preparing the live overlay failed: ${r.stderr.trim()}`);

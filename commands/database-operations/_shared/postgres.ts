@@ -1,5 +1,6 @@
 import type { GuestFs } from '../../../src/guest/types.js';
 import { isDir, isFile } from '../../../src/guest/stat-or-null.js';
+import { CliError, usageError } from '../../../src/util/errors.js';
 
 // PostgreSQL clusters on a guest. Debian keeps each cluster's configuration in
 // /etc/postgresql/VER/NAME and its data in /var/lib/postgresql/VER/NAME, with the server
@@ -81,4 +82,17 @@ async function flatSize(fs: GuestFs, dir: string): Promise<number> {
   let total = 0;
   for (const e of await fs.list(dir)) if (e.type === 'file') total += (await fs.lstat(`${dir}/${e.name}`)).size;
   return total;
+}
+
+/** The cluster --cluster names (VER/NAME or its data directory), or the only one. */
+export function pickCluster(clusters: PgCluster[], wanted: string | undefined): PgCluster {
+  if (!clusters.length) throw new CliError('not-found', 'the guest has no PostgreSQL cluster (no PG_VERSION under /var/lib/postgresql or /var/lib/pgsql)');
+  const label = (c: PgCluster) => (c.name ? `${c.version}/${c.name}` : c.version);
+  if (wanted) {
+    const c = clusters.find((x) => label(x) === wanted || x.dataDir === wanted);
+    if (!c) throw new CliError('not-found', `no PostgreSQL cluster ${wanted}: the guest has ${clusters.map(label).join(', ')}`);
+    return c;
+  }
+  if (clusters.length > 1) throw usageError(`the guest has several PostgreSQL clusters (${clusters.map(label).join(', ')}): choose one with --cluster`);
+  return clusters[0]!;
 }
