@@ -58,10 +58,20 @@ export async function walkOutside(guest: Guest, trees: readonly string[]): Promi
  * type, inode, mode and owner count.
  */
 export function sameMeta(a: PathMeta | null, b: PathMeta | null): boolean {
+  if (!sameLooks(a, b)) return false;
+  return a === null || b === null || (a.inode === b.inode && (a.type === 'directory' || a.ctimeMs === b.ctimeMs));
+}
+
+/**
+ * Whether a path is back as it was, where it may be a new file: the package manager re-creates
+ * what it puts back (a reinstalled package's files get a new inode and ctime, but the size, mtime,
+ * mode and owner the package gives them). Type, size, mtime, mode, owner and link target.
+ */
+export function sameLooks(a: PathMeta | null, b: PathMeta | null): boolean {
   if (a === null || b === null) return a === b;
-  if (a.type !== b.type || a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid || a.inode !== b.inode) return false;
+  if (a.type !== b.type || a.mode !== b.mode || a.uid !== b.uid || a.gid !== b.gid) return false;
   if (a.type === 'directory') return true;
-  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.linkTarget === b.linkTarget;
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.linkTarget === b.linkTarget;
 }
 
 /** The paths that differ between two walks, sorted. */
@@ -79,11 +89,12 @@ export type OutsideVerdict = { action: 'undone' } | { action: 'remove' } | { act
 
 /**
  * What undo can do about one outside change, given the path's state now (after the package
- * manager's undo and the tree restore): nothing left to do when it is as before; a path the
+ * manager's undo and the tree restore): nothing left to do when it is as before (sameLooks: a
+ * reinstalled package's files count as back); a path the
  * command created and nobody changed since is removed; anything else is named, not undone.
  */
 export function outsideVerdict(c: OutsideChange, now: PathMeta | null): OutsideVerdict {
-  if (sameMeta(c.before, now)) return { action: 'undone' };
+  if (sameLooks(c.before, now)) return { action: 'undone' };
   if (c.before === null) {
     if (c.after !== null && sameMeta(c.after, now)) return { action: 'remove' };
     return { action: 'not-undone', reason: 'created by the command outside the journaled trees and changed since; left in place' };

@@ -44,12 +44,19 @@ describe('outsideVerdict', () => {
   it('a modified path: undone only when it is as before again, else named with what differs', () => {
     const c = { path: '/usr/lib/x.so', before: f(), after: f({ size: 20, ctimeMs: 2000 }) };
     expect(outsideVerdict(c, f())).toEqual({ action: 'undone' });
-    expect(outsideVerdict(c, f({ ctimeMs: 3000 }))).toEqual({ action: 'not-undone', reason: expect.stringMatching(/modified outside the journaled trees \(ctime differs\); its content was not kept/) });
+    expect(outsideVerdict(c, f({ mtimeMs: 3000 }))).toEqual({ action: 'not-undone', reason: expect.stringMatching(/modified outside the journaled trees \(mtime differs\); its content was not kept/) });
+    expect(outsideVerdict(c, f({ size: 11, mode: 0o600 }))).toMatchObject({ reason: expect.stringContaining('(size, mode differ)') });
     expect(outsideVerdict(c, null)).toMatchObject({ action: 'not-undone', reason: expect.stringContaining('gone now') });
   });
   it('a removed path that is still gone is named: its content was not kept', () => {
     const c = { path: '/srv/data.txt', before: f(), after: null };
     expect(outsideVerdict(c, null)).toMatchObject({ action: 'not-undone', reason: expect.stringContaining('not re-created') });
+  });
+  it('a removed path the package manager put back (a reinstall: new inode and ctime, same size, mtime, mode, owner) counts as undone', () => {
+    const c = { path: '/usr/bin/hello', before: f(), after: null };
+    expect(outsideVerdict(c, f({ inode: 99, ctimeMs: 5000 }))).toEqual({ action: 'undone' });
+    expect(outsideVerdict({ path: '/usr/share/doc/hello', before: d(), after: null }, d({ inode: 98, mtimeMs: 7 }))).toEqual({ action: 'undone' });
+    expect(outsideVerdict(c, f({ inode: 99, ctimeMs: 5000, mtimeMs: 4000 }))).toMatchObject({ action: 'not-undone' });
   });
 });
 
