@@ -1,5 +1,6 @@
 import type { FileType, Guest } from '../guest/types.js';
 import { walkGuest } from '../guest/walk.js';
+import { CliError } from '../util/errors.js';
 
 // What a package command's guest programs change OUTSIDE the trees it snapshots (a maintainer
 // script writing /var/www/html/index.nginx-debian.html, say): one metadata-only walk (lstat, no
@@ -41,7 +42,11 @@ export async function walkOutside(guest: Guest, trees: readonly string[]): Promi
   const skipped = [...trees, ...OUTSIDE_WALK_SKIPPED];
   const out: OutsideWalk = new Map();
   const links: string[] = [];
-  for await (const e of walkGuest(guest, '/', { stat: true })) {
+  // An unreadable directory would hide what the command changes there: the step fails, naming it.
+  const onError = (path: string, err: Error) => {
+    throw new CliError('failed', `journal: cannot walk the guest outside the package state trees: ${path}: ${err.message}`);
+  };
+  for await (const e of walkGuest(guest, '/', { stat: true, onError })) {
     if (isUnder(e.path, skipped)) continue;
     const meta: PathMeta = { type: e.type, size: e.size, mtimeMs: e.mtimeMs ?? 0, ctimeMs: e.ctimeMs ?? 0, mode: e.mode ?? 0, uid: e.uid ?? 0, gid: e.gid ?? 0 };
     if (e.inode !== undefined) meta.inode = e.inode;
