@@ -13,7 +13,9 @@ export const undo = defineCommand({
   description:
     'Walks the change journal back (see `changes`): every path a command touched gets its before-image again, byte for byte with ' +
     'its owner, mode and xattrs, and a path it created is removed. Packages a command installed are purged with the guest\'s ' +
-    'manager and packages it removed are installed again at the version they had; an upgrade is not reverted. What cannot be ' +
+    'manager and packages it removed are installed again at the version they had; an upgrade is not reverted. The trees a ' +
+    "command's programs were snapshotted in come back whole (what the purge did there besides is undone too); what a package " +
+    'command created elsewhere is removed, and what it modified or removed elsewhere (no content kept) is named. What cannot be ' +
     'undone is listed with the reason and the exit status is 1. Undone commands stay in `changes`, marked undone, and are left ' +
     'out of `template-save`. undo itself is not journaled.',
   examples: ['undo', 'undo 3', 'undo --all', 'undo --all --dry-run'],

@@ -25,6 +25,8 @@ export interface ChangeRecordView {
   paths: ChangedPath[];
   /** Package manager changes (commands that declare them). */
   packages?: PackageChanges;
+  /** Package commands (offline): paths outside the snapshotted trees its programs changed (metadata only: no before-content). */
+  outside?: { path: string; change: 'created' | 'modified' | 'removed' }[];
   /** Guest programs the command ran whose other changes are not known. */
   untracked?: string[];
 }
@@ -38,6 +40,7 @@ export function describeRecords(records: readonly JournalRecord[], withDiff: boo
     undone: r.undone === true,
     paths: r.entries.map((e) => describeEntry(e, withDiff)),
     ...(r.packages ? { packages: r.packages } : {}),
+    ...(r.outside ? { outside: r.outside.map((c) => ({ path: c.path, change: c.before === null ? ('created' as const) : c.after === null ? ('removed' as const) : ('modified' as const) })) } : {}),
     ...(r.untracked ? { untracked: r.untracked } : {}),
   }));
 }

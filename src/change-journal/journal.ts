@@ -1,5 +1,6 @@
 import type { FileType } from '../guest/types.js';
 import type { PackageChanges } from '../packages/package-changes.js';
+import type { OutsideChange } from './outside-walk.js';
 
 // The session's change journal: one record per mutating command, holding the before-image of
 // every path the command touched (taken on first touch, so it is the state before the command).
@@ -47,6 +48,10 @@ export interface JournalRecord {
   packages?: PackageChanges;
   /** Guest programs the command ran whose changes beyond `entries` are not known (no journal trees declared). */
   untracked?: string[];
+  /** Commands with journal trees (offline): the trees' whole before-state, so undo can bring them back entirely. */
+  trees?: { roots: readonly string[]; before: Map<string, BeforeImage> };
+  /** Package commands (offline): paths outside the trees whose metadata the command's programs changed. */
+  outside?: OutsideChange[];
   /** Set by `undo` once the record's changes were reverted (it stays listed, marked). */
   undone?: boolean;
 }

@@ -8,6 +8,7 @@ import { packageChanges } from '../packages/package-changes.js';
 import type { Journal, JournalEntry, ResolvedJournalSpec } from './journal.js';
 import { JournalingFs } from './journaling-fs.js';
 import { changedSince, snapshotTrees, type TreeSnapshot } from './tree-snapshot.js';
+import { outsideChanges, walkOutside, type OutsideWalk } from './outside-walk.js';
 
 // One mutating command's view of the guest: the same guest with its fs journaled, and its guest
 // programs watched. `start` snapshots what the command's spec says its programs change (trees,
@@ -42,10 +43,14 @@ export function journaledGuest(guest: Guest, journal: Journal, argv: readonly st
   const time = new Date();
   let snapshot: TreeSnapshot | undefined;
   let packagesBefore: InstalledPackage[] | undefined;
+  // Package commands: maintainer scripts write anywhere (/var/www, /srv, ...), so the rest of the guest gets a metadata walk too.
+  const walkRest = spec.packages === true && trees.length > 0;
+  let outsideBefore: OutsideWalk | undefined;
   return {
     guest: view,
     async start() {
       if (trees.length > 0) snapshot = await snapshotTrees(guest, trees);
+      if (walkRest) outsideBefore = await walkOutside(guest, trees);
       // Without a manager the command fails with its own message; the journal has no package set to keep then.
       if (spec.packages && isManagerName(guest.os.packageManager)) packagesBefore = (await installedPackages(guest)).packages;
     },
@@ -55,6 +60,9 @@ export function journaledGuest(guest: Guest, journal: Journal, argv: readonly st
         const seen = new Set(entries.map((e) => e.path));
         for (const e of await changedSince(guest, trees, snapshot)) if (!seen.has(e.path)) entries.push(e);
       }
+      const seenPaths = new Set(entries.map((e) => e.path));
+      // Paths the file layer journaled have full before-images: undo restores those, not these.
+      const outside = outsideBefore ? outsideChanges(outsideBefore, await walkOutside(guest, trees)).filter((c) => !seenPaths.has(c.path)) : undefined;
       const packages = packagesBefore ? packageChanges(packagesBefore, (await installedPackages(guest)).packages) : undefined;
       journal.add({
         argv: [...argv],
@@ -63,6 +71,8 @@ export function journaledGuest(guest: Guest, journal: Journal, argv: readonly st
         ok,
         entries,
         ...(packages ? { packages } : {}),
+        ...(snapshot ? { trees: { roots: trees, before: snapshot } } : {}),
+        ...(outside ? { outside } : {}),
         ...(untracked.size > 0 ? { untracked: [...untracked] } : {}),
       });
     },

@@ -16,6 +16,8 @@ export const PACKAGE_STATE_TREES: readonly string[] = [
   '/var/lib/systemd/deb-systemd-helper-enabled',
   '/var/lib/systemd/deb-systemd-helper-masked',
   '/var/cache/man',
+  // ldconfig's cache of library details, rewritten by the ldconfig trigger of any package with libraries
+  '/var/cache/ldconfig',
   '/usr/share/info/dir',
   // rpm
   '/var/lib/rpm',

@@ -102,3 +102,29 @@ describe('template-save and replay', () => {
     }
   });
 });
+
+describe('undo of a package install whose purge and maintainer scripts reach beyond its own files', () => {
+  // nginx: its postinst writes /var/www/html/index.nginx-debian.html (outside the package state
+  // trees) and the purge of nginx-common deletes /etc/nginx, with a file the user had put there
+  // before the install. Undo must bring the user's file back and remove the page, or say what not.
+  it('a user file in /etc/nginx made earlier comes back, the default page goes, the tree equals the state before the install', LONG, async () => {
+    const img = copyOf(pristine, 'nginx.qcow2');
+    const a = await shell(img, ['mkdir -p /etc/nginx/conf.d', "write /etc/nginx/conf.d/mine.conf 'server_tokens off;\\n'"]);
+    expect(a.code, a.stderr).toBe(0);
+    const beforeInstall = await treeManifest(img);
+    const b = await shell(img, ['install nginx', 'stat /var/www/html/index.nginx-debian.html', 'changes', 'undo']);
+    expect(b.stdout).toContain('created  /var/www/html/index.nginx-debian.html (outside the snapshotted trees');
+    expect(b.stdout).toContain('purged      nginx-common');
+    const notUndone = [...b.stdout.matchAll(/^ {3}NOT UNDONE {2}(\S+):/gm)].map((m) => m[1]!);
+    // Exit 1 exactly when undo names something it could not undo (it is the last command).
+    expect(b.code, b.stderr).toBe(notUndone.length > 0 ? 1 : 0);
+    expect(b.stdout).toMatch(/^undid 1\. install nginx$/m);
+    const after = await treeManifest(img);
+    expect(manifestDifferences(beforeInstall, after).filter((p) => !notUndone.includes(p))).toEqual([]);
+    expect([...after.keys()].filter((p) => p.startsWith('/var/www'))).toEqual([]);
+    // The guest's own tools, in a new process: the user's file is back byte for byte, nginx is gone.
+    const check = await shell(img, ['run cat /etc/nginx/conf.d/mine.conf', 'run dpkg --audit', 'run dpkg -s nginx'], ['--ro']);
+    expect(check.stdout).toContain('server_tokens off;\n');
+    expect(check.stderr).toMatch(/package 'nginx' is not installed/);
+  });
+});

@@ -105,16 +105,17 @@ describe('setup-webserver --server apache --tls self-signed', () => {
 
 describe('a failing wizard undoes its steps; a dry run changes nothing', () => {
   it("nginx -t fails (a broken conf.d file planted before): every step is undone, the image is as an untouched copy's", LONG, async () => {
-    // nginx installed beforehand (apt's caches and logs are not the wizard's), then the image copied.
+    // The broken file is planted before nginx is installed: the wizard's own install step puts nginx in, and
+    // its undo (purge, which deletes /etc/nginx, then the package state trees back whole) must bring the file back.
     const pristine = await workCopy('debian', dir.path);
-    const prep = await shell(pristine, ['install nginx', "write /etc/nginx/conf.d/broken.conf 'this is not nginx syntax\\n'"]);
+    const prep = await shell(pristine, ['mkdir -p /etc/nginx/conf.d', "write /etc/nginx/conf.d/broken.conf 'this is not nginx syntax\\n'"]);
     expect(prep.code, prep.stderr).toBe(0);
     const img = join(dir.path, 'failing.qcow2');
     copyFileSync(pristine, img);
     const r = await shell(img, ['setup-webserver --server nginx --site shop --port 8080 --no-firewall']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: setup-webserver: check nginx -t failed after all steps ran: exit status 1: nginx: configuration file \/etc\/nginx\/nginx.conf test failed; its changes were undone$/m);
-    expect(r.stderr).toMatch(/^note: setup-webserver: undid 5 journaled steps: mkdir -p \/var\/www\/shop; write \/var\/www\/shop\/index.html /m);
+    expect(r.stderr).toMatch(/^note: setup-webserver: undid 6 journaled steps: install nginx; mkdir -p \/var\/www\/shop; write \/var\/www\/shop\/index.html /m);
     expect(await diffOf(pristine, img)).toMatchObject({ identical: true, differences: [] });
   });
 

@@ -114,4 +114,34 @@ describe('undo', () => {
     expect(r.code).toBe(1);
     expect(JSON.parse(r.stdout).undone[0].notUndone).toEqual([{ what: 'ran touch', reason: expect.stringMatching(/not recorded/) }]);
   });
+  it('a record with tree snapshots gets its trees back whole (a side effect of the package undo too); outside them created paths go and the rest is named', async () => {
+    const g = guest();
+    const session: SessionState = { cwd: '/' };
+    const { Journal } = await import('../../../src/change-journal/journal.js');
+    const { snapshotTrees } = await import('../../../src/change-journal/tree-snapshot.js');
+    const { walkOutside, outsideChanges } = await import('../../../src/change-journal/outside-walk.js');
+    await g.fs.mkdir('/etc/app');
+    await g.fs.writeFile('/etc/app/mine.conf', 'user\n');
+    const before = await snapshotTrees(g, ['/etc']);
+    const outBefore = await walkOutside(g, ['/etc']);
+    // The "command": adds a conffile, writes a file outside the trees and changes another there.
+    await g.fs.writeFile('/etc/app/app.conf', 'pkg\n');
+    await g.fs.mkdir('/var/www', { parents: true });
+    await g.fs.writeFile('/var/www/index.html', 'hi\n');
+    await g.fs.writeFile('/usr/bin/tool', 'changed\n');
+    const outside = outsideChanges(outBefore, await walkOutside(g, ['/etc']));
+    session.journal = new Journal();
+    session.journal.add({ argv: ['install', 'app'], commandLine: 'install app', time: new Date(), ok: true, entries: [], trees: { roots: ['/etc'], before }, outside });
+    // What a purge would do besides: the whole conf dir goes, the user's file with it.
+    await g.fs.remove('/etc/app', { recursive: true });
+    const r = await run(g, session, 'undo', true);
+    expect(r.code).toBe(1);
+    expect((await g.fs.readFile('/etc/app/mine.conf')).toString()).toBe('user\n');
+    expect(await g.fs.exists('/etc/app/app.conf')).toBe(false);
+    expect(await g.fs.exists('/var')).toBe(false);
+    const u = JSON.parse(r.stdout).undone[0];
+    expect(u.restored).toEqual(['/etc/app', '/etc/app/mine.conf']);
+    expect(u.removed).toEqual(['/var/www/index.html', '/var/www', '/var']);
+    expect(u.notUndone).toEqual([{ what: '/usr/bin/tool', reason: expect.stringMatching(/modified outside the journaled trees .*content was not kept/) }]);
+  });
 });
