@@ -44,10 +44,11 @@ export function liveWatchTests(getVm: () => LiveVm): void {
         expect(s.network.txRate).toBeGreaterThanOrEqual(0);
         expect(s.interval).toBeGreaterThan(0);
       }
-      // Guest uptimes and host times go forward, one interval (at least) apart.
+      // Guest uptimes and host times go forward. Not "one interval apart": the samples are paced on
+      // the host, and the guest reads its clock after a round trip whose length varies (under TCG a
+      // 1 s watch gave 0.89 s of guest uptime between two samples).
       const up = samples.map((s) => s.uptime);
-      expect(up[1]! - up[0]!).toBeGreaterThanOrEqual(0.9);
-      expect(up[2]! - up[1]!).toBeGreaterThanOrEqual(0.9);
+      expect(up[1]! > up[0]! && up[2]! > up[1]!).toBe(true);
       const t = samples.map((s) => Date.parse(s.time));
       expect(t[0]! < t[1]! && t[1]! < t[2]!).toBe(true);
     });
