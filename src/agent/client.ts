@@ -3,6 +3,7 @@ import { CliError } from '../util/errors.js';
 import { AgentError, cleanDesc, disabledMessage } from './errors.js';
 import type { AgentTransport } from './transport.js';
 import { GUEST_EXEC_WRAPPER, KILL_TREE, MAKE_PRIVATE_FILE } from './scripts.js';
+import { abortableSleep } from '../util/sleep.js';
 
 // Typed helpers over a transport: capabilities (guest-info), files (guest-file-*, chunked
 // to fit the transport, handles closed on every path), and programs (guest-exec with argv,
@@ -318,7 +319,7 @@ export class AgentClient {
         if (signal?.aborted) throw new CliError('cancelled', 'cancelled: the guest process was killed');
         throw new AgentError('timeout', `${what}: it was killed`);
       }
-      await sleep(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
+      await abortableSleep(Math.min(delay, Math.max(0, deadline - Date.now())), signal);
       delay = Math.min(delay * 2, 100);
     }
   }
@@ -349,7 +350,7 @@ export class AgentClient {
         return `${problem ? `${problem}; ` : ''}guest-exec-status failed: ${err instanceof Error ? err.message : String(err)}`;
       }
       if (st.exited) return problem;
-      await sleep(20);
+      await abortableSleep(20);
     }
     return `${problem ? `${problem}; ` : ''}guest-exec-status still shows it running`;
   }
@@ -378,18 +379,6 @@ function firstLine(b: Buffer): string {
   return b.toString('utf8').split('\n').map((l) => l.trim()).find(Boolean) ?? '';
 }
 
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
 
 export interface AgentNetInterface {
   name: string;

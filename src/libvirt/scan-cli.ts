@@ -5,6 +5,7 @@ import { renderMetrics } from './metrics.js';
 import { newProbeCache, scan, type ScanOptions, type ScanResult } from './scan.js';
 import { printScanTable } from './scan-render.js';
 import { startMetricsServer, type ListenAddress } from './serve.js';
+import { abortableSleep } from '../util/sleep.js';
 
 // `guestctl scan` (options and help: src/cli/scan.ts): one scan, a refreshing one (--watch),
 // or an exporter (--serve).
@@ -83,7 +84,7 @@ export async function runScan(o: ScanCliOptions, io: Partial<ScanIo> = {}): Prom
         if (!tty) out.line();
       }
       report(r);
-      await sleep(o.watchMs!, stop.signal);
+      await abortableSleep(o.watchMs!, stop.signal);
     }
     return failed ? 1 : 0;
   } finally {
@@ -105,15 +106,3 @@ function stopOnSignals(): { signal: AbortSignal; dispose(): void } {
   };
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
